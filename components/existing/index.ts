@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { StackConfig } from "../../config";
+import type { ClusterFacts } from "../cluster";
+
+export interface ExistingClusterArgs {
+  /** kubeconfig context; the current context when empty. @example "kind-platform" */
+  context: string;
+}
+
+/**
+ * Any cluster reached through a kubeconfig (kind, minikube, k3d, a company cluster): no cloud
+ * resources, only the provider the platform layer deploys with. Cost: nothing of ours.
+ */
+export class ExistingCluster extends pulumi.ComponentResource implements ClusterFacts {
+  public readonly provider: k8s.Provider;
+  public readonly pools: ClusterFacts["pools"] = [];
+  public readonly storageClass = "";
+
+  constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:existing:Cluster", name, args, opts);
+    this.provider = new k8s.Provider(
+      `${name}-provider`,
+      // Server-side apply lets several field managers (operators, us) own parts of one object.
+      { context: args.context || undefined, enableServerSideApply: true },
+      { parent: this },
+    );
+    this.registerOutputs({});
+  }
+}
+
+export function existingCluster(config: StackConfig): ExistingCluster {
+  return new ExistingCluster("cluster", { context: config.kubernetes.context });
+}

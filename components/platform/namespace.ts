@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+
+/**
+ * A namespace that denies all traffic by default (tiers document, Firewall Rules: internal-only data
+ * ports, egress blocked but for HTTP/HTTPS to external APIs). Workloads add the ingress they need.
+ * `baseline` relaxes the Pod Security Standard for operators that need it (node exporter, log agents).
+ */
+export class Namespace extends pulumi.ComponentResource {
+  public readonly name: pulumi.Output<string>;
+
+  constructor(
+    name: string,
+    args: { name: string; podSecurity?: "restricted" | "baseline" | "privileged" },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("platform:k8s:Namespace", name, {}, opts);
+    const parent = { parent: this };
+    const level = args.podSecurity ?? "restricted";
+    const ns = new k8s.core.v1.Namespace(
+      name,
+      {
+        metadata: {
+          name: args.name,
+          labels: {
+            "pod-security.kubernetes.io/enforce": level,
+            "pod-security.kubernetes.io/warn": "restricted",
+            "app.kubernetes.io/part-of": "platform",
+          },
+        },
+      },
+      parent,
+    );
+    this.name = ns.metadata.name;
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny`,
+      {
+        metadata: { name: "default-deny", namespace: this.name },
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      },
+      parent,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-egress-baseline`,
+      {
+        metadata: { name: "egress-baseline", namespace: this.name },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            // Cluster DNS, and every pod in the cluster (the callee's own policy decides).
+            {
+              to: [{ namespaceSelector: {} }],
+              ports: [
+                { protocol: "UDP", port: 53 },
+                { protocol: "TCP", port: 53 },
+              ],
+            },
+            { to: [{ namespaceSelector: {} }] },
+            // HTTP/HTTPS to external APIs and object storage; nothing else leaves the cluster.
+            {
+              to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+              ports: [
+                { protocol: "TCP", port: 443 },
+                { protocol: "TCP", port: 80 },
+              ],
+            },
+          ],
+        },
+      },
+      parent,
+    );
+    this.registerOutputs({ name: this.name });
+  }
+}

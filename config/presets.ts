@@ -1,0 +1,229 @@
+import type { AppConfig, StackConfig, Tier } from "./schema";
+
+type Preset = Omit<StackConfig, "provider" | "tier" | "region" | "domain" | "apps"> & {
+  /** Defaults for every app in `apps`; the app's own keys win. */
+  app: Omit<AppConfig, "name" | "image" | "port">;
+};
+
+/** Infrastructure recommendations, Scaling Strategy: HPA min 3, max 50, CPU 70 %. */
+const productionHpa = { minReplicas: 3, maxReplicas: 50, cpuPercent: 70 };
+/** Self-hosted §9.1: app container limit 2 CPU / 4 GB, reservation 1 CPU / 2 GB. */
+const documentedAppResources = {
+  requests: { cpu: "1", memory: "2Gi" },
+  limits: { cpu: "2", memory: "4Gi" },
+};
+
+const appDefaults = {
+  replicas: 3,
+  resources: documentedAppResources,
+  autoscaling: productionHpa,
+  env: {},
+  healthPath: "/health",
+  public: true,
+  host: "",
+  pathPrefix: "/",
+  release: { strategy: "rolling" as const },
+};
+
+/** Infrastructure recommendations, Backup Strategy: 7 daily, 4 weekly, 12 monthly, daily at 2 AM UTC. */
+const backups = {
+  schedule: "0 2 * * *",
+  daily: 7,
+  weekly: 4,
+  monthly: 12,
+  databaseRetentionDays: 30,
+  fileSyncSchedule: "0 * * * *",
+};
+
+/** Tiers document, Storage Strategy: versions 30 days, archive after a year. */
+const buckets = [
+  { name: "media", purpose: "media" as const, noncurrentVersionDays: 30, archiveAfterDays: 365 },
+  { name: "backup", purpose: "backup" as const, noncurrentVersionDays: 30, archiveAfterDays: 0 },
+];
+
+const base: Preset = {
+  adminCidrs: [],
+  kubernetes: { version: "1.33", context: "", namespace: "platform" },
+  network: { cidr: "10.0.0.0/16", zones: 3 },
+  nodePools: {},
+  database: {
+    mode: "self-hosted",
+    version: "16",
+    profile: "medium-db",
+    memoryGb: 0,
+    storageGb: 100,
+    replicas: 1,
+    multiAz: true,
+    maxConnections: 200,
+    pooler: { enabled: false, maxClientConnections: 2000, defaultPoolSize: 25 },
+    backupRetentionDays: 30,
+  },
+  cache: { mode: "self-hosted", memoryMb: 2048, replicas: 2, sentinel: true },
+  objectStorage: { mode: "self-hosted", servers: 4, storageGb: 500, buckets },
+  cdn: { enabled: true, mediaHost: "media" },
+  monitoring: {
+    retentionDays: 15,
+    storageGb: 50,
+    receivers: { paging: null, chat: null, email: null },
+  },
+  logging: { backend: "loki", retentionDays: 30, storageGb: 50 },
+  backups,
+  policies: { enforcement: "mandatory", overrides: {} },
+  app: appDefaults,
+};
+
+/**
+ * What each tier means, in the documents' numbers. A stack file may override any key; the numbers
+ * here are the defaults a reviewer can check line by line against infrastructure-recommendations.md.
+ */
+export const PRESETS: Record<Tier, Preset> = {
+  // A laptop cluster (kind, minikube, k3d): everything fits 4 CPU / 8 GB, one of each.
+  local: {
+    ...base,
+    network: { cidr: "10.0.0.0/16", zones: 1 },
+    database: {
+      ...base.database,
+      profile: "small-db",
+      memoryGb: 1,
+      storageGb: 5,
+      replicas: 0,
+      multiAz: false,
+      maxConnections: 100,
+    },
+    cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
+    objectStorage: { mode: "self-hosted", servers: 1, storageGb: 10, buckets },
+    cdn: { enabled: false, mediaHost: "media" },
+    monitoring: { ...base.monitoring, retentionDays: 7, storageGb: 10 },
+    logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
+    policies: { enforcement: "mandatory", overrides: {} },
+    app: {
+      ...appDefaults,
+      replicas: 1,
+      resources: {
+        requests: { cpu: "100m", memory: "128Mi" },
+        limits: { cpu: "500m", memory: "512Mi" },
+      },
+      autoscaling: { minReplicas: 1, maxReplicas: 3, cpuPercent: 70 },
+    },
+  },
+  // Tiers document, Staging, Kubernetes setup: 2-3 nodes of 2 vCPU / 4 GB, autoscaling disabled,
+  // daily database snapshots kept 7 days, weekly file storage backups.
+  staging: {
+    ...base,
+    network: { cidr: "10.10.0.0/16", zones: 1 },
+    nodePools: { app: { profile: "k8s-staging-node", min: 3, max: 3, desired: 3 } },
+    database: {
+      ...base.database,
+      profile: "k8s-staging-node",
+      memoryGb: 1,
+      storageGb: 20,
+      replicas: 0,
+      multiAz: false,
+      maxConnections: 100,
+      backupRetentionDays: 7,
+    },
+    cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
+    objectStorage: { mode: "managed", servers: 1, storageGb: 50, buckets },
+    cdn: { enabled: false, mediaHost: "media" },
+    monitoring: { ...base.monitoring, retentionDays: 7, storageGb: 10 },
+    logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
+    backups: {
+      ...backups,
+      daily: 7,
+      weekly: 0,
+      monthly: 0,
+      databaseRetentionDays: 7,
+      fileSyncSchedule: "0 3 * * 0",
+    },
+    // Three 2 vCPU / 4 GB nodes cannot hold the production container reservation (1 CPU / 2 GB) for
+    // every app and the platform, so staging reserves a quarter of it.
+    app: {
+      ...appDefaults,
+      replicas: 2,
+      resources: {
+        requests: { cpu: "250m", memory: "512Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+      },
+      autoscaling: { minReplicas: 2, maxReplicas: 4, cpuPercent: 70 },
+    },
+  },
+  // Tiers document, Small Production, option 2: one Hetzner server (CX31 class, 2 vCPU / 8 GB).
+  small: {
+    ...base,
+    network: { cidr: "10.0.0.0/16", zones: 1 },
+    nodePools: { app: { profile: "small-vps", min: 1, max: 1, desired: 1 } },
+    database: {
+      ...base.database,
+      profile: "small-db",
+      memoryGb: 2,
+      storageGb: 40,
+      replicas: 0,
+      multiAz: false,
+    },
+    cache: { mode: "self-hosted", memoryMb: 512, replicas: 0, sentinel: false },
+    objectStorage: { mode: "self-hosted", servers: 1, storageGb: 20, buckets },
+    cdn: { enabled: false, mediaHost: "media" },
+    monitoring: { ...base.monitoring, storageGb: 10 },
+    logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
+    // One 2 vCPU server runs everything; three replicas of the documented reservation would not fit.
+    app: {
+      ...appDefaults,
+      resources: {
+        requests: { cpu: "100m", memory: "256Mi" },
+        limits: { cpu: "1", memory: "1Gi" },
+      },
+      autoscaling: { minReplicas: 3, maxReplicas: 6, cpuPercent: 70 },
+    },
+  },
+  // Tiers document, Medium Production: apps 3-5 nodes of 4 vCPU / 16 GB (autoscaling 3..10),
+  // one dedicated 8 vCPU / 32 GB database node; Redis Cluster of 3 nodes.
+  medium: {
+    ...base,
+    nodePools: {
+      app: { profile: "medium-app", min: 3, max: 10, desired: 3 },
+      db: { profile: "medium-db", min: 1, max: 1, desired: 1 },
+    },
+    database: { ...base.database, profile: "medium-db", storageGb: 200, replicas: 1 },
+  },
+  // Tiers document, Large Production (primary region): 10-20 app nodes of 8 vCPU / 32 GB, 3 database
+  // nodes of 16 vCPU / 64 GB, read replicas 3-5, PgBouncer 2,000-5,000 connections, max_connections 500-1,000.
+  large: {
+    ...base,
+    nodePools: {
+      app: { profile: "large-app", min: 10, max: 20, desired: 10 },
+      db: { profile: "large-db", min: 3, max: 3, desired: 3 },
+    },
+    database: {
+      ...base.database,
+      profile: "large-managed-db",
+      storageGb: 1000,
+      replicas: 3,
+      maxConnections: 500,
+      pooler: { enabled: true, maxClientConnections: 2000, defaultPoolSize: 50 },
+    },
+    cache: { mode: "self-hosted", memoryMb: 8192, replicas: 2, sentinel: true },
+    objectStorage: { ...base.objectStorage, storageGb: 2000 },
+    monitoring: { ...base.monitoring, retentionDays: 30, storageGb: 200 },
+    logging: { backend: "loki", retentionDays: 30, storageGb: 200 },
+  },
+  // Tiers document, Enterprise: 30-50 nodes per region, managed PostgreSQL with HA, Redis of 10+ nodes.
+  enterprise: {
+    ...base,
+    nodePools: {
+      app: { profile: "large-app", min: 30, max: 50, desired: 30 },
+      db: { profile: "large-db", min: 3, max: 3, desired: 3 },
+    },
+    database: {
+      ...base.database,
+      profile: "large-managed-db",
+      storageGb: 2000,
+      replicas: 5,
+      maxConnections: 1000,
+      pooler: { enabled: true, maxClientConnections: 5000, defaultPoolSize: 100 },
+    },
+    cache: { mode: "self-hosted", memoryMb: 8192, replicas: 9, sentinel: true },
+    objectStorage: { ...base.objectStorage, servers: 8, storageGb: 8000 },
+    monitoring: { ...base.monitoring, retentionDays: 30, storageGb: 500 },
+    logging: { backend: "elasticsearch", retentionDays: 30, storageGb: 500 },
+  },
+};

@@ -1,0 +1,8 @@
+/** Jest transpiles with swc; `npm run typecheck` type-checks once (ts-jest would take tens of seconds a file). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }] },
+  testTimeout: 60000,
+};

@@ -1,0 +1,34 @@
+import { runPlan } from "./run";
+import { json, markdown, text } from "./render";
+
+/** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
+const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
+
+async function main() {
+  const args = process.argv.slice(2);
+  const stack = args.find((a) => !a.startsWith("--"));
+  if (!stack) {
+    process.stderr.write("usage: npm run plan -- <stack> [--json] [--markdown]\n");
+    process.exit(2);
+  }
+  let result;
+  try {
+    result = await runPlan(stack);
+  } catch (e) {
+    process.stderr.write(`plan ${stack}: ${(e as Error).message}\n`);
+    process.exit(3);
+  }
+  const out = args.includes("--json")
+    ? json(result)
+    : args.includes("--markdown")
+      ? markdown(result)
+      : text(result);
+  const toStderr =
+    !args.includes("--json") && (result.status === "invalid-config" || result.status === "error");
+  (toStderr ? process.stderr : process.stdout).write(`${out}\n`);
+  process.exitCode = EXIT[result.status];
+  // The Pulumi runtime keeps handles open; the plan is done once its report is written.
+  setImmediate(() => process.exit(process.exitCode));
+}
+
+void main();

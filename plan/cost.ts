@@ -1,0 +1,64 @@
+import type { Provider } from "../catalog/types";
+import type { Registered } from "./mocks";
+
+/** A priced resource: what it costs a month at list price, and how that was worked out. */
+export interface CostLine {
+  urn: string;
+  type: string;
+  name: string;
+  monthlyUsd: number;
+  basis: string;
+}
+
+/** Prices one resource from its inputs; undefined when the type costs nothing by itself. */
+export type Pricer = (
+  inputs: Record<string, any>,
+  provider: Provider,
+) => { monthlyUsd: number; basis: string } | undefined;
+
+const pricers: Record<string, Pricer> = {};
+
+/** Cloud layers register the pricers of the resource types they create (see plan/pricers/). */
+export function registerPricers(entries: Record<string, Pricer>): void {
+  Object.assign(pricers, entries);
+}
+
+export interface CostReport {
+  monthlyUsd: number;
+  /** Monthly USD per top-level component (the stack's direct children). */
+  byComponent: Record<string, number>;
+  lines: CostLine[];
+}
+
+/** The stack's direct child a resource sits under: the component its cost is reported against. */
+function topComponent(r: Registered, byUrn: Map<string, Registered>): string {
+  let cur = r;
+  for (;;) {
+    const parent = cur.parent ? byUrn.get(cur.parent) : undefined;
+    if (!parent || parent.type === "pulumi:pulumi:Stack") return cur.name;
+    cur = parent;
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Monthly list-price estimate of every registered resource that has a pricer. */
+export function priceStack(registered: Registered[], provider: Provider): CostReport {
+  const byUrn = new Map(registered.map((r) => [r.urn, r]));
+  const lines: CostLine[] = [];
+  const byComponent: Record<string, number> = {};
+  for (const r of registered) {
+    const priced = pricers[r.type]?.(r.inputs, provider);
+    if (!priced) continue;
+    lines.push({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      monthlyUsd: round(priced.monthlyUsd),
+      basis: priced.basis,
+    });
+    const c = topComponent(r, byUrn);
+    byComponent[c] = round((byComponent[c] ?? 0) + priced.monthlyUsd);
+  }
+  return { monthlyUsd: round(lines.reduce((s, l) => s + l.monthlyUsd, 0)), byComponent, lines };
+}

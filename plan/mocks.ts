@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, as the plan, the policies and the tests see it. */
+export interface Registered {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource; the stack itself for top-level components. */
+  parent: string | undefined;
+  custom: boolean;
+  protect: boolean;
+  /** Inputs with secrets unwrapped (policies judge the values, not their secretness). */
+  inputs: Record<string, any>;
+  dependencies: string[];
+  provider: string | undefined;
+}
+
+/** Replaces Pulumi's secret wrappers by their values, deeply. */
+export function unwrapSecrets(value: unknown): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig)
+      return unwrapSecrets(o.value);
+    if (Object.getPrototypeOf(o) !== Object.prototype) return value;
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** Outputs a provider would compute, so that dependent resources see plausible values offline. */
+function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  const state: Record<string, any> = { ...inputs };
+  if (type.startsWith("kubernetes:") && inputs.metadata && !inputs.metadata.name) {
+    state.metadata = { ...inputs.metadata, name };
+  }
+  if (type.startsWith("aws:")) {
+    state.arn ??= `arn:aws:mock:us-east-1:123456789012:${type.split(":").pop()?.toLowerCase()}/${name}`;
+  }
+  if (
+    type === "random:index/randomPassword:RandomPassword" ||
+    type === "random:index/randomString:RandomString"
+  ) {
+    state.result = "x".repeat(inputs.length ?? 16);
+  }
+  return state;
+}
+
+/**
+ * Runs the Pulumi runtime against in-process mocks and records every registration with its parent,
+ * protect flag and dependencies (the mock callback alone does not see them).
+ */
+export class Recorder {
+  public readonly resources: Registered[] = [];
+
+  constructor(project: string, stack: string) {
+    pulumi.runtime.setMocks(
+      {
+        newResource: (a) => ({
+          id: a.custom ? `${a.name}-id` : undefined,
+          state: mockState(a.type, a.name, a.inputs),
+        }),
+        call: (a) => ({ ...a.inputs }),
+      },
+      project,
+      stack,
+      false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) =>
+      register(req, (err: any, res: any) => {
+        if (!err) {
+          this.resources.push({
+            urn: res.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            custom: req.getCustom(),
+            protect: !!req.getProtect(),
+            inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
+            dependencies: req.getDependenciesList(),
+            provider: req.getProvider() || undefined,
+          });
+        }
+        callback(err, res);
+      });
+  }
+
+  /** Resolves once every outstanding registration has been answered. */
+  async settle(): Promise<Registered[]> {
+    await (pulumi.runtime as any).waitForRPCs();
+    return this.resources;
+  }
+}

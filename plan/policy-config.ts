@@ -1,0 +1,27 @@
+import { PROFILES } from "../catalog/profiles";
+import { environmentOf, StackConfig } from "../config";
+import type { PlatformPolicyConfig } from "../policies/config";
+
+/** The config every policy of the pack receives for a stack: its admin networks, tier and minimums. */
+export function policyConfig(config: StackConfig): PlatformPolicyConfig {
+  const nodeProfiles: PlatformPolicyConfig["nodeProfiles"] = {};
+  for (const [role, pool] of Object.entries(config.nodePools)) {
+    const p = PROFILES[pool.profile];
+    nodeProfiles[role] = { vcpu: p.vcpu, memoryGb: p.memoryGb };
+  }
+  const production = environmentOf(config.tier) === "production";
+  const hpa = config.apps.find((a) => a.autoscaling)?.autoscaling;
+  return {
+    adminCidrs: config.adminCidrs,
+    environment: environmentOf(config.tier),
+    tier: config.tier,
+    nodeProfiles,
+    backupRetentionDays: config.database.backupRetentionDays,
+    // Scaling Strategy: min 3 in production, max 50, CPU 70 %.
+    hpa: {
+      minReplicas: production ? 3 : Math.min(hpa?.minReplicas ?? 1, 3),
+      maxReplicas: 50,
+      cpuPercent: 70,
+    },
+  };
+}

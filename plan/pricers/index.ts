@@ -1,0 +1,2 @@
+// Each cloud layer registers the pricers of the resource types it creates here.
+export {};

@@ -1,0 +1,133 @@
+import type { PlanResult } from "./run";
+import type { Registered } from "./mocks";
+
+const usd = (n: number) =>
+  `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export function budgetText(r: PlanResult): string {
+  const b = r.cost.budget;
+  if (!b) return "";
+  const band = b.max === null ? `${usd(b.min)}+` : `${usd(b.min)}–${usd(b.max)}`;
+  const inside = r.cost.monthlyUsd >= b.min && (b.max === null || r.cost.monthlyUsd <= b.max);
+  return `documented ${r.config?.tier ?? ""} budget ${band} a month: ${inside ? "inside" : r.cost.monthlyUsd < b.min ? "below" : "above"} (${b.doc})`;
+}
+
+/** The resource tree, grouped under the components that own it. */
+export function tree(resources: Registered[]): string[] {
+  const children = new Map<string | undefined, Registered[]>();
+  const urns = new Set(resources.map((r) => r.urn));
+  for (const r of resources) {
+    const key = r.parent && urns.has(r.parent) ? r.parent : undefined;
+    children.set(key, [...(children.get(key) ?? []), r]);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, depth: number) => {
+    for (const r of children.get(parent) ?? []) {
+      if (r.type === "pulumi:pulumi:Stack") {
+        walk(r.urn, depth);
+        continue;
+      }
+      lines.push(
+        `${"  ".repeat(depth)}${r.custom ? "" : "▸ "}${r.name}  ${r.type}${r.protect ? "  [protected]" : ""}`,
+      );
+      walk(r.urn, depth + 1);
+    }
+  };
+  walk(undefined, 0);
+  return lines;
+}
+
+export function text(r: PlanResult): string {
+  const out: string[] = [];
+  if (r.status === "invalid-config")
+    return [`plan ${r.stack}: invalid stack config`, ...r.problems.map((p) => `  ${p}`)].join("\n");
+  if (r.status === "error")
+    return [`plan ${r.stack}: the program failed`, ...r.problems.map((p) => `  ${p}`)].join("\n");
+  out.push(
+    `plan ${r.stack}: ${r.resources.filter((x) => x.custom).length} resources`,
+    "",
+    ...tree(r.resources),
+    "",
+  );
+  out.push(
+    `policies: ${r.violations.length ? `${r.violations.length} violation(s)` : "no violations"}`,
+  );
+  for (const v of r.violations)
+    out.push(
+      `  [${v.enforcementLevel}] ${v.policy}: ${v.resource.split("::").pop()}: ${v.message}`,
+    );
+  out.push(
+    "",
+    `monthly cost estimate: ${usd(r.cost.monthlyUsd)}${budgetText(r) ? `, ${budgetText(r)}` : ""}`,
+  );
+  for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`  ${c}: ${usd(n)}`);
+  return out.join("\n");
+}
+
+export function json(r: PlanResult): string {
+  return JSON.stringify(
+    {
+      stack: r.stack,
+      status: r.status,
+      problems: r.problems,
+      resources: r.resources
+        .filter((x) => x.type !== "pulumi:pulumi:Stack")
+        .map((x) => ({
+          type: x.type,
+          name: x.name,
+          parent:
+            r.resources.find((p) => p.urn === x.parent && p.type !== "pulumi:pulumi:Stack")?.name ??
+            null,
+          urn: x.urn,
+          protect: x.protect,
+        })),
+      violations: r.violations,
+      cost: {
+        monthlyUsd: r.cost.monthlyUsd,
+        byComponent: r.cost.byComponent,
+        budget: r.cost.budget,
+        lines: r.cost.lines,
+      },
+    },
+    null,
+    2,
+  );
+}
+
+/** A pull-request comment: totals and violations first, then resource counts; always under 60,000 characters. */
+export function markdown(r: PlanResult): string {
+  const icon = r.status === "clean" ? "✅" : "❌";
+  const out = [`### ${icon} Plan of \`${r.stack}\`: ${r.status}`];
+  if (r.problems.length) out.push("", ...r.problems.map((p) => `- ${p}`));
+  out.push(
+    "",
+    `**Monthly cost estimate:** ${usd(r.cost.monthlyUsd)}${budgetText(r) ? ` — ${budgetText(r)}` : ""}`,
+  );
+  out.push("", `**Policy violations:** ${r.violations.length}`);
+  if (r.violations.length) {
+    out.push("", "| level | policy | resource | message |", "|---|---|---|---|");
+    for (const v of r.violations.slice(0, 100))
+      out.push(
+        `| ${v.enforcementLevel} | ${v.policy} | ${v.resource.split("::").pop()} | ${v.message.replace(/\|/g, "\\|")} |`,
+      );
+    if (r.violations.length > 100) out.push(`| … | ${r.violations.length - 100} more | | |`);
+  }
+  if (Object.keys(r.cost.byComponent).length) {
+    out.push("", "| component | monthly USD |", "|---|---:|");
+    for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`| ${c} | ${usd(n)} |`);
+  }
+  const counts = new Map<string, number>();
+  for (const x of r.resources.filter((x) => x.custom))
+    counts.set(x.type, (counts.get(x.type) ?? 0) + 1);
+  out.push(
+    "",
+    `<details><summary>${r.resources.filter((x) => x.custom).length} resources by type</summary>`,
+    "",
+    "| type | count |",
+    "|---|---:|",
+  );
+  for (const [t, n] of [...counts].sort()) out.push(`| \`${t}\` | ${n} |`);
+  out.push("", "</details>");
+  const body = out.join("\n");
+  return body.length > 59000 ? `${body.slice(0, 58900)}\n\n…(truncated)` : body;
+}

@@ -1,0 +1,97 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnforcementLevel } from "@pulumi/policy";
+import { TIER_BUDGETS } from "../catalog";
+import { ConfigError, environmentOf, loadStackConfig, StackConfig } from "../config";
+import { policyConfig } from "./policy-config";
+import { priceStack, CostReport } from "./cost";
+import { Recorder, Registered } from "./mocks";
+import { evaluatePolicies, Violation } from "./policy";
+import { readStack, ROOT } from "./stack";
+import "./pricers";
+
+export interface PlanResult {
+  stack: string;
+  status: "clean" | "violations" | "invalid-config" | "error";
+  /** Config problems (invalid-config) or the program's error message (error). */
+  problems: string[];
+  resources: Registered[];
+  violations: Violation[];
+  cost: CostReport & { budget: { min: number; max: number | null; doc: string } | null };
+  config?: StackConfig;
+}
+
+const emptyCost = { monthlyUsd: 0, byComponent: {}, lines: [], budget: null };
+
+/**
+ * Runs the program of one stack offline: its config into the Pulumi runtime, `index.ts` under mocks,
+ * the policy pack over what it registered, and the catalog over what it costs. One stack per process:
+ * the Pulumi runtime keeps global state.
+ */
+export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
+  const files = readStack(stack, root);
+  pulumi.runtime.setAllConfig(files.config, files.secretKeys);
+  const recorder = new Recorder(files.project, stack);
+  let config: StackConfig;
+  const failures: unknown[] = [];
+  const onRejection = (e: unknown) => failures.push(e);
+  process.on("unhandledRejection", onRejection);
+  try {
+    config = loadStackConfig();
+    require(path.join(root, "index"));
+    await recorder.settle();
+  } catch (e) {
+    if (e instanceof ConfigError)
+      return {
+        stack,
+        status: "invalid-config",
+        problems: e.problems,
+        resources: [],
+        violations: [],
+        cost: emptyCost,
+      };
+    return {
+      stack,
+      status: "error",
+      problems: [(e as Error).message],
+      resources: recorder.resources,
+      violations: [],
+      cost: emptyCost,
+    };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (failures.length) {
+    return {
+      stack,
+      status: "error",
+      problems: failures.map((f) => (f as Error).message ?? String(f)),
+      resources: recorder.resources,
+      violations: [],
+      cost: emptyCost,
+    };
+  }
+
+  const { policies } = await import("../policies/list");
+  const production = environmentOf(config.tier) === "production";
+  const violations = await evaluatePolicies(policies, recorder.resources, {
+    config: policyConfig(config),
+    enforcement: production ? "mandatory" : config.policies.enforcement,
+    overrides: config.policies.overrides as Record<string, EnforcementLevel>,
+    stackTags: { environment: environmentOf(config.tier), tier: config.tier },
+  });
+  const cost = {
+    ...priceStack(recorder.resources, config.provider),
+    budget: TIER_BUDGETS[config.tier] ?? null,
+  };
+  const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
+  return {
+    stack,
+    status: mandatory ? "violations" : "clean",
+    problems: [],
+    resources: recorder.resources,
+    violations,
+    cost,
+    config,
+  };
+}
