@@ -1,8 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../config";
 
 /** Label every node of a role's pool carries; the platform layer pins workloads with it. */
 export const ROLE_LABEL = "platform/role";
+
+/** A managed PostgreSQL the cloud layer created (RDS, DigitalOcean); TLS is required. */
+export interface ManagedDatabase {
+  host: pulumi.Input<string>;
+  /** Read-only endpoint of the replicas, where the tier has any. */
+  readHost?: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  database: pulumi.Input<string>;
+  user: pulumi.Input<string>;
+  password: pulumi.Input<string>; // secret
+}
+
+/** A managed Valkey/Redis the cloud layer created (ElastiCache, DigitalOcean); TLS and auth on. */
+export interface ManagedCache {
+  host: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  password: pulumi.Input<string>; // secret
+}
+
+/** A managed S3-compatible store (S3, Spaces): endpoint, buckets by purpose, and how pods authenticate. */
+export interface ManagedObjectStorage {
+  endpoint: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** Bucket name per purpose of `objectStorage.buckets` (media, backup, logs). */
+  buckets: Record<string, pulumi.Input<string>>;
+  /**
+   * IAM role that service accounts assume (AWS IRSA: no static keys), or access keys (Spaces).
+   * With a role, the platform layer annotates the service accounts that write to object storage.
+   */
+  credentials:
+    | { kind: "role"; roleArn: pulumi.Input<string>; annotationKey: string }
+    | { kind: "keys"; accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
+}
 
 /**
  * What a cloud layer hands the platform layer: a Kubernetes provider and the facts needed to place
@@ -14,6 +48,10 @@ export interface ClusterFacts {
   pools: Role[];
   /** Storage class for persistent volumes; empty for the cluster's default. */
   storageClass: string;
+  /** Annotations for the gateway's LoadBalancer Service (the cloud's load balancer settings). */
+  gatewayServiceAnnotations?: Record<string, pulumi.Input<string>>;
+  /** Data services the cloud manages, present when the config's mode is `managed`. */
+  managed?: { database?: ManagedDatabase; cache?: ManagedCache; objectStorage?: ManagedObjectStorage };
 }
 
 /** Pool roles whose nodes are tainted so that only that role's workloads land there. */

@@ -45,6 +45,8 @@ export function applyPreset(raw: Plain): Plain {
     ? (raw.tier as Tier)
     : "local";
   const { app, ...preset } = PRESETS[tier];
+  // An existing cluster is not ours to size: the tier's node pools describe clouds only.
+  if (raw.provider === "existing") preset.nodePools = {};
   const merged = deepMerge<Plain>(preset, raw);
   if (Array.isArray(raw.apps))
     merged.apps = raw.apps.map((a) => (isPlain(a) ? deepMerge<Plain>(app, a) : a));
@@ -68,7 +70,8 @@ function valueAt(obj: unknown, path: PropertyKey[]): unknown {
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
   const got = valueAt(input, issue.path);
-  const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+  const text = JSON.stringify(got);
+  const shown = got === undefined || typeof got === "object" ? "" : ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
   switch (issue.code) {
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;

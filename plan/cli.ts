@@ -13,7 +13,7 @@ async function main() {
   }
   let result;
   try {
-    result = await runPlan(stack);
+    result = await runPlan(stack, process.env.PLAN_ROOT || undefined);
   } catch (e) {
     process.stderr.write(`plan ${stack}: ${(e as Error).message}\n`);
     process.exit(3);

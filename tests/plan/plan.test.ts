@@ -1,0 +1,91 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { shippedStacks } from "../../plan/stack";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+/** The plan CLI in its own process, as a user runs it (the Pulumi runtime is one per process). */
+export function plan(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ["-r", "@swc-node/register", "plan/cli.ts", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Stacks whose cloud layer is built; the others must fail honestly (see the next test). */
+const BUILT = new Set(["existing"]);
+const providerOf = (stack: string) =>
+  /platform:provider:\s*(\S+)/.exec(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"))?.[1] ?? "";
+
+describe("offline plan", () => {
+  const stacks = shippedStacks(ROOT);
+
+  it("ships the local, staging and production stacks", () => {
+    expect(stacks).toEqual(expect.arrayContaining(["local", "staging", "production"]));
+  });
+
+  it.each(stacks.filter((s) => BUILT.has(providerOf(s))))("plans %s clean, as JSON with resources, violations and cost", (stack) => {
+    const r = plan([stack, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.stack).toBe(stack);
+    expect(out.resources.length).toBeGreaterThan(5);
+    for (const res of out.resources) expect(Object.keys(res)).toEqual(expect.arrayContaining(["type", "name", "parent"]));
+    expect(out.violations.filter((v: any) => v.enforcementLevel === "mandatory")).toEqual([]);
+    expect(out.cost).toEqual(expect.objectContaining({ monthlyUsd: expect.any(Number), byComponent: expect.any(Object) }));
+    expect(out.cost.budget).toEqual(expect.objectContaining({ min: expect.any(Number) }));
+  });
+
+  it.each(stacks.filter((s) => !BUILT.has(providerOf(s))))("fails %s with one honest line while its cloud layer is not built", (stack) => {
+    const r = plan([stack]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/cloud layer is not built yet/);
+    expect(r.stdout).toBe("");
+  });
+
+  it("prints the resource tree grouped by component", () => {
+    const r = plan(["local"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/▸ platform-api {2}platform:apps:App\n {4}platform-api-/);
+    expect(r.stdout).toMatch(/monthly cost estimate: \$0\.00/);
+  });
+
+  it("exits 2 on an invalid stack file with one line per problem and no stack trace", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.bad.yaml"),
+      [
+        "config:",
+        "  platform:provider: existing",
+        "  platform:tier: huge",
+        "  platform:region: local",
+        "  platform:domain: example.test",
+        "  platform:adminCidrs: [10.1.2.0/99]",
+        "  platform:apps:",
+        "    - { name: api, image: r/api:1.0.0, port: 3000, replicas: -1 }",
+      ].join("\n"),
+    );
+    const r = plan(["bad"], { PLAN_ROOT: dir });
+    expect(r.status).toBe(2);
+    const lines = r.stderr.trim().split("\n").slice(1);
+    expect(lines.map((l) => l.trim().split(":").slice(0, 2).join(":"))).toEqual([
+      "platform:tier",
+      "platform:adminCidrs[0]",
+      "platform:apps[0].replicas",
+    ]);
+    expect(r.stderr).not.toMatch(/\bat \S+ \(/);
+  });
+
+  it("prints a pull-request summary with totals and violations first, under 60,000 characters", () => {
+    const r = plan(["local", "--markdown"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.indexOf("Monthly cost estimate")).toBeLessThan(r.stdout.indexOf("resources by type"));
+    expect(r.stdout.length).toBeLessThan(60000);
+  });
+});
