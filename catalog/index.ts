@@ -1,0 +1,6 @@
+// The catalog's public API: documented profiles, each cloud's types and prices, and the resolvers.
+export * from "./types";
+export * from "./profiles";
+export * from "./resolve";
+export { HOURS_PER_MONTH } from "./aws";
+export { PRICE_LEVELS, USD_PER_EUR } from "./hetzner";
