@@ -1,5 +1,6 @@
 import { runPlan } from "./run";
 import { json, markdown, text } from "./render";
+import { packConfigFile } from "./policy-config";
 
 /** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
 const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
@@ -8,7 +9,7 @@ async function main() {
   const args = process.argv.slice(2);
   const stack = args.find((a) => !a.startsWith("--"));
   if (!stack) {
-    process.stderr.write("usage: npm run plan -- <stack> [--json] [--markdown]\n");
+    process.stderr.write("usage: npm run plan -- <stack> [--json | --markdown | --policy-config]\n");
     process.exit(2);
   }
   let result;
@@ -17,6 +18,11 @@ async function main() {
   } catch (e) {
     process.stderr.write(`plan ${stack}: ${(e as Error).message}\n`);
     process.exit(3);
+  }
+  if (args.includes("--policy-config") && result.config) {
+    const { policies } = await import("../policies/list");
+    process.stdout.write(`${JSON.stringify(packConfigFile(policies, result.config), null, 2)}\n`);
+    process.exit(0);
   }
   const out = args.includes("--json")
     ? json(result)

@@ -25,3 +25,21 @@ export function policyConfig(config: StackConfig): PlatformPolicyConfig {
     },
   };
 }
+
+/**
+ * The `--policy-pack-config` file of a stack for `pulumi preview --policy-pack policies`: every
+ * policy's enforcement level for this stack, and the shared config for those that read it.
+ */
+export function packConfigFile(
+  policies: readonly { name: string; configSchema?: unknown; enforcementLevel?: string }[],
+  config: StackConfig,
+): Record<string, object> {
+  const production = environmentOf(config.tier) === "production";
+  const shared = policyConfig(config);
+  const out: Record<string, object> = {};
+  for (const p of policies) {
+    const level = config.policies.overrides[p.name] ?? p.enforcementLevel ?? (production ? "mandatory" : config.policies.enforcement);
+    out[p.name] = p.configSchema ? { enforcementLevel: level, ...shared } : { enforcementLevel: level };
+  }
+  return out;
+}
