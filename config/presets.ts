@@ -22,6 +22,7 @@ const appDefaults = {
   public: true,
   host: "",
   pathPrefix: "/",
+  cacheDynamic: false,
   release: { strategy: "rolling" as const },
 };
 
@@ -45,6 +46,7 @@ const base: Preset = {
   adminCidrs: [],
   kubernetes: { version: "1.33", context: "", namespace: "platform" },
   network: { cidr: "10.0.0.0/16", zones: 3 },
+  tls: { acmeEmail: "" },
   nodePools: {},
   database: {
     mode: "self-hosted",

@@ -100,6 +100,8 @@ export const AppSchema = z.strictObject({
   /** Host name under the stack's domain; the apex when empty. */
   host: z.string().regex(/^[a-z0-9-]*$/, "must be a host label such as api, or empty for the apex"),
   pathPrefix: z.string().startsWith("/", "must start with /"),
+  /** Let the gateway mark dynamic responses `public, max-age=60, stale-while-revalidate=300`. */
+  cacheDynamic: z.boolean(),
   release,
 });
 export type AppConfig = z.infer<typeof AppSchema>;
@@ -138,6 +140,8 @@ export const StackConfigSchema = z
       namespace: name,
     }),
     network: z.strictObject({ cidr: z.cidrv4(), zones: int(1, 6) }),
+    /** Let's Encrypt account e-mail; `hostmaster@<domain>` (RFC 2142) when empty. */
+    tls: z.strictObject({ acmeEmail: z.union([z.literal(""), z.email()]) }),
     nodePools: z.partialRecord(z.enum(ROLES), nodePool),
     database: z.strictObject({
       mode: managedMode,

@@ -57,12 +57,14 @@ export class Namespace extends pulumi.ComponentResource {
               ],
             },
             { to: [{ namespaceSelector: {} }] },
-            // HTTP/HTTPS to external APIs and object storage; nothing else leaves the cluster.
+            // HTTP/HTTPS to external APIs and object storage, and the Kubernetes API on 6443 (k3s,
+            // kind, kubeadm) for operators; nothing else leaves the cluster.
             {
               to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
               ports: [
                 { protocol: "TCP", port: 443 },
                 { protocol: "TCP", port: 80 },
+                { protocol: "TCP", port: 6443 },
               ],
             },
           ],

@@ -1,0 +1,444 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { Environment, Role } from "../../config";
+import { placement } from "../cluster";
+import { spread } from "../apps/pod";
+import { gatewayNetworkPolicies, PROXY_LABELS } from "./network";
+import {
+  CachePaths,
+  DEFAULT_CACHE_PATHS,
+  GatewayApp,
+  GatewayRef,
+  hostOf,
+  hostsOf,
+  HTTP_LISTENER,
+  listenersFor,
+  normalizePath,
+  redirectRoute,
+  routeFor,
+} from "./routes";
+import {
+  backendTrafficPolicySpec,
+  clientTrafficPolicySpec,
+  ClientRateLimit,
+  DOCUMENTED_RATE_LIMIT,
+} from "./traffic";
+import {
+  CERT_MANAGER_CHART,
+  certManagerValues,
+  ENVOY_GATEWAY_CHART,
+  envoyGatewayValues,
+  Resources,
+} from "./values";
+
+export * from "./routes";
+export * from "./traffic";
+export { ENVOY_GATEWAY_CHART, CERT_MANAGER_CHART } from "./values";
+
+/** Let's Encrypt ACME directories. */
+export const ACME_SERVERS = {
+  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+  production: "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+export type IssuerKind = keyof typeof ACME_SERVERS;
+export const issuerName = (kind: IssuerKind) => `letsencrypt-${kind}`;
+
+/** Helm release names; cert-manager's pod labels carry its release name. */
+const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
+const CERT_MANAGER_RELEASE = "cert-manager";
+
+export interface GatewayArgs {
+  /** The stack's domain: the apex host and the parent of every app host. @example "example.com" */
+  domain: string;
+  /** The stack's apps; public ones get an HTTPRoute. Backends and port come from each `App`. */
+  apps: GatewayApp[];
+  /** Roles with a dedicated node pool; controllers and proxies go to the `gateway` pool if any. */
+  pools: readonly Role[];
+  /** Production runs two proxies and the production issuer. @example "production" */
+  environment: Environment;
+  /** Contact address of the Let's Encrypt account (expiry notices). @example "ops@example.com" */
+  acmeEmail: string;
+  /** Namespace created by Platform for the gateway, cert-manager and the proxies. @example "gateway" */
+  gatewayNamespace: string;
+  /** Namespace of the apps' Services; their HTTPRoutes live there too. @example "platform" */
+  appsNamespace: string;
+  /** Namespace of the monitoring stack, admitted to the metrics ports. @default "monitoring" */
+  monitoringNamespace?: string;
+  /** Annotations for the proxies' LoadBalancer Service (ClusterFacts.gatewayServiceAnnotations). */
+  serviceAnnotations?: Record<string, pulumi.Input<string>>;
+  /** Path prefixes of immutable build output, cached a year. @default ["/_next/static", "/static", "/assets"] */
+  staticPaths?: string[];
+  /** Path prefixes of auth endpoints, never cached. @default ["/auth", "/api/auth"] */
+  authPaths?: string[];
+  /** Issuer of the certificate. @default "production" in production, "staging" otherwise */
+  issuer?: IssuerKind;
+  /** Envoy proxy replicas; at least 2 in production. @default 2 in production, 1 otherwise */
+  proxyReplicas?: number;
+  /** Resources of each Envoy proxy. @default 500m / 512Mi requested, 2 CPU / 1Gi limit */
+  proxyResources?: Resources;
+  /** The load balancer sends the PROXY protocol header (to keep client addresses). @default false */
+  proxyProtocol?: boolean;
+  /** Per-client request budget (self-hosted §6.1). @default { requestsPerSecond: 10, burst: 20 } */
+  rateLimit?: ClientRateLimit;
+  /** Name of the Gateway (and prefix of its class, proxy config and certificate). @default "dmz" */
+  gatewayName?: string;
+}
+
+const DEFAULT_PROXY_RESOURCES: Resources = {
+  requests: { cpu: "500m", memory: "512Mi" },
+  limits: { cpu: "2", memory: "1Gi" },
+};
+
+/**
+ * The restricted Pod Security Standard for the proxy pod's containers. Envoy Gateway applies the
+ * envoy container's securityContext to its shutdown-manager sidecar too, and both write files
+ * (Envoy its admin socket and log, the sidecar its drain marker), so the root filesystem stays
+ * writable, as Envoy Gateway's own default leaves it. The uid is Envoy Gateway's default.
+ */
+const PROXY_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ["ALL"] },
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** Gateway API allows 64 listeners per Gateway: one per host plus the HTTP listener. */
+const MAX_LISTENERS = 64;
+
+function validate(args: GatewayArgs, replicas: number): void {
+  const errors: { propertyPath: string; reason: string }[] = [];
+  const problem = (propertyPath: string, reason: string) => errors.push({ propertyPath, reason });
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.acmeEmail))
+    problem("acmeEmail", "must be an email address for the Let's Encrypt account");
+  if (args.environment === "production" && replicas < 2)
+    problem("proxyReplicas", `must be at least 2 in production (got ${replicas})`);
+  const seen = new Map<string, string>();
+  args.apps.forEach((app, i) => {
+    if (!app.public) return;
+    const key = `${hostOf(args.domain, app)}${normalizePath(app.pathPrefix)}`;
+    const other = seen.get(key);
+    if (other) problem(`apps[${i}].pathPrefix`, `serves ${key}, already served by ${other}`);
+    seen.set(key, app.name);
+    if (app.backends.length === 0 || !app.backends.some((b) => b.weight > 0))
+      problem(`apps[${i}].backends`, "needs at least one backend with a weight above 0");
+  });
+  for (const [field, paths] of [
+    ["staticPaths", args.staticPaths],
+    ["authPaths", args.authPaths],
+  ] as const)
+    (paths ?? []).forEach((p, i) => {
+      if (!/^\/[A-Za-z0-9._~\-/]*$/.test(p) || p.includes("//"))
+        problem(`${field}[${i}]`, `must be a path prefix such as /static (got ${p})`);
+    });
+  const listeners = hostsOf(args.domain, args.apps).length + 1;
+  if (listeners > MAX_LISTENERS)
+    problem("apps", `need ${listeners} listeners; a Gateway holds at most ${MAX_LISTENERS}`);
+  if (errors.length > 0)
+    throw new pulumi.InputPropertiesError({
+      message: `Gateway: ${errors.map((e) => `${e.propertyPath} ${e.reason}`).join("; ")}`,
+      errors,
+    });
+}
+
+/**
+ * The DMZ tier on Kubernetes: Envoy Gateway and cert-manager (Helm), an EnvoyProxy whose
+ * LoadBalancer Service is the only one exposed, a GatewayClass and a Gateway with an HTTPS listener
+ * per host and an HTTP listener that only redirects, Let's Encrypt issuers and the certificate, TLS
+ * 1.2+ with modern ciphers, HSTS and cache headers per route, a per-client rate limit, and the
+ * namespace's ingress rules. Cost: the cloud's load balancer (priced by the cloud layer) and the
+ * proxies' requests on the gateway pool (default 2 × 500m / 512Mi in production).
+ */
+export class Gateway extends pulumi.ComponentResource {
+  /** Name and namespace of the Gateway, for HTTPRoutes of other components. */
+  public readonly gatewayName: string;
+  public readonly gatewayNamespace: string;
+  /** Every host served, apex first; the certificate covers all of them. */
+  public readonly hosts: string[];
+  /** Secret holding the certificate, in the gateway namespace. */
+  public readonly certificateSecret: string;
+  /** ClusterIssuer the certificate uses. @example "letsencrypt-production" */
+  public readonly issuer: string;
+
+  constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    const production = args.environment === "production";
+    const replicas = args.proxyReplicas ?? (production ? 2 : 1);
+    // Refuse bad arguments before anything is registered.
+    validate(args, replicas);
+    super("platform:gateway:Gateway", name, {}, opts);
+    const parent = { parent: this };
+
+    const ns = args.gatewayNamespace;
+    const gwName = args.gatewayName ?? "dmz";
+    const gateway: GatewayRef = { name: gwName, namespace: ns };
+    const monitoringNamespace = args.monitoringNamespace ?? "monitoring";
+    const paths: CachePaths = {
+      staticPaths: args.staticPaths ?? DEFAULT_CACHE_PATHS.staticPaths,
+      authPaths: args.authPaths ?? DEFAULT_CACHE_PATHS.authPaths,
+    };
+    const labels = { "app.kubernetes.io/part-of": "platform" };
+    const hosts = hostsOf(args.domain, args.apps);
+    const secretName = `${gwName}-tls`;
+    const issuer = args.issuer ?? (production ? "production" : "staging");
+
+    const envoyGateway = new k8s.helm.v3.Release(
+      `${name}-envoy-gateway`,
+      {
+        name: ENVOY_GATEWAY_RELEASE,
+        chart: ENVOY_GATEWAY_CHART.chart,
+        version: ENVOY_GATEWAY_CHART.version,
+        namespace: ns,
+        createNamespace: false,
+        values: envoyGatewayValues(args.pools, production),
+        skipAwait: false,
+        timeout: 600,
+      },
+      parent,
+    );
+    // cert-manager checks for the Gateway API CRDs at start-up; they come with the gateway chart.
+    const certManager = new k8s.helm.v3.Release(
+      `${name}-cert-manager`,
+      {
+        name: CERT_MANAGER_RELEASE,
+        chart: CERT_MANAGER_CHART.chart,
+        version: CERT_MANAGER_CHART.version,
+        repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
+        namespace: ns,
+        createNamespace: false,
+        values: certManagerValues(args.pools, production, ns),
+        skipAwait: false,
+        timeout: 600,
+      },
+      { ...parent, dependsOn: [envoyGateway] },
+    );
+    const afterGateway = { ...parent, dependsOn: [envoyGateway] };
+    const afterBoth = { ...parent, dependsOn: [envoyGateway, certManager] };
+
+    const pod = placement("gateway", args.pools);
+    const proxyConfig = new k8s.apiextensions.CustomResource(
+      `${name}-proxy-config`,
+      {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "EnvoyProxy",
+        metadata: { name: `${gwName}-proxy`, namespace: ns, labels },
+        spec: {
+          provider: {
+            type: "Kubernetes",
+            kubernetes: {
+              envoyDeployment: {
+                replicas,
+                pod: {
+                  securityContext: {
+                    runAsNonRoot: true,
+                    seccompProfile: { type: "RuntimeDefault" },
+                  },
+                  ...pod,
+                  topologySpreadConstraints: spread(PROXY_LABELS),
+                },
+                container: {
+                  resources: args.proxyResources ?? DEFAULT_PROXY_RESOURCES,
+                  securityContext: PROXY_SECURITY_CONTEXT,
+                },
+              },
+              ...(replicas > 1 ? { envoyPDB: { minAvailable: 1 } } : {}),
+              envoyService: {
+                type: "LoadBalancer",
+                // Policy pack: the only LoadBalancer Service allowed carries this label.
+                labels: { "platform/exposure": "gateway" },
+                annotations: args.serviceAnnotations ?? {},
+                // Keeps the client's source address, which the per-client rate limit keys on.
+                externalTrafficPolicy: "Local",
+              },
+            },
+          },
+        },
+      },
+      afterGateway,
+    );
+
+    const gatewayClass = new k8s.apiextensions.CustomResource(
+      `${name}-class`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "GatewayClass",
+        metadata: { name: `${gwName}-envoy`, labels },
+        spec: {
+          controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+          parametersRef: {
+            group: "gateway.envoyproxy.io",
+            kind: "EnvoyProxy",
+            name: `${gwName}-proxy`,
+            namespace: ns,
+          },
+        },
+      },
+      { ...parent, dependsOn: [envoyGateway, proxyConfig] },
+    );
+
+    const gw = new k8s.apiextensions.CustomResource(
+      `${name}-gateway`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "Gateway",
+        metadata: { name: gwName, namespace: ns, labels },
+        spec: {
+          gatewayClassName: `${gwName}-envoy`,
+          listeners: listenersFor(args.domain, hosts, secretName, args.appsNamespace),
+        },
+      },
+      { ...parent, dependsOn: [envoyGateway, gatewayClass] },
+    );
+    const afterGatewayObject = { ...parent, dependsOn: [envoyGateway, gw] };
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-https-redirect`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        ...redirectRoute(gateway),
+      },
+      afterGatewayObject,
+    );
+
+    // Solver pods run in the gateway namespace, beside the proxies that forward the challenge.
+    for (const kind of ["staging", "production"] as const) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-issuer-${kind}`,
+        {
+          apiVersion: "cert-manager.io/v1",
+          kind: "ClusterIssuer",
+          metadata: { name: issuerName(kind), labels },
+          spec: {
+            acme: {
+              email: args.acmeEmail,
+              server: ACME_SERVERS[kind],
+              privateKeySecretRef: { name: `${issuerName(kind)}-account` },
+              solvers: [
+                {
+                  http01: {
+                    gatewayHTTPRoute: {
+                      // The solver defaults to a NodePort Service; nothing needs one here.
+                      serviceType: "ClusterIP",
+                      parentRefs: [
+                        {
+                          group: "gateway.networking.k8s.io",
+                          kind: "Gateway",
+                          name: gwName,
+                          namespace: ns,
+                          sectionName: HTTP_LISTENER,
+                        },
+                      ],
+                      ...(pod.nodeSelector
+                        ? {
+                            podTemplate: {
+                              spec: {
+                                nodeSelector: pod.nodeSelector,
+                                tolerations: pod.tolerations,
+                              },
+                            },
+                          }
+                        : {}),
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+        afterBoth,
+      );
+    }
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-certificate`,
+      {
+        apiVersion: "cert-manager.io/v1",
+        kind: "Certificate",
+        metadata: { name: secretName, namespace: ns, labels },
+        spec: {
+          secretName,
+          dnsNames: hosts,
+          issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: issuerName(issuer) },
+          // Thirty days of margin: a failed renewal pages long before the tiers document's
+          // "certificate expiring < 7 days" alert.
+          renewBefore: "720h",
+          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+        },
+      },
+      { ...parent, dependsOn: [envoyGateway, certManager, gw] },
+    );
+
+    new k8s.apiextensions.CustomResource(
+      `${name}-client-traffic`,
+      {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "ClientTrafficPolicy",
+        metadata: { name: `${gwName}-client`, namespace: ns, labels },
+        spec: clientTrafficPolicySpec(gateway, args.proxyProtocol ?? false),
+      },
+      afterGatewayObject,
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-rate-limit`,
+      {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "BackendTrafficPolicy",
+        metadata: { name: `${gwName}-rate-limit`, namespace: ns, labels },
+        spec: backendTrafficPolicySpec(gateway, args.rateLimit ?? DOCUMENTED_RATE_LIMIT),
+      },
+      afterGatewayObject,
+    );
+
+    const ctx = {
+      domain: args.domain,
+      gateway,
+      appsNamespace: args.appsNamespace,
+      apps: args.apps,
+      paths,
+    };
+    for (const app of args.apps.filter((a) => a.public)) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-route-${app.name}`,
+        { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", ...routeFor(app, ctx) },
+        afterGatewayObject,
+      );
+    }
+
+    const policies = gatewayNetworkPolicies({
+      certManagerRelease: CERT_MANAGER_RELEASE,
+      monitoringNamespace,
+    });
+    const policyNames: Record<keyof typeof policies, string> = {
+      proxy: "envoy-proxy-ingress",
+      controller: "envoy-gateway-ingress",
+      certManager: "cert-manager-ingress",
+      certManagerWebhook: "cert-manager-webhook-ingress",
+      solver: "acme-solver-ingress",
+      apiServerEgress: "controllers-api-server-egress",
+    };
+    for (const role of Object.keys(policies) as (keyof typeof policies)[]) {
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-${policyNames[role]}`,
+        {
+          metadata: { name: policyNames[role], namespace: ns, labels },
+          spec: policies[role] as k8s.types.input.networking.v1.NetworkPolicySpec,
+        },
+        parent,
+      );
+    }
+
+    this.gatewayName = gwName;
+    this.gatewayNamespace = ns;
+    this.hosts = hosts;
+    this.certificateSecret = secretName;
+    this.issuer = issuerName(issuer);
+    this.registerOutputs({
+      gatewayName: this.gatewayName,
+      gatewayNamespace: this.gatewayNamespace,
+      hosts: this.hosts,
+      issuer: this.issuer,
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { machineByName, SERVICES } from "../../catalog";
+import { registerPricers, Pricer } from "../cost";
+
+// AWS list prices from the catalog (prices.md §1, us-east-1). Usage-based charges (requests,
+// NAT and load balancer data, backup storage) are estimated only where a tag the AWS layer sets
+// states the assumption; otherwise the basis says what is left out.
+
+const aws = SERVICES.aws;
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const tag = (inputs: Record<string, any>, key: string): number | undefined => {
+  const raw = inputs.tags?.[key];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** The catalog's price of a type by name, or an explicit "unknown" line rather than a silent 0. */
+function typePrice(name: string | undefined): { monthlyUsd: number; known: boolean } {
+  const type = name ? machineByName("aws", name) : undefined;
+  return { monthlyUsd: type?.monthlyUsd ?? 0, known: !!type };
+}
+
+const eksCluster: Pricer = (inputs) => {
+  const extended = inputs.upgradePolicy?.supportType === "EXTENDED";
+  const price = extended ? aws.controlPlaneExtendedSupport : aws.controlPlane;
+  return {
+    monthlyUsd: price.monthlyUsd,
+    basis: `EKS control plane, ${extended ? "extended" : "standard"} support ${usd(price.monthlyUsd)}`,
+  };
+};
+
+const nodeGroup: Pricer = (inputs) => {
+  const desired = Number(inputs.scalingConfig?.desiredSize ?? 0);
+  const name = inputs.instanceTypes?.[0];
+  const { monthlyUsd, known } = typePrice(name);
+  const rootGb = tag(inputs, "platform/rootVolumeGb") ?? 0;
+  const volume = rootGb * aws.volume.perGbMonthUsd;
+  return {
+    monthlyUsd: desired * (monthlyUsd + volume),
+    basis:
+      `${desired} × ${name ?? "?"} ${known ? usd(monthlyUsd) : "(not in catalog)"}` +
+      ` + ${rootGb} GB gp3 root ${usd(volume)} each; autoscaling may add nodes up to ` +
+      `${inputs.scalingConfig?.maxSize ?? "?"}`,
+  };
+};
+
+const natGateway: Pricer = () => ({
+  monthlyUsd: aws.natGateway.monthlyUsd,
+  basis: `NAT gateway ${usd(aws.natGateway.monthlyUsd)} (its address is priced with the EIP; data processed at $${aws.natGateway.perGbUsd}/GB not estimated)`,
+});
+
+const eip: Pricer = () => ({
+  monthlyUsd: aws.publicIpv4.monthlyUsd,
+  basis: `public IPv4 address ${usd(aws.publicIpv4.monthlyUsd)}`,
+});
+
+const rdsInstance: Pricer = (inputs) => {
+  const { monthlyUsd, known } = typePrice(inputs.instanceClass);
+  const copies = inputs.multiAz === true ? 2 : 1;
+  const storageGb = Number(inputs.allocatedStorage ?? 0);
+  const storage = storageGb * aws.databaseStorage.perGbMonthUsd;
+  const role = inputs.replicateSourceDb ? "read replica" : copies === 2 ? "Multi-AZ" : "Single-AZ";
+  return {
+    monthlyUsd: copies * (monthlyUsd + storage),
+    basis:
+      `${role} ${inputs.instanceClass ?? "?"} ${known ? usd(monthlyUsd) : "(not in catalog)"}` +
+      ` + ${storageGb} GB gp3 ${usd(storage)}${copies === 2 ? ", × 2 for the standby" : ""}` +
+      " (backup storage beyond the free allowance not estimated)",
+  };
+};
+
+const replicationGroup: Pricer = (inputs) => {
+  const nodes = Number(inputs.numCacheClusters ?? 1);
+  const { monthlyUsd, known } = typePrice(inputs.nodeType);
+  return {
+    monthlyUsd: nodes * monthlyUsd,
+    basis: `${nodes} × ${inputs.nodeType ?? "?"} ${known ? usd(monthlyUsd) : "(not in catalog)"}`,
+  };
+};
+
+const bucket: Pricer = (inputs) => {
+  const gb = tag(inputs, "platform/expectedGb");
+  if (gb === undefined) {
+    return {
+      monthlyUsd: 0,
+      basis: "S3 Standard by usage; no expected size set, so not estimated",
+    };
+  }
+  const monthlyUsd = gb * aws.objectStorage.perGbMonthUsd;
+  return {
+    monthlyUsd,
+    basis: `${gb} GB S3 Standard at $${aws.objectStorage.perGbMonthUsd}/GB (assumed size, the config's objectStorage.storageGb)`,
+  };
+};
+
+/** Transfer assumed when a distribution states none. */
+export const DEFAULT_CDN_TRANSFER_GB = 500;
+
+const distribution: Pricer = (inputs) => {
+  const gb = tag(inputs, "platform/expectedTransferGb") ?? DEFAULT_CDN_TRANSFER_GB;
+  return {
+    monthlyUsd: gb * aws.cdn.perGbUsd,
+    basis: `${gb} GB/month CloudFront transfer at $${aws.cdn.perGbUsd}/GB (assumed; requests not estimated)`,
+  };
+};
+
+const webAcl: Pricer = (inputs) => {
+  const rules = (inputs.rules ?? []).length;
+  return {
+    monthlyUsd: aws.waf.monthlyUsd + rules * aws.waf.perRuleMonthUsd,
+    basis: `web ACL ${usd(aws.waf.monthlyUsd)} + ${rules} rules × ${usd(aws.waf.perRuleMonthUsd)} (requests not estimated)`,
+  };
+};
+
+const kmsKey: Pricer = () => ({
+  monthlyUsd: aws.kmsKey.monthlyUsd,
+  basis: `customer-managed KMS key ${usd(aws.kmsKey.monthlyUsd)} (requests not estimated)`,
+});
+
+const logGroup: Pricer = (inputs) => {
+  const gb = tag(inputs, "platform/expectedIngestGb");
+  if (gb === undefined) {
+    return { monthlyUsd: 0, basis: "CloudWatch Logs by usage; no expected volume set, so not estimated" };
+  }
+  // Steady state: retention days' worth of a month's ingestion is stored.
+  const days = Number(inputs.retentionInDays ?? 30) || 30;
+  const storedGb = (gb * days) / 30;
+  const monthlyUsd = gb * aws.logs.perGbUsd + storedGb * aws.logs.perGbMonthUsd;
+  return {
+    monthlyUsd,
+    basis: `${gb} GB/month ingested (assumed) at $${aws.logs.perGbUsd}/GB + ${storedGb.toFixed(0)} GB kept ${days} days`,
+  };
+};
+
+/**
+ * The gateway's NLB is created in-cluster by the load balancer controller, so no resource of the
+ * program is the NLB: the DMZ security group that fronts it carries a tag, and is priced as it.
+ */
+const securityGroup: Pricer = (inputs) => {
+  if (inputs.tags?.["platform/gatewayLoadBalancer"] !== "nlb") return undefined;
+  const zones = tag(inputs, "platform/gatewayLoadBalancerZones") ?? 1;
+  const addresses = zones * aws.publicIpv4.monthlyUsd;
+  const monthlyUsd = aws.nlb.monthlyUsd + aws.nlb.perCapacityUnitMonthUsd + addresses;
+  return {
+    monthlyUsd,
+    basis:
+      `gateway NLB (made by the load balancer controller) ${usd(aws.nlb.monthlyUsd)} + 1 NLCU ` +
+      `${usd(aws.nlb.perCapacityUnitMonthUsd)} + ${zones} public IPv4 ${usd(addresses)}`,
+  };
+};
+
+const hostedZone: Pricer = () => ({
+  monthlyUsd: aws.dnsZone.monthlyUsd,
+  basis: `Route 53 hosted zone ${usd(aws.dnsZone.monthlyUsd)} (queries not estimated)`,
+});
+
+registerPricers({
+  "aws:eks/cluster:Cluster": eksCluster,
+  "aws:eks/nodeGroup:NodeGroup": nodeGroup,
+  "aws:ec2/natGateway:NatGateway": natGateway,
+  "aws:ec2/eip:Eip": eip,
+  "aws:rds/instance:Instance": rdsInstance,
+  "aws:elasticache/replicationGroup:ReplicationGroup": replicationGroup,
+  "aws:s3/bucket:Bucket": bucket,
+  "aws:cloudfront/distribution:Distribution": distribution,
+  "aws:wafv2/webAcl:WebAcl": webAcl,
+  "aws:kms/key:Key": kmsKey,
+  "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "aws:ec2/securityGroup:SecurityGroup": securityGroup,
+  "aws:route53/zone:Zone": hostedZone,
+});

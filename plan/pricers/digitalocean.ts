@@ -1,0 +1,132 @@
+import { machineByName, SERVICES } from "../../catalog";
+import { registerPricers, type Pricer } from "../cost";
+
+// DigitalOcean list prices from the catalog (prices.md §2). A pricer sees one resource's inputs,
+// so the two things the layer does not create itself are priced on components that carry what
+// they cost: the gateway's load balancer (made by the cloud controller from the gateway Service,
+// recorded by the GatewayLoadBalancer component with its size units) and the Spaces subscription
+// (once per stack, on the Spaces component, which carries the expected storage). Persistent
+// volumes of the platform layer are made by the CSI driver from claims and are not priced here.
+
+const DO = SERVICES.digitalocean;
+const usd = (n: number) => `$${Math.round(n * 100) / 100}`;
+
+/** A size slug's monthly price; unknown slugs are priced at 0 and say so. */
+function sized(size: string | undefined): { monthlyUsd: number; known: boolean } {
+  const type = size ? machineByName("digitalocean", size) : undefined;
+  return { monthlyUsd: type?.monthlyUsd ?? 0, known: !!type };
+}
+
+/** Nodes a pool runs: its fixed count, or the autoscaler's floor when it scales. */
+function poolNodes(pool: Record<string, any>): number {
+  return Number(pool.nodeCount ?? pool.minNodes ?? 1);
+}
+
+function poolLine(pool: Record<string, any>): { monthlyUsd: number; basis: string } {
+  const nodes = poolNodes(pool);
+  const { monthlyUsd, known } = sized(pool.size);
+  const scaling = pool.autoScale ? ` (autoscaler floor; up to ${pool.maxNodes})` : "";
+  const basis = known
+    ? `${nodes} × ${pool.size} at ${usd(monthlyUsd)}${scaling}`
+    : `${nodes} × ${pool.size}: size not in the catalog, priced at $0`;
+  return { monthlyUsd: nodes * monthlyUsd, basis };
+}
+
+const kubernetesCluster: Pricer = (inputs) => {
+  const plane = inputs.ha ? DO.controlPlaneHa.monthlyUsd : DO.controlPlane.monthlyUsd;
+  const pool = poolLine(inputs.nodePool ?? {});
+  const planeText = inputs.ha ? `HA control plane ${usd(plane)}` : "control plane free";
+  return { monthlyUsd: plane + pool.monthlyUsd, basis: `${planeText}; default pool ${pool.basis}` };
+};
+
+const nodePool: Pricer = (inputs) => poolLine(inputs);
+
+/**
+ * Postgres: the primary, ⅔ of it per standby. Valkey: every node at the size's price (prices.md
+ * has no standby discount for it).
+ */
+const databaseCluster: Pricer = (inputs) => {
+  const { monthlyUsd: each, known } = sized(inputs.size);
+  const nodes = Number(inputs.nodeCount ?? 1);
+  if (!known)
+    return { monthlyUsd: 0, basis: `${inputs.size}: size not in the catalog, priced at $0` };
+  if (inputs.engine === "pg") {
+    const standbys = nodes - 1;
+    const total = each * (1 + standbys * DO.databaseStandby.fraction);
+    const standbyText = standbys > 0 ? ` + ${standbys} standby at ⅔ of it (estimate)` : "";
+    return { monthlyUsd: total, basis: `PostgreSQL ${inputs.size} ${usd(each)}${standbyText}` };
+  }
+  return {
+    monthlyUsd: each * nodes,
+    basis: `${inputs.engine} ${nodes} × ${inputs.size} at ${usd(each)}`,
+  };
+};
+
+const databaseReplica: Pricer = (inputs) => {
+  const { monthlyUsd, known } = sized(inputs.size);
+  const price = monthlyUsd * DO.databaseReadReplica.fraction;
+  return {
+    monthlyUsd: price,
+    basis: known
+      ? `read-only node ${inputs.size} at ${usd(price)} (estimate)`
+      : `${inputs.size}: size not in the catalog, priced at $0`,
+  };
+};
+
+const spaces: Pricer = (inputs) => {
+  const price = DO.objectStorage;
+  const stored = Number(inputs.storageGb ?? 0);
+  const extra = Math.max(0, stored - (price.includedGb ?? 0));
+  return {
+    monthlyUsd: (price.monthlyUsd ?? 0) + extra * (price.perGbMonthUsd ?? 0),
+    basis:
+      `Spaces subscription ${usd(price.monthlyUsd ?? 0)} with ${price.includedGb} GiB` +
+      (extra > 0 ? ` + ${extra} GiB at ${usd(price.perGbMonthUsd ?? 0)}` : "") +
+      `, for ${stored} GB expected; transfer beyond ${price.includedTransferGb} GiB not estimated`,
+  };
+};
+
+const gatewayLoadBalancer: Pricer = (inputs) => {
+  const units = Number(inputs.sizeUnits ?? 1);
+  const each = DO.loadBalancerNode.monthlyUsd;
+  return {
+    monthlyUsd: units * each,
+    basis: `gateway load balancer, ${units} size unit(s) at ${usd(each)}, created by the cloud controller from the gateway Service`,
+  };
+};
+
+const loadBalancer: Pricer = (inputs) => {
+  const units = Number(inputs.sizeUnit ?? 1);
+  const each = DO.loadBalancerNode.monthlyUsd;
+  return {
+    monthlyUsd: units * each,
+    basis: `load balancer, ${units} size unit(s) at ${usd(each)}`,
+  };
+};
+
+const volume: Pricer = (inputs) => {
+  const gb = Number(inputs.size ?? 0);
+  return {
+    monthlyUsd: gb * DO.volume.perGbMonthUsd,
+    basis: `${gb} GiB block storage at ${usd(DO.volume.perGbMonthUsd)}/GiB`,
+  };
+};
+
+registerPricers({
+  "digitalocean:index/kubernetesCluster:KubernetesCluster": kubernetesCluster,
+  "digitalocean:index/kubernetesNodePool:KubernetesNodePool": nodePool,
+  "digitalocean:index/databaseCluster:DatabaseCluster": databaseCluster,
+  "digitalocean:index/databaseReplica:DatabaseReplica": databaseReplica,
+  "digitalocean:index/loadBalancer:LoadBalancer": loadBalancer,
+  "digitalocean:index/volume:Volume": volume,
+  "digitalocean:index/uptimeCheck:UptimeCheck": () => ({
+    monthlyUsd: DO.uptimeCheck.monthlyUsd,
+    basis: `uptime check at ${usd(DO.uptimeCheck.monthlyUsd)} (estimate)`,
+  }),
+  "digitalocean:index/cdn:Cdn": () => ({
+    monthlyUsd: 0,
+    basis: "Spaces CDN: included, its transfer counts against the Spaces allowance",
+  }),
+  "platform:digitalocean:GatewayLoadBalancer": gatewayLoadBalancer,
+  "platform:digitalocean:Spaces": spaces,
+});
