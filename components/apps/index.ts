@@ -47,6 +47,11 @@ export function releaseTracks(app: AppConfig): Track[] {
   }
 }
 
+/** Pure: the Services a gateway route sends an app's traffic to, with their weights. */
+export function appBackends(app: AppConfig): { service: string; weight: number }[] {
+  return releaseTracks(app).map((t) => ({ service: `${app.name}-${t.track}`, weight: t.weight }));
+}
+
 /**
  * One of the product's apps: ServiceAccount, ConfigMap, Secret, a Deployment per release track,
  * Services, HorizontalPodAutoscaler, PodDisruptionBudget and a NetworkPolicy admitting only the
@@ -167,10 +172,7 @@ export class App extends pulumi.ComponentResource {
       );
       return { t, deployment, service, trackLabels };
     });
-    this.backends = deployments.map((d) => ({
-      service: `${app.name}-${d.t.track}`,
-      weight: d.t.weight,
-    }));
+    this.backends = appBackends(app);
 
     // The app's own Service follows the active tracks, so internal callers see the same split.
     const active = deployments.filter((d) => d.t.weight > 0);

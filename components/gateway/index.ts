@@ -154,6 +154,8 @@ function validate(args: GatewayArgs, replicas: number): void {
 export class Gateway extends pulumi.ComponentResource {
   /** Name and namespace of the Gateway, for HTTPRoutes of other components. */
   public readonly gatewayName: string;
+  /** cert-manager's Release, for components whose resources need its CRDs. */
+  public readonly certManager: pulumi.Resource;
   public readonly gatewayNamespace: string;
   /** Every host served, apex first; the certificate covers all of them. */
   public readonly hosts: string[];
@@ -214,6 +216,7 @@ export class Gateway extends pulumi.ComponentResource {
       { ...parent, dependsOn: [envoyGateway] },
     );
     const afterGateway = { ...parent, dependsOn: [envoyGateway] };
+    this.certManager = certManager;
     const afterBoth = { ...parent, dependsOn: [envoyGateway, certManager] };
 
     const pod = placement("gateway", args.pools);

@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { environmentOf, StackConfig } from "../../config";
-import { App } from "../apps";
+import { App, appBackends } from "../apps";
+import { Valkey } from "../cache";
 import type { ClusterFacts } from "../cluster";
+import { Postgres } from "../database";
 import { Gateway } from "../gateway";
+import { managedS3Target, Minio, type S3Target } from "../storage";
 import { Namespace } from "./namespace";
 
 export interface PlatformArgs {
@@ -30,37 +33,22 @@ export class Platform extends pulumi.ComponentResource {
       data: "data",
       monitoring: "monitoring",
     };
-
     const appsNs = new Namespace(`${name}-apps`, { name: this.namespaces.apps }, parent);
     const gatewayNs = new Namespace(`${name}-gateway`, { name: this.namespaces.gateway }, parent);
-
-    this.apps = config.apps.map(
-      (app) =>
-        new App(
-          `${name}-${app.name}`,
-          {
-            app,
-            namespace: appsNs.name,
-            pools: cluster.pools,
-            gatewayNamespace: this.namespaces.gateway,
-            monitoringNamespace: this.namespaces.monitoring,
-          },
-          parent,
-        ),
-    );
+    const dataNs = new Namespace(`${name}-data`, { name: this.namespaces.data }, parent);
 
     // DMZ tier: the only entry from outside the cluster.
     this.gateway = new Gateway(
       `${name}-gateway`,
       {
         domain: config.domain,
-        apps: config.apps.map((app, i) => ({
+        apps: config.apps.map((app) => ({
           name: app.name,
           host: app.host,
           pathPrefix: app.pathPrefix,
           public: app.public,
-          backends: this.apps[i].backends,
-          port: this.apps[i].port,
+          backends: appBackends(app),
+          port: app.port,
           cacheDynamic: app.cacheDynamic,
         })),
         pools: cluster.pools,
@@ -72,6 +60,62 @@ export class Platform extends pulumi.ComponentResource {
         serviceAnnotations: cluster.gatewayServiceAnnotations,
       },
       { ...parent, dependsOn: [gatewayNs] },
+    );
+
+    // Data tier: self-hosted services where the config says so; managed ones come from the cloud layer.
+    const data = { ...parent, dependsOn: [dataNs] };
+    const common = {
+      namespace: dataNs.name,
+      appsNamespace: this.namespaces.apps,
+      monitoringNamespace: this.namespaces.monitoring,
+      pools: cluster.pools,
+      storageClass: cluster.storageClass,
+    };
+    const secretEnv: Record<string, pulumi.Input<string>> = {};
+    let backup: S3Target | undefined;
+    if (config.objectStorage.mode === "self-hosted") {
+      const objects = new Minio(`${name}-minio`, { ...common, objectStorage: config.objectStorage }, data);
+      backup = objects.backupTarget;
+      Object.assign(secretEnv, objects.secretEnv);
+    } else if (cluster.managed?.objectStorage) {
+      backup = managedS3Target(cluster.managed.objectStorage, "backup");
+    }
+    if (config.database.mode === "self-hosted") {
+      if (!backup) throw new pulumi.RunError("database.mode self-hosted needs object storage for its WAL archive and backups");
+      const db = new Postgres(
+        `${name}-postgres`,
+        {
+          ...common,
+          database: config.database,
+          backupSchedule: config.backups.schedule,
+          backup,
+          certManager: [this.gateway.certManager],
+          dbNodes: config.nodePools.db?.desired,
+        },
+        data,
+      );
+      Object.assign(secretEnv, db.secretEnv);
+    }
+    if (config.cache.mode === "self-hosted") {
+      const cache = new Valkey(`${name}-valkey`, { ...common, cache: config.cache }, data);
+      Object.assign(secretEnv, cache.secretEnv);
+    }
+
+    // App tier.
+    this.apps = config.apps.map(
+      (app) =>
+        new App(
+          `${name}-${app.name}`,
+          {
+            app,
+            namespace: appsNs.name,
+            pools: cluster.pools,
+            gatewayNamespace: this.namespaces.gateway,
+            monitoringNamespace: this.namespaces.monitoring,
+            secretEnv,
+          },
+          parent,
+        ),
     );
     this.registerOutputs({});
   }

@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { Namespace } from "../platform/namespace";
+import { BARMAN_PLUGIN_CHART, CNPG_CHART, type ContainerResources } from "./cnpg";
+
+/** The values we set on the cloudnative-pg chart (see its values.yaml). */
+export interface CnpgOperatorValues {
+  replicaCount: number;
+  resources: ContainerResources;
+  crds: { create: boolean };
+  monitoring: { podMonitorEnabled: boolean; grafanaDashboard: { create: boolean } };
+}
+
+/** The values we set on the plugin-barman-cloud chart (see its values.yaml). */
+export interface BarmanPluginValues {
+  replicaCount: number;
+  resources: ContainerResources;
+  crds: { create: boolean };
+}
+
+export interface CnpgOperatorArgs {
+  /** Namespace of the operator and the Barman Cloud plugin. @default "cnpg-system" */
+  namespace?: string;
+  /** Namespace of the monitoring stack, admitted to the operator's metrics port. @example "monitoring" */
+  monitoringNamespace: string;
+  /**
+   * Resources the plugin must wait for: cert-manager, which issues the certificates between the
+   * operator and the plugin (the plugin chart creates a self-signed Issuer and Certificates).
+   * @example [certManagerRelease]
+   */
+  certManager?: pulumi.Resource[];
+}
+
+const OPERATOR_METRICS_PORT = 8080;
+const WEBHOOK_PORT = 9443;
+const PLUGIN_PORT = 9090;
+
+/**
+ * The CloudNativePG operator and its Barman Cloud plugin, in their own namespace with default-deny
+ * network policies plus what they need. Cost: two small pods (0.2 CPU / 384 MiB requested).
+ */
+export class CnpgOperator extends pulumi.ComponentResource {
+  public readonly namespace: string;
+  /** The two Releases; CRD instances (Cluster, ObjectStore, Pooler...) depend on them. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: CnpgOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:data:CnpgOperator", name, {}, opts);
+    const parent = { parent: this };
+    this.namespace = args.namespace ?? "cnpg-system";
+    const ns = new Namespace(`${name}-ns`, { name: this.namespace }, parent);
+
+    const small: ContainerResources = {
+      requests: { cpu: "100m", memory: "192Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
+    };
+    const operatorValues: CnpgOperatorValues = {
+      // One replica with leader election: a restart only delays reconciliation, never the databases.
+      replicaCount: 1,
+      resources: small,
+      crds: { create: true },
+      // The PodMonitor CRD belongs to the monitoring stack, which may be installed after this chart.
+      monitoring: { podMonitorEnabled: false, grafanaDashboard: { create: false } },
+    };
+    const operator = new k8s.helm.v3.Release(
+      `${name}-operator`,
+      {
+        name: "cnpg",
+        chart: CNPG_CHART.chart,
+        version: CNPG_CHART.version,
+        repositoryOpts: { repo: CNPG_CHART.repo },
+        namespace: ns.name,
+        skipAwait: false,
+        values: operatorValues,
+      },
+      { ...parent, dependsOn: [ns] },
+    );
+    const pluginValues: BarmanPluginValues = {
+      replicaCount: 1,
+      resources: small,
+      crds: { create: true },
+    };
+    const plugin = new k8s.helm.v3.Release(
+      `${name}-barman-cloud`,
+      {
+        name: "barman-cloud",
+        chart: BARMAN_PLUGIN_CHART.chart,
+        version: BARMAN_PLUGIN_CHART.version,
+        repositoryOpts: { repo: BARMAN_PLUGIN_CHART.repo },
+        namespace: ns.name,
+        skipAwait: false,
+        values: pluginValues,
+      },
+      { ...parent, dependsOn: [operator, ...(args.certManager ?? [])] },
+    );
+
+    // Every pod of this namespace: the API server calls the operator's admission webhooks (from the
+    // control plane, not from a pod), the operator calls the plugin over mTLS, monitoring scrapes.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-ingress`,
+      {
+        metadata: { name: "cnpg-ingress", namespace: ns.name },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Ingress"],
+          ingress: [
+            { ports: [{ protocol: "TCP", port: WEBHOOK_PORT }] },
+            { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: PLUGIN_PORT }] },
+            {
+              from: [
+                {
+                  namespaceSelector: {
+                    matchLabels: { "kubernetes.io/metadata.name": args.monitoringNamespace },
+                  },
+                },
+              ],
+              ports: [{ protocol: "TCP", port: OPERATOR_METRICS_PORT }],
+            },
+          ],
+        },
+      },
+      parent,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-apiserver-egress`,
+      apiServerEgress("cnpg-apiserver-egress", ns.name, {}),
+      parent,
+    );
+    this.ready = [operator, plugin];
+    this.registerOutputs({ namespace: this.namespace });
+  }
+}
+
+/**
+ * Egress to the Kubernetes API server on 6443. The namespace baseline opens 443, which is the API
+ * port of managed control planes; kubeadm, kind and k3s serve it on 6443 instead, and operators and
+ * CloudNativePG's instance manager cannot work without it.
+ */
+export function apiServerEgress(
+  policyName: string,
+  namespace: pulumi.Input<string>,
+  podSelector: k8s.types.input.meta.v1.LabelSelector,
+): k8s.networking.v1.NetworkPolicyArgs {
+  return {
+    metadata: { name: policyName, namespace },
+    spec: {
+      podSelector,
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+          ports: [{ protocol: "TCP", port: 6443 }],
+        },
+      ],
+    },
+  };
+}
