@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { ClusterFacts } from "./cluster";
+import { awsCluster } from "./aws";
 import { existingCluster } from "./existing";
 
 /** A provider whose cloud layer is not written yet: the program says so rather than pretend. */
@@ -19,6 +20,7 @@ export function cloudLayer(config: StackConfig): ClusterFacts {
     case "existing":
       return existingCluster(config);
     case "aws":
+      return awsCluster(config);
     case "digitalocean":
     case "hetzner":
       throw new LayerNotBuiltError(config.provider);

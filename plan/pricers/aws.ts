@@ -119,7 +119,10 @@ const kmsKey: Pricer = () => ({
 const logGroup: Pricer = (inputs) => {
   const gb = tag(inputs, "platform/expectedIngestGb");
   if (gb === undefined) {
-    return { monthlyUsd: 0, basis: "CloudWatch Logs by usage; no expected volume set, so not estimated" };
+    return {
+      monthlyUsd: 0,
+      basis: "CloudWatch Logs by usage; no expected volume set, so not estimated",
+    };
   }
   // Steady state: retention days' worth of a month's ingestion is stored.
   const days = Number(inputs.retentionInDays ?? 30) || 30;

@@ -1,0 +1,163 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { resolveManagedCache } from "../../catalog";
+import type { ManagedCache } from "../cluster";
+import { alarm, AlarmSpec } from "./database";
+import { resourceId, timeWindow, weeklyWindow } from "./naming";
+
+/** Valkey engine line; its parameter group family follows the major version. */
+export const VALKEY_VERSION = "8.0";
+export const VALKEY_FAMILY = "valkey8";
+
+/**
+ * Tiers document, Alerting Strategy (CPU/memory above 80 % is a warning) and Redis Configuration
+ * (eviction policy allkeys-lru): evictions that go on for 15 minutes mean the cache is too small.
+ */
+export const CACHE_ALARMS: AlarmSpec[] = [
+  {
+    name: "cpu",
+    namespace: "AWS/ElastiCache",
+    metric: "EngineCPUUtilization",
+    statistic: "Average",
+    comparison: "GreaterThanThreshold",
+    threshold: 80,
+    periods: 3,
+    description: "Valkey engine CPU above 80 % for 15 minutes (warning)",
+  },
+  {
+    name: "memory",
+    namespace: "AWS/ElastiCache",
+    metric: "DatabaseMemoryUsagePercentage",
+    statistic: "Average",
+    comparison: "GreaterThanThreshold",
+    threshold: 80,
+    periods: 3,
+    description: "Valkey memory above 80 % of maxmemory for 15 minutes (warning)",
+  },
+  {
+    name: "evictions",
+    namespace: "AWS/ElastiCache",
+    metric: "Evictions",
+    statistic: "Sum",
+    comparison: "GreaterThanThreshold",
+    threshold: 0,
+    periods: 3,
+    description: "Valkey evicting keys for 15 minutes: the cache is smaller than its working set",
+  },
+];
+
+export interface CacheArgs {
+  /** Memory each node must hold, in GB. @example 2 */
+  memoryGb: number;
+  /** Replicas beside the primary; tiers document: a cluster of 3 nodes. @example 2 */
+  replicas: number;
+  /** Physical name prefix. @example "platform-production" */
+  identifierPrefix: string;
+  /** Isolated data subnets. */
+  subnetIds: pulumi.Input<string>[];
+  /** The data tier's Valkey security group (6379 from the application tier only). */
+  securityGroupId: pulumi.Input<string>;
+  /** SNS topic of the alarms. */
+  alarmTopicArn: pulumi.Input<string>;
+  /** The daily snapshot's start, UTC. @example { hour: 2, minute: 0 } */
+  snapshotTime: { hour: number; minute: number };
+}
+
+/**
+ * ElastiCache for Valkey: a primary and replicas across zones with automatic failover, encrypted at
+ * rest (KMS) and in transit with a generated auth token, daily snapshots kept 7 days,
+ * allkeys-lru, isolated subnets and alarms. Cost: the node type (catalog, via `resolveManagedCache`)
+ * × nodes, one KMS key.
+ */
+export class Cache extends pulumi.ComponentResource implements ManagedCache {
+  public readonly host: pulumi.Output<string>;
+  public readonly port = 6379;
+  public readonly password: pulumi.Output<string>;
+  public readonly nodeType: string;
+
+  constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:aws:Cache", name, args, opts);
+    const parent = { parent: this };
+    const nodes = 1 + args.replicas;
+    const resolved = resolveManagedCache("aws", args.memoryGb, { nodes });
+    this.nodeType = resolved.type.name;
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: "ElastiCache at-rest encryption",
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      parent,
+    );
+    const subnets = new aws.elasticache.SubnetGroup(
+      `${name}-subnets`,
+      { subnetIds: args.subnetIds, description: "Isolated data subnets" },
+      parent,
+    );
+    const parameters = new aws.elasticache.ParameterGroup(
+      `${name}-params`,
+      {
+        family: VALKEY_FAMILY,
+        description: "Tiers document, Redis Configuration: eviction policy allkeys-lru",
+        parameters: [{ name: "maxmemory-policy", value: "allkeys-lru" }],
+      },
+      parent,
+    );
+    // ElastiCache auth tokens: 16-128 printable characters without @, " or /.
+    const token = new random.RandomPassword(
+      `${name}-auth-token`,
+      { length: 64, special: false },
+      parent,
+    );
+    this.password = pulumi.secret(token.result);
+
+    const groupId = resourceId([args.identifierPrefix, "valkey"], 36);
+    const failover = nodes > 1;
+    const { hour, minute } = args.snapshotTime;
+    const group = new aws.elasticache.ReplicationGroup(
+      `${name}-group`,
+      {
+        replicationGroupId: groupId,
+        description: `Valkey cache of ${args.identifierPrefix}`,
+        engine: "valkey",
+        engineVersion: VALKEY_VERSION,
+        nodeType: resolved.type.name,
+        numCacheClusters: nodes,
+        port: this.port,
+        parameterGroupName: parameters.name,
+        subnetGroupName: subnets.name,
+        securityGroupIds: [args.securityGroupId],
+        automaticFailoverEnabled: failover,
+        multiAzEnabled: failover,
+        atRestEncryptionEnabled: true,
+        kmsKeyId: key.arn,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: "required",
+        authToken: this.password,
+        snapshotRetentionLimit: 7,
+        snapshotWindow: timeWindow(hour, minute, 60),
+        maintenanceWindow: weeklyWindow("sun", hour + 2, minute, 60),
+        autoMinorVersionUpgrade: true,
+        applyImmediately: false,
+        finalSnapshotIdentifier: `${groupId}-final`,
+      },
+      { ...parent, protect: true },
+    );
+    this.host = group.primaryEndpointAddress;
+
+    // Host metrics are per node; ElastiCache names a group's nodes <group>-001, -002, ...
+    for (let n = 1; n <= nodes; n++) {
+      const member = `${groupId}-${String(n).padStart(3, "0")}`;
+      for (const spec of CACHE_ALARMS) {
+        alarm(`${name}-${spec.name}-${n}`, spec, { CacheClusterId: member }, args.alarmTopicArn, {
+          ...parent,
+          dependsOn: [group],
+        });
+      }
+    }
+    this.registerOutputs({ host: this.host, password: this.password });
+  }
+}

@@ -1,0 +1,389 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { resolveManagedDatabase } from "../../catalog";
+import type { ProfileName } from "../../catalog";
+import { postgresParameters } from "../database/tuning";
+import type { ManagedDatabase } from "../cluster";
+import { assumeRolePolicy, managedPolicy } from "./iam";
+import { logRetentionDays, resourceId, timeWindow, weeklyWindow } from "./naming";
+
+/** RDS keeps automated backups at most 35 days. */
+export const RDS_MAX_RETENTION_DAYS = 35;
+/** Self-hosted deployment §3.1: RETENTION_DAYS=30, the floor of every production database. */
+export const PRODUCTION_RETENTION_DAYS = 30;
+
+/** Parameters whose RDS unit is 8 kB pages; those in kB follow. Postgres documents both units. */
+const PAGES_8KB = new Set(["shared_buffers", "effective_cache_size", "wal_buffers"]);
+const KILOBYTES = new Set(["work_mem", "maintenance_work_mem"]);
+/** Postgres parameters that take effect only on restart ("static" in an RDS parameter group). */
+const STATIC = new Set([
+  "max_connections",
+  "shared_buffers",
+  "wal_buffers",
+  "shared_preload_libraries",
+  "max_wal_senders",
+  "max_replication_slots",
+]);
+/**
+ * Parameters RDS sets itself and refuses in a parameter group: TLS (on, with RDS's certificates),
+ * WAL level (rds.logical_replication) and hot standby (always on for read replicas).
+ */
+const RDS_MANAGED = /^(ssl|ssl_cert_file|ssl_key_file|wal_level|hot_standby)$/;
+
+function megabytes(value: string): number {
+  const m = /^(\d+)(MB|GB)$/.exec(value);
+  if (!m) throw new RangeError(`not a memory size in MB or GB: "${value}"`);
+  return Number(m[1]) * (m[2] === "GB" ? 1024 : 1);
+}
+
+export interface RdsParameter {
+  name: string;
+  value: string;
+  applyMethod: "immediate" | "pending-reboot";
+}
+
+/**
+ * The platform's Postgres tuning (components/database/tuning.ts) as an RDS parameter group takes
+ * it: memory in RDS's units (8 kB pages or kB, never "2GB"), booleans as 1/0, what RDS manages
+ * itself dropped, static parameters applied at the next reboot. Then the RDS-only settings:
+ * rds.force_ssl (self-hosted §2.2, encryption in transit) and TLS 1.2 as the floor (§2.1).
+ */
+export function rdsParameters(params: Record<string, string>): RdsParameter[] {
+  const out: RdsParameter[] = [];
+  for (const [name, raw] of Object.entries(params)) {
+    if (RDS_MANAGED.test(name)) continue;
+    let value = raw;
+    if (PAGES_8KB.has(name)) value = String(megabytes(raw) * 128);
+    else if (KILOBYTES.has(name)) value = String(megabytes(raw) * 1024);
+    else if (raw === "on" || raw === "off") value = raw === "on" ? "1" : "0";
+    out.push({ name, value, applyMethod: STATIC.has(name) ? "pending-reboot" : "immediate" });
+  }
+  out.push({ name: "rds.force_ssl", value: "1", applyMethod: "immediate" });
+  out.push({ name: "ssl_min_protocol_version", value: "TLSv1.2", applyMethod: "immediate" });
+  return out;
+}
+
+/** Automated backup days: the config's, at least 30 in production, at most RDS's 35. */
+export function backupRetention(configured: number, production: boolean): number {
+  const floor = production ? PRODUCTION_RETENTION_DAYS : 1;
+  return Math.min(RDS_MAX_RETENTION_DAYS, Math.max(floor, configured));
+}
+
+/** One CloudWatch alarm, in the words of the documents' alert rules. */
+export interface AlarmSpec {
+  name: string;
+  metric: string;
+  namespace: string;
+  statistic: "Average" | "Maximum" | "Minimum" | "Sum";
+  comparison: "GreaterThanThreshold" | "LessThanThreshold";
+  threshold: number;
+  /** Consecutive 5-minute periods the condition must hold. */
+  periods: number;
+  description: string;
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * Tiers document, Alerting Strategy: CPU above 80 % (warning), disk usage above 90 % (critical:
+ * free storage below 10 % of the allocation), connections above 80 % of max_connections; Database
+ * Architecture, RPO < 5 minutes: a replica more than 300 s behind.
+ */
+export function databaseAlarms(storageGb: number, maxConnections: number): AlarmSpec[] {
+  const base = { namespace: "AWS/RDS", periods: 3 } as const;
+  return [
+    {
+      ...base,
+      name: "cpu",
+      metric: "CPUUtilization",
+      statistic: "Average",
+      comparison: "GreaterThanThreshold",
+      threshold: 80,
+      description: "PostgreSQL CPU above 80 % for 15 minutes (warning)",
+    },
+    {
+      ...base,
+      name: "free-storage",
+      metric: "FreeStorageSpace",
+      statistic: "Minimum",
+      comparison: "LessThanThreshold",
+      threshold: Math.round(storageGb * GIB * 0.1),
+      periods: 1,
+      description: "PostgreSQL disk usage above 90 % (critical)",
+    },
+    {
+      ...base,
+      name: "connections",
+      metric: "DatabaseConnections",
+      statistic: "Maximum",
+      comparison: "GreaterThanThreshold",
+      threshold: Math.floor(maxConnections * 0.8),
+      description: `PostgreSQL connections above 80 % of max_connections (${maxConnections})`,
+    },
+  ];
+}
+
+export const REPLICA_LAG_ALARM: AlarmSpec = {
+  name: "replica-lag",
+  metric: "ReplicaLag",
+  namespace: "AWS/RDS",
+  statistic: "Maximum",
+  comparison: "GreaterThanThreshold",
+  threshold: 300,
+  periods: 1,
+  description: "Read replica more than 300 s behind the primary (RPO 5 minutes)",
+};
+
+/** A CloudWatch alarm from a spec, notifying the topic when it fires and when it clears. */
+export function alarm(
+  name: string,
+  spec: AlarmSpec,
+  dimensions: Record<string, pulumi.Input<string>>,
+  topicArn: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.MetricAlarm {
+  return new aws.cloudwatch.MetricAlarm(
+    name,
+    {
+      alarmDescription: spec.description,
+      namespace: spec.namespace,
+      metricName: spec.metric,
+      dimensions,
+      statistic: spec.statistic,
+      comparisonOperator: spec.comparison,
+      threshold: spec.threshold,
+      period: 300,
+      evaluationPeriods: spec.periods,
+      datapointsToAlarm: spec.periods,
+      treatMissingData: "missing",
+      alarmActions: [topicArn],
+      okActions: [topicArn],
+    },
+    opts,
+  );
+}
+
+export interface DatabaseArgs {
+  /** PostgreSQL major version. @example "16" */
+  version: string;
+  /** Hardware profile of each instance, from the catalog. @example "small-db" */
+  profile: ProfileName;
+  /** Memory the tuning assumes; 0 or more than the instance class has means the class's. @default 0 */
+  memoryGb: number;
+  /** gp3 storage of each instance. @example 200 */
+  storageGb: number;
+  /** A synchronous standby in a second zone (production). */
+  multiAz: boolean;
+  /** Asynchronous read replicas. @example 1 */
+  replicas: number;
+  /** Postgres max_connections. @example 200 */
+  maxConnections: number;
+  /** Automated backup days (RDS keeps 1 to 35). @example 30 */
+  backupRetentionDays: number;
+  /** The daily backup's start, "HH:MM" UTC; tiers document: 2 AM UTC. @example { hour: 2, minute: 0 } */
+  backupTime: { hour: number; minute: number };
+  /** Physical name prefix of the instances. @example "platform-production" */
+  identifierPrefix: string;
+  /** Isolated data subnets. */
+  subnetIds: pulumi.Input<string>[];
+  /** The data tier's PostgreSQL security group (5432 from the application tier only). */
+  securityGroupId: pulumi.Input<string>;
+  /** SNS topic of the alarms. */
+  alarmTopicArn: pulumi.Input<string>;
+  /** Days the exported Postgres logs are kept. @example 30 */
+  logRetentionDays: number;
+}
+
+/** The database and user every app connects as. */
+export const DATABASE_NAME = "app";
+export const MASTER_USER = "platform";
+
+/**
+ * RDS for PostgreSQL: Multi-AZ in production, read replicas, KMS encryption, 30+ days of automated
+ * backups, deletion protection and a final snapshot, the platform's tuning plus forced TLS,
+ * Performance Insights and enhanced monitoring, isolated subnets, alarms at the documents'
+ * thresholds. Cost: the instance class (catalog, via `resolveManagedDatabase`) doubled by Multi-AZ,
+ * each replica, gp3 storage of each; one KMS key.
+ */
+export class Database extends pulumi.ComponentResource implements ManagedDatabase {
+  public readonly host: pulumi.Output<string>;
+  public readonly readHost?: pulumi.Output<string>;
+  public readonly port = 5432;
+  public readonly database = DATABASE_NAME;
+  public readonly user = MASTER_USER;
+  public readonly password: pulumi.Output<string>;
+  /** ARN of the primary, for AWS Backup. */
+  public readonly primaryArn: pulumi.Output<string>;
+  public readonly instanceClass: string;
+
+  constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:aws:Database", name, args, opts);
+    const parent = { parent: this };
+    const resolved = resolveManagedDatabase("aws", args.profile, {
+      standbys: args.multiAz ? 1 : 0,
+      readReplicas: args.replicas,
+    });
+    this.instanceClass = resolved.type.name;
+    const memoryGb =
+      args.memoryGb > 0 ? Math.min(args.memoryGb, resolved.type.memoryGb) : resolved.type.memoryGb;
+    const family = `postgres${args.version}`;
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Storage and Performance Insights of ${args.identifierPrefix} PostgreSQL`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+      },
+      parent,
+    );
+    const subnets = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { subnetIds: args.subnetIds, description: "Isolated data subnets" },
+      parent,
+    );
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        family,
+        description: `Platform tuning for ${memoryGb} GB, max_connections ${args.maxConnections}`,
+        parameters: rdsParameters(
+          postgresParameters(memoryGb, {
+            maxConnections: args.maxConnections,
+            replicas: args.replicas,
+          }),
+        ),
+      },
+      parent,
+    );
+    const monitoringRole = new aws.iam.Role(
+      `${name}-monitoring`,
+      { assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com") },
+      parent,
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-monitoring`,
+      {
+        role: monitoringRole.name,
+        policyArn: managedPolicy("service-role/AmazonRDSEnhancedMonitoringRole"),
+      },
+      parent,
+    );
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      // RDS refuses / @ " and spaces in a master password; letters and digits carry 190 bits here.
+      { length: 32, special: false },
+      parent,
+    );
+    this.password = pulumi.secret(password.result);
+
+    const identifier = resourceId([args.identifierPrefix, "postgres"], 50);
+    // RDS creates the export's log group with no expiry unless it exists first.
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: `/aws/rds/instance/${identifier}/postgresql`,
+        retentionInDays: logRetentionDays(args.logRetentionDays),
+        tags: { "platform/expectedIngestGb": "5" },
+      },
+      parent,
+    );
+    const common = {
+      instanceClass: resolved.type.name,
+      allocatedStorage: args.storageGb,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      parameterGroupName: parameters.name,
+      vpcSecurityGroupIds: [args.securityGroupId],
+      publiclyAccessible: false,
+      deletionProtection: true,
+      // The CA with the longest life among RDS's current ones; clients verify it.
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      autoMinorVersionUpgrade: true,
+      copyTagsToSnapshot: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: key.arn,
+      performanceInsightsRetentionPeriod: 7,
+      monitoringInterval: 60,
+      monitoringRoleArn: monitoringRole.arn,
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+    };
+    const { hour, minute } = args.backupTime;
+    const primary = new aws.rds.Instance(
+      `${name}-primary`,
+      {
+        ...common,
+        identifier,
+        engine: "postgres",
+        engineVersion: args.version,
+        dbName: DATABASE_NAME,
+        username: MASTER_USER,
+        password: this.password,
+        dbSubnetGroupName: subnets.name,
+        multiAz: args.multiAz,
+        // Storage grows on its own up to twice the allocation before the disk alarm matters.
+        maxAllocatedStorage: args.storageGb * 2,
+        backupRetentionPeriod: args.backupRetentionDays,
+        backupWindow: timeWindow(hour, minute, 30),
+        // After the backup window, on Sunday, when traffic is lowest.
+        maintenanceWindow: weeklyWindow("sun", hour + 2, minute, 60),
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${identifier}-final`,
+        deleteAutomatedBackups: false,
+      },
+      { ...parent, protect: true, dependsOn: [logs] },
+    );
+    this.host = primary.address;
+    this.primaryArn = primary.arn;
+
+    const replicas = Array.from({ length: args.replicas }, (_, i) => {
+      const replicaId = resourceId([args.identifierPrefix, "postgres", `replica-${i + 1}`], 60);
+      new aws.cloudwatch.LogGroup(
+        `${name}-replica-${i + 1}-logs`,
+        {
+          name: `/aws/rds/instance/${replicaId}/postgresql`,
+          retentionInDays: logRetentionDays(args.logRetentionDays),
+          tags: { "platform/expectedIngestGb": "1" },
+        },
+        parent,
+      );
+      return new aws.rds.Instance(
+        `${name}-replica-${i + 1}`,
+        {
+          ...common,
+          identifier: replicaId,
+          replicateSourceDb: primary.identifier,
+          multiAz: false,
+          // A replica's backups and final snapshot are its primary's.
+          backupRetentionPeriod: 0,
+          skipFinalSnapshot: true,
+        },
+        { ...parent, protect: true },
+      );
+    });
+    if (replicas.length > 0) this.readHost = replicas[0].address;
+
+    for (const spec of databaseAlarms(args.storageGb, args.maxConnections)) {
+      alarm(
+        `${name}-${spec.name}`,
+        spec,
+        { DBInstanceIdentifier: primary.identifier },
+        args.alarmTopicArn,
+        parent,
+      );
+    }
+    replicas.forEach((replica, i) =>
+      alarm(
+        `${name}-replica-${i + 1}-lag`,
+        REPLICA_LAG_ALARM,
+        { DBInstanceIdentifier: replica.identifier },
+        args.alarmTopicArn,
+        parent,
+      ),
+    );
+
+    this.registerOutputs({ host: this.host, readHost: this.readHost, password: this.password });
+  }
+}

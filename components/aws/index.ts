@@ -1,0 +1,241 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { ConfigError, environmentOf, StackConfig, Tier } from "../../config";
+import type { ClusterFacts } from "../cluster";
+import { ADDON_VERSIONS } from "./addons";
+import { Alerts } from "./alerts";
+import { Backups, drRegionFor } from "./backups";
+import { Cache } from "./cache";
+import { Cdn } from "./cdn";
+import { backupRetention, Database } from "./database";
+import { EksCluster } from "./eks";
+import { dailyTime, resourceId } from "./naming";
+import { Network } from "./network";
+import { ObjectStorage } from "./storage";
+
+/** Tiers whose recovery points are also copied to a second region (tiers document, Large). */
+export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["large", "enterprise"];
+
+/** ElastiCache without cluster mode holds a primary and at most five replicas. */
+export const MAX_CACHE_REPLICAS = 5;
+
+const problem = (path: string, message: string) => `platform:${path}: ${message}`;
+
+/** What this layer cannot build from a config the schema accepts, one line per problem. */
+export function awsConfigProblems(config: StackConfig): string[] {
+  const problems: string[] = [];
+  if (!ADDON_VERSIONS[config.kubernetes.version]) {
+    problems.push(
+      problem(
+        "kubernetes.version",
+        `has no pinned EKS add-on versions on aws; use one of ${Object.keys(ADDON_VERSIONS).join(", ")}`,
+      ),
+    );
+  }
+  const prefix = Number(config.network.cidr.split("/")[1]);
+  if (prefix < 16 || prefix > 21) {
+    problems.push(
+      problem(
+        "network.cidr",
+        `must be a /16 to /21 on aws (got /${prefix}): VPCs are /16 at most, and tier subnets at least /28`,
+      ),
+    );
+  }
+  if (Object.keys(config.nodePools).length === 0) {
+    problems.push(
+      problem(
+        "nodePools",
+        "must name at least one pool on aws (EKS runs no workloads without nodes)",
+      ),
+    );
+  }
+  if (config.cache.mode === "managed" && config.cache.replicas > MAX_CACHE_REPLICAS) {
+    problems.push(
+      problem(
+        "cache.replicas",
+        `must be at most ${MAX_CACHE_REPLICAS} for a managed cache on aws (ElastiCache: a primary and up to five replicas)`,
+      ),
+    );
+  }
+  if (config.cdn.enabled && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(config.cdn.mediaHost)) {
+    problems.push(problem("cdn.mediaHost", "must be a host label such as media"));
+  }
+  if (CROSS_REGION_BACKUP_TIERS.includes(config.tier) && !drRegionFor(config.region)) {
+    problems.push(
+      problem(
+        "region",
+        `has no paired region for the ${config.tier} tier's cross-region backup copies (components/aws/backups.ts)`,
+      ),
+    );
+  }
+  return problems;
+}
+
+/** The port of an SMTP smarthost such as "smtp.example.com:587"; none when it names no port. */
+export function smarthostPort(smarthost: string | undefined): number | undefined {
+  const m = /:(\d{1,5})$/.exec(smarthost ?? "");
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The AWS cloud layer: network tiers, EKS, and, where the config says `managed`, RDS PostgreSQL
+ * (with AWS Backup), ElastiCache Valkey and S3, plus CloudFront with WAF. Each concern is one
+ * top-level component, so the plan reports its cost separately.
+ */
+export function awsCluster(config: StackConfig): ClusterFacts {
+  const problems = awsConfigProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const stack = pulumi.getStack();
+  const prefix = resourceId([pulumi.getProject(), stack], 40);
+  const production = environmentOf(config.tier) === "production";
+  const provider = new aws.Provider("aws", {
+    region: config.region as aws.Region,
+    defaultTags: { tags: { "platform/stack": stack, "platform/tier": config.tier } },
+  });
+  const opts = { providers: [provider] };
+  const logDays = config.logging.retentionDays;
+  const backupTime = dailyTime(config.backups.schedule);
+
+  const smtpPort = smarthostPort(config.monitoring.receivers.email?.smarthost);
+  const network = new Network(
+    "network",
+    {
+      cidr: config.network.cidr,
+      zones: config.network.zones,
+      natPerZone: production,
+      flowLogRetentionDays: logDays,
+      adminCidrs: config.adminCidrs,
+      extraEgressPorts: smtpPort ? [smtpPort] : [],
+    },
+    opts,
+  );
+  const cluster = new EksCluster(
+    "cluster",
+    {
+      clusterName: prefix,
+      version: config.kubernetes.version,
+      region: config.region,
+      vpcId: network.vpcId,
+      subnetIds: { app: network.subnetIds.app, management: network.subnetIds.management },
+      securityGroups: network.securityGroups,
+      adminCidrs: config.adminCidrs,
+      nodePools: config.nodePools,
+      logRetentionDays: logDays,
+    },
+    opts,
+  );
+
+  const managed: NonNullable<ClusterFacts["managed"]> = {};
+  const alarmsNeeded = config.database.mode === "managed" || config.cache.mode === "managed";
+  const alerts = alarmsNeeded
+    ? new Alerts("alerts", { emails: config.monitoring.receivers.email?.to ?? [] }, opts)
+    : undefined;
+
+  if (config.database.mode === "managed" && alerts) {
+    const db = config.database;
+    const database = new Database(
+      "database",
+      {
+        version: db.version,
+        profile: db.profile,
+        memoryGb: db.memoryGb,
+        storageGb: db.storageGb,
+        multiAz: production || db.multiAz,
+        replicas: db.replicas,
+        maxConnections: db.maxConnections,
+        backupRetentionDays: backupRetention(db.backupRetentionDays, production),
+        backupTime,
+        identifierPrefix: prefix,
+        subnetIds: network.subnetIds.data,
+        securityGroupId: network.securityGroups.database,
+        alarmTopicArn: alerts.topicArn,
+        logRetentionDays: logDays,
+      },
+      opts,
+    );
+    new Backups(
+      "backups",
+      {
+        resourceArns: [database.primaryArn],
+        time: backupTime,
+        keep: config.backups,
+        copyRegion: CROSS_REGION_BACKUP_TIERS.includes(config.tier)
+          ? drRegionFor(config.region)
+          : undefined,
+      },
+      opts,
+    );
+    managed.database = {
+      host: database.host,
+      readHost: database.readHost,
+      port: database.port,
+      database: database.database,
+      user: database.user,
+      password: database.password,
+    };
+  }
+
+  if (config.cache.mode === "managed" && alerts) {
+    const cache = new Cache(
+      "cache",
+      {
+        memoryGb: config.cache.memoryMb / 1024,
+        replicas: config.cache.replicas,
+        identifierPrefix: prefix,
+        subnetIds: network.subnetIds.data,
+        securityGroupId: network.securityGroups.cache,
+        alarmTopicArn: alerts.topicArn,
+        snapshotTime: backupTime,
+      },
+      opts,
+    );
+    managed.cache = { host: cache.host, port: cache.port, password: cache.password };
+  }
+
+  const cdnServesMedia =
+    config.cdn.enabled && config.objectStorage.buckets.some((b) => b.purpose === "media");
+  let storage: ObjectStorage | undefined;
+  if (config.objectStorage.mode === "managed") {
+    storage = new ObjectStorage(
+      "storage",
+      {
+        buckets: config.objectStorage.buckets,
+        domain: config.domain,
+        stack,
+        region: config.region,
+        mediaStorageGb: config.objectStorage.storageGb,
+        accessLogDays: logDays,
+        oidc: cluster.oidc,
+        policyOwnedElsewhere: cdnServesMedia ? ["media"] : [],
+      },
+      opts,
+    );
+    managed.objectStorage = storage.facts;
+  }
+
+  if (config.cdn.enabled) {
+    const media = storage?.byPurpose.media;
+    new Cdn(
+      "cdn",
+      {
+        domain: config.domain,
+        mediaHost: `${config.cdn.mediaHost}.${config.domain}`,
+        originHost: `origin.${config.domain}`,
+        media:
+          media && storage
+            ? { bucket: media, keyId: storage.keyId, keyArn: storage.keyArn }
+            : undefined,
+      },
+      opts,
+    );
+  }
+
+  return {
+    provider: cluster.provider,
+    pools: cluster.pools,
+    storageClass: cluster.storageClass,
+    gatewayServiceAnnotations: cluster.gatewayServiceAnnotations,
+    managed,
+  };
+}

@@ -1,0 +1,277 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import type { StackConfig } from "../../config";
+import type { ManagedObjectStorage } from "../cluster";
+import { irsaRole, OidcIssuer, PolicyStatement, policyJson } from "./iam";
+import { bucketName } from "./naming";
+
+type BucketConfig = StackConfig["objectStorage"]["buckets"][number];
+
+/** Incomplete multipart uploads are removed after a week (they are billed but never readable). */
+export const ABORT_MULTIPART_DAYS = 7;
+
+/** The bucket policy statement every bucket carries: no request without TLS (self-hosted §2.2). */
+export function denyInsecureTransport(bucketArn: pulumi.Input<string>): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/**
+ * Tiers document, Storage Strategy and File Storage Backups: previous versions (and deleted files)
+ * kept `noncurrentVersionDays`, objects archived to Glacier Flexible Retrieval after
+ * `archiveAfterDays` (0: never), abandoned multipart uploads removed after 7 days.
+ */
+export function lifecycleRules(
+  bucket: Pick<BucketConfig, "noncurrentVersionDays" | "archiveAfterDays">,
+  expireAfterDays?: number,
+) {
+  return [
+    {
+      id: "retention",
+      status: "Enabled",
+      filter: { prefix: "" },
+      noncurrentVersionExpiration: { noncurrentDays: bucket.noncurrentVersionDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_DAYS },
+      transitions:
+        bucket.archiveAfterDays > 0
+          ? [{ days: bucket.archiveAfterDays, storageClass: "GLACIER" }]
+          : undefined,
+      expiration:
+        expireAfterDays !== undefined
+          ? { days: expireAfterDays }
+          : { expiredObjectDeleteMarker: true },
+    },
+  ];
+}
+
+/** Where the platform's backup writers run: CloudNativePG names each cluster's account after it. */
+export const BACKUP_SERVICE_ACCOUNTS = ["data:*"];
+
+export interface ObjectStorageArgs {
+  /** Buckets of the config (media, backup, logs). */
+  buckets: BucketConfig[];
+  /** The stack's domain and name make the bucket names unique. @example "example.com" */
+  domain: string;
+  stack: string;
+  region: string;
+  /** Stored size the cost estimate assumes for the media bucket, in GB. @example 500 */
+  mediaStorageGb: number;
+  /** Days the S3 access logs are kept. @example 30 */
+  accessLogDays: number;
+  /** The cluster's OIDC issuer, for the backup writers' role. */
+  oidc: OidcIssuer;
+  /** Service accounts ("namespace:name", * allowed) that write backups. @default BACKUP_SERVICE_ACCOUNTS */
+  backupServiceAccounts?: string[];
+  /**
+   * Purposes whose bucket policy another component writes, because it grants more than TLS-only
+   * access (the CDN's read of the media bucket). A bucket has one policy document.
+   */
+  policyOwnedElsewhere?: BucketConfig["purpose"][];
+}
+
+interface Made {
+  bucket: aws.s3.Bucket;
+  config: BucketConfig;
+}
+
+/**
+ * S3 buckets of the config plus one for their access logs: versioned, SSE-KMS with a bucket key,
+ * all public access blocked, owner-enforced (no ACLs), TLS-only, with lifecycle rules and access
+ * logging; all protected. An IRSA role lets the platform's backup writers use the backup bucket.
+ * Cost: storage (the media bucket's assumed size), one KMS key.
+ */
+export class ObjectStorage extends pulumi.ComponentResource {
+  public readonly facts: ManagedObjectStorage;
+  public readonly keyArn: pulumi.Output<string>;
+  public readonly keyId: pulumi.Output<string>;
+  /** Buckets by purpose (the first of each purpose). */
+  public readonly byPurpose: Partial<Record<BucketConfig["purpose"], aws.s3.Bucket>> = {};
+
+  constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:aws:ObjectStorage", name, args, opts);
+    const parent = { parent: this };
+    const stateful = { ...parent, protect: true };
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      { description: "S3 bucket encryption", enableKeyRotation: true, deletionWindowInDays: 30 },
+      stateful,
+    );
+    this.keyArn = key.arn;
+    this.keyId = key.id;
+
+    const hardened = (id: string, bucket: aws.s3.Bucket, sse: "aws:kms" | "AES256") => {
+      // Companions reference the bucket by name, as the stack policies match them.
+      const ref = { bucket: bucket.bucket };
+      new aws.s3.BucketOwnershipControls(
+        `${id}-ownership`,
+        { ...ref, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        parent,
+      );
+      new aws.s3.BucketPublicAccessBlock(
+        `${id}-public-access`,
+        {
+          ...ref,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+        parent,
+      );
+      new aws.s3.BucketVersioning(
+        `${id}-versioning`,
+        { ...ref, versioningConfiguration: { status: "Enabled" } },
+        parent,
+      );
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${id}-encryption`,
+        {
+          ...ref,
+          rules: [
+            {
+              applyServerSideEncryptionByDefault:
+                sse === "aws:kms"
+                  ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }
+                  : { sseAlgorithm: "AES256" },
+              // One data key per bucket rather than per object: KMS requests fall by ~99 %.
+              bucketKeyEnabled: sse === "aws:kms",
+            },
+          ],
+        },
+        parent,
+      );
+    };
+
+    // S3 delivers server access logs only into a bucket encrypted with S3-managed keys (SSE-S3).
+    const logsId = `${name}-access-logs`;
+    const logBucket = new aws.s3.Bucket(
+      logsId,
+      { bucket: bucketName(args.domain, args.stack, "access-logs") },
+      stateful,
+    );
+    hardened(logsId, logBucket, "AES256");
+    new aws.s3.BucketLifecycleConfiguration(
+      `${logsId}-lifecycle`,
+      {
+        bucket: logBucket.bucket,
+        rules: lifecycleRules(
+          { noncurrentVersionDays: 1, archiveAfterDays: 0 },
+          args.accessLogDays,
+        ),
+      },
+      parent,
+    );
+
+    const made: Made[] = args.buckets.map((config) => {
+      const id = `${name}-${config.name}`;
+      const bucket = new aws.s3.Bucket(
+        id,
+        {
+          bucket: bucketName(args.domain, args.stack, config.name),
+          tags: {
+            purpose: config.purpose,
+            ...(config.purpose === "media" && {
+              "platform/expectedGb": String(args.mediaStorageGb),
+            }),
+          },
+        },
+        stateful,
+      );
+      hardened(id, bucket, "aws:kms");
+      new aws.s3.BucketLifecycleConfiguration(
+        `${id}-lifecycle`,
+        { bucket: bucket.bucket, rules: lifecycleRules(config) },
+        parent,
+      );
+      new aws.s3.BucketLogging(
+        `${id}-logging`,
+        { bucket: bucket.bucket, targetBucket: logBucket.bucket, targetPrefix: `${config.name}/` },
+        parent,
+      );
+      if (!(args.policyOwnedElsewhere ?? []).includes(config.purpose)) {
+        new aws.s3.BucketPolicy(
+          `${id}-policy`,
+          { bucket: bucket.bucket, policy: policyJson([denyInsecureTransport(bucket.arn)]) },
+          parent,
+        );
+      }
+      this.byPurpose[config.purpose] ??= bucket;
+      return { bucket, config };
+    });
+
+    new aws.s3.BucketPolicy(
+      `${logsId}-policy`,
+      {
+        bucket: logBucket.bucket,
+        policy: policyJson([
+          denyInsecureTransport(logBucket.arn),
+          {
+            Sid: "S3ServerAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${logBucket.arn}/*`,
+            Condition: { ArnLike: { "aws:SourceArn": made.map((m) => m.bucket.arn) } },
+          },
+        ]),
+      },
+      parent,
+    );
+
+    const backup = this.byPurpose.backup;
+    const role = irsaRole(
+      `${name}-backup-writer`,
+      args.oidc,
+      args.backupServiceAccounts ?? BACKUP_SERVICE_ACCOUNTS,
+      parent,
+    );
+    if (backup) {
+      new aws.iam.RolePolicy(
+        `${name}-backup-writer`,
+        {
+          role: role.id,
+          policy: policyJson([
+            {
+              Effect: "Allow",
+              Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+              Resource: backup.arn,
+            },
+            {
+              Effect: "Allow",
+              Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+              Resource: pulumi.interpolate`${backup.arn}/*`,
+            },
+            {
+              Effect: "Allow",
+              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+              Resource: key.arn,
+            },
+          ]),
+        },
+        parent,
+      );
+    }
+
+    const buckets: Record<string, pulumi.Input<string>> = {};
+    for (const [purpose, bucket] of Object.entries(this.byPurpose))
+      buckets[purpose] = bucket.bucket;
+    this.facts = {
+      endpoint: `https://s3.${args.region}.amazonaws.com`,
+      region: args.region,
+      buckets,
+      credentials: {
+        kind: "role",
+        roleArn: role.arn,
+        annotationKey: "eks.amazonaws.com/role-arn",
+      },
+    };
+    this.registerOutputs({ buckets });
+  }
+}

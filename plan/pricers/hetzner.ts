@@ -1,0 +1,86 @@
+import { machineByName, SERVICES } from "../../catalog";
+import { registerPricers, type Pricer } from "../cost";
+
+// Hetzner Cloud list prices from the catalog (prices.md §3: the 1 April 2026 rate in EUR, at the
+// catalog's USD rate). Two things the layer does not create itself are priced on components that
+// record them: the gateway's load balancer (made by the cloud controller from the gateway
+// Service) and the off-site Object Storage target. Volumes the CSI driver makes from claims are
+// not priced here; the platform's data lives on the nodes' own volumes, which are.
+
+const H = SERVICES.hetzner;
+const usd = (n: number) => `$${(Math.round(n * 100) / 100).toFixed(2)}`;
+
+/** True when the server gets a primary IPv4 of its own making (hcloud's default). */
+function ownsIpv4(publicNets: Array<Record<string, any>> | undefined): boolean {
+  if (!publicNets || publicNets.length === 0) return true;
+  return publicNets.some((n) => n.ipv4Enabled !== false && n.ipv4 === undefined);
+}
+
+/** A server: its type, 20 % more with backups (prices.md §3), and its primary IPv4. */
+const server: Pricer = (inputs) => {
+  const type = inputs.serverType ? machineByName("hetzner", String(inputs.serverType)) : undefined;
+  if (!type)
+    return { monthlyUsd: 0, basis: `${inputs.serverType}: type not in the catalog, priced at $0` };
+  const backups = inputs.backups ? type.monthlyUsd * (H.backups.fraction ?? 0) : 0;
+  const ipv4 = ownsIpv4(inputs.publicNets) ? (H.primaryIpv4.monthlyUsd ?? 0) : 0;
+  const parts = [
+    `${type.name} ${usd(type.monthlyUsd)}`,
+    ...(backups > 0 ? [`backups ${usd(backups)} (20 %)`] : []),
+    ...(ipv4 > 0 ? [`primary IPv4 ${usd(ipv4)} (estimate)`] : []),
+  ];
+  return { monthlyUsd: type.monthlyUsd + backups + ipv4, basis: parts.join(" + ") };
+};
+
+const volume: Pricer = (inputs) => {
+  const gb = Number(inputs.size ?? 0);
+  return {
+    monthlyUsd: gb * H.volume.perGbMonthUsd,
+    basis: `${gb} GB volume at ${usd(H.volume.perGbMonthUsd * 100)} per 100 GB`,
+  };
+};
+
+const LOAD_BALANCERS: Record<string, { monthlyUsd?: number }> = {
+  lb11: H.lb11,
+  lb21: H.lb21,
+  lb31: H.lb31,
+};
+
+/** A load balancer by type; `created` says who makes it. */
+function loadBalancerLine(type: string | undefined, created: string) {
+  const price = LOAD_BALANCERS[String(type ?? "lb11")];
+  if (!price) return { monthlyUsd: 0, basis: `load balancer ${type}: not in the catalog, priced at $0` };
+  const each = price.monthlyUsd ?? 0;
+  return { monthlyUsd: each, basis: `load balancer ${type ?? "lb11"} at ${usd(each)}${created}` };
+}
+
+const primaryIp: Pricer = (inputs) =>
+  inputs.type === "ipv6"
+    ? { monthlyUsd: 0, basis: "primary IPv6: free" }
+    : {
+        monthlyUsd: H.primaryIpv4.monthlyUsd ?? 0,
+        basis: `primary IPv4 at ${usd(H.primaryIpv4.monthlyUsd ?? 0)} (estimate)`,
+      };
+
+/** Object Storage: the base fee includes 1 TB stored; more is billed per GB. */
+const objectStorage: Pricer = (inputs) => {
+  const price = H.objectStorage;
+  const stored = Number(inputs.expectedGb ?? 0);
+  const extra = Math.max(0, stored - price.includedGb);
+  return {
+    monthlyUsd: price.monthlyUsd + extra * price.perGbMonthUsd,
+    basis:
+      `Object Storage base ${usd(price.monthlyUsd)} with ${price.includedGb} GB` +
+      (extra > 0 ? ` + ${extra} GB at ${usd(price.perGbMonthUsd * 1000)} per TB` : "") +
+      `, for ${stored} GB expected (estimate); egress beyond ${price.includedTransferGb} GB not estimated`,
+  };
+};
+
+registerPricers({
+  "hcloud:index/server:Server": server,
+  "hcloud:index/volume:Volume": volume,
+  "hcloud:index/loadBalancer:LoadBalancer": (inputs) => loadBalancerLine(inputs.loadBalancerType, ""),
+  "hcloud:index/primaryIp:PrimaryIp": primaryIp,
+  "platform:hetzner:GatewayLoadBalancer": (inputs) =>
+    loadBalancerLine(inputs.type, ", created by the cloud controller from the gateway Service"),
+  "platform:hetzner:ObjectStorage": objectStorage,
+});
