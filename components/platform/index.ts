@@ -3,7 +3,10 @@ import { environmentOf, StackConfig } from "../../config";
 import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
 import type { ClusterFacts } from "../cluster";
-import { Postgres } from "../database";
+import { Backups, scratchSizeGb } from "../backups";
+import { Postgres, POSTGRES_NAMES } from "../database";
+import { Logging } from "../logging";
+import { Monitoring } from "../monitoring";
 import { Gateway } from "../gateway";
 import { managedS3Target, Minio, type S3Target } from "../storage";
 import { Namespace } from "./namespace";
@@ -36,6 +39,7 @@ export class Platform extends pulumi.ComponentResource {
     const appsNs = new Namespace(`${name}-apps`, { name: this.namespaces.apps }, parent);
     const gatewayNs = new Namespace(`${name}-gateway`, { name: this.namespaces.gateway }, parent);
     const dataNs = new Namespace(`${name}-data`, { name: this.namespaces.data }, parent);
+    const monitoringNs = new Namespace(`${name}-monitoring`, { name: this.namespaces.monitoring }, parent);
 
     // DMZ tier: the only entry from outside the cluster.
     this.gateway = new Gateway(
@@ -72,13 +76,17 @@ export class Platform extends pulumi.ComponentResource {
       storageClass: cluster.storageClass,
     };
     const secretEnv: Record<string, pulumi.Input<string>> = {};
+    const store = cluster.managed?.objectStorage;
     let backup: S3Target | undefined;
+    let media: S3Target | undefined;
     if (config.objectStorage.mode === "self-hosted") {
       const objects = new Minio(`${name}-minio`, { ...common, objectStorage: config.objectStorage }, data);
       backup = objects.backupTarget;
+      if (objects.buckets.media) media = { ...objects.backupTarget, bucket: objects.buckets.media };
       Object.assign(secretEnv, objects.secretEnv);
-    } else if (cluster.managed?.objectStorage) {
-      backup = managedS3Target(cluster.managed.objectStorage, "backup");
+    } else if (store) {
+      backup = managedS3Target(store, "backup");
+      if (store.buckets.media !== undefined) media = managedS3Target(store, "media");
     }
     if (config.database.mode === "self-hosted") {
       if (!backup) throw new pulumi.RunError("database.mode self-hosted needs object storage for its WAL archive and backups");
@@ -99,6 +107,71 @@ export class Platform extends pulumi.ComponentResource {
     if (config.cache.mode === "self-hosted") {
       const cache = new Valkey(`${name}-valkey`, { ...common, cache: config.cache }, data);
       Object.assign(secretEnv, cache.secretEnv);
+    }
+
+    // Management tier: monitoring, logs and the backup jobs.
+    const observed = { ...parent, dependsOn: [monitoringNs] };
+    const logging = new Logging(
+      `${name}-logging`,
+      {
+        logging: config.logging,
+        tier: config.tier,
+        namespace: this.namespaces.monitoring,
+        grafanaNamespace: this.namespaces.monitoring,
+        pools: cluster.pools,
+        storageClass: cluster.storageClass,
+        objectStorage: store?.buckets.logs !== undefined ? managedS3Target(store, "logs") : undefined,
+      },
+      observed,
+    );
+    new Monitoring(
+      `${name}-monitoring`,
+      {
+        monitoring: config.monitoring,
+        tier: config.tier,
+        namespace: this.namespaces.monitoring,
+        pools: cluster.pools,
+        storageClass: cluster.storageClass,
+        lokiUrl: logging.lokiUrl,
+      },
+      observed,
+    );
+    const managedDb = cluster.managed?.database;
+    if (config.database.mode !== "none" && backup && media) {
+      new Backups(
+        `${name}-backups`,
+        {
+          namespace: this.namespaces.data,
+          backups: config.backups,
+          database:
+            config.database.mode === "self-hosted" || !managedDb
+              ? // Straight to the primary: pg_dump needs a session, which a transaction pooler breaks.
+                {
+                  host: `postgres-rw.${this.namespaces.data}.svc.cluster.local`,
+                  port: 5432,
+                  database: POSTGRES_NAMES.database,
+                  user: POSTGRES_NAMES.owner,
+                  password: { secretName: POSTGRES_NAMES.credentials, key: "password" },
+                  version: config.database.version,
+                }
+              : {
+                  host: managedDb.host,
+                  port: managedDb.port,
+                  database: managedDb.database,
+                  user: managedDb.user,
+                  password: { value: managedDb.password },
+                  version: config.database.version,
+                },
+          target: backup,
+          media,
+          // Managed buckets prune by lifecycle rules; MinIO by the job itself.
+          lifecycleRules: store !== undefined,
+          pools: cluster.pools,
+          storageClass: cluster.storageClass,
+          scratchGb: scratchSizeGb(config.database.storageGb),
+        },
+        data,
+      );
     }
 
     // App tier.

@@ -1,0 +1,184 @@
+/**
+ * Pure planning for the backup jobs: what is kept how long, under which prefix, and the shell each
+ * job runs. No resources are created here.
+ */
+import type { StackConfig } from "../../config";
+
+export type BackupsConfig = StackConfig["backups"];
+
+/** Postgres client images, one per server major (pg_dump must be at least the server's version). */
+export const POSTGRES_CLIENT_IMAGES = {
+  "15": "postgres:15.19-alpine",
+  "16": "postgres:16.15-alpine",
+  "17": "postgres:17.11-alpine",
+} as const;
+export type PostgresMajor = keyof typeof POSTGRES_CLIENT_IMAGES;
+
+/**
+ * MinIO client, from quay.io: Docker Hub stopped serving minio/mc in 2026. Self-hosted §3.1/§3.2
+ * use `mc` for the MinIO copies, and `mc rm --older-than` prunes where no lifecycle rule does.
+ */
+export const MC_IMAGE = "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z";
+
+/** AWS CLI, for stores reached through an IAM role (IRSA): `mc` cannot assume web-identity roles. */
+export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.32.23";
+
+/** Key prefix of the dumps in the backup bucket, apart from CloudNativePG's base backups under postgres/. */
+export const DUMP_PREFIX = "pg_dump";
+/** Object key prefix of the media mirror inside the backup bucket. */
+export const FILES_PREFIX = "files";
+
+/** One retention tier of the database dumps: its prefix, how many copies, and their lifetime. */
+export interface RetentionTier {
+  tier: "daily" | "weekly" | "monthly";
+  /** Key prefix inside the backup bucket, with a trailing slash. @example "pg_dump/daily/" */
+  prefix: string;
+  /** Copies the tiers document keeps (7 daily, 4 weekly, 12 monthly). */
+  keep: number;
+  /** Days a copy lives before it is deleted (bucket lifecycle rule or `mc rm --older-than`). */
+  expireDays: number;
+}
+
+/** Longest gap between two copies of a tier: a day, a week, the longest month. */
+export const TIER_PERIOD_DAYS = { daily: 1, weekly: 7, monthly: 31 } as const;
+
+/**
+ * Tiers document, Backup Strategy: daily full backups kept 7 days, weekly 4 weeks, monthly 12
+ * months. Every dump goes under `daily/`, Sunday's also under `weekly/`, the 1st's also under
+ * `monthly/`. A copy lives `keep` periods of its tier, so `keep` copies exist at every moment even
+ * when the newest is a whole period old (one more right after a new copy lands): 7 days, 28 days,
+ * 372 days. Self-hosted §3.1 keeps every dump RETENTION_DAYS (30) days, so no tier expires sooner
+ * than `databaseRetentionDays`: the daily tier then holds 30 copies, which includes the 7.
+ * A tier with `keep` 0 (staging: daily only) writes nothing.
+ */
+export function retentionPlan(backups: BackupsConfig): RetentionTier[] {
+  const tiers = (["daily", "weekly", "monthly"] as const).map((tier) => ({
+    tier,
+    prefix: `${DUMP_PREFIX}/${tier}/`,
+    keep: backups[tier],
+    expireDays: Math.max(backups[tier] * TIER_PERIOD_DAYS[tier], backups.databaseRetentionDays),
+  }));
+  return tiers.filter((t) => t.keep > 0);
+}
+
+/** Whether a dump taken on `date` (UTC) is also written to `tier`. */
+export function tierApplies(tier: RetentionTier["tier"], date: Date): boolean {
+  switch (tier) {
+    case "daily":
+      return true;
+    case "weekly":
+      return date.getUTCDay() === 0;
+    case "monthly":
+      return date.getUTCDate() === 1;
+  }
+}
+
+/**
+ * `mc rm --older-than` value for a tier: half a day short of its lifetime, so the copy taken the
+ * same hour `expireDays` ago is removed even when today's run started a few minutes earlier.
+ */
+export function olderThan(tier: RetentionTier): string {
+  return `${tier.expireDays * 24 - 12}h`;
+}
+
+/** How the jobs reach the backup store: `mc` (static keys) or the AWS CLI (IAM role). */
+export type StoreTool = "mc" | "aws";
+
+/**
+ * The dump step (first container): pg_dump in custom format, compressed with gzip as in self-hosted
+ * §3.1, so `pg_restore` can restore single tables. Connection settings come from PG* variables.
+ */
+export function dumpScript(dir = "/backup"): string {
+  return [
+    "set -eu",
+    // One reading of the clock: the name and the tiers agree even if the dump runs past midnight.
+    'now="$(date -u +%Y%m%d_%H%M%S:%u:%d)"',
+    'stamp="${now%%:*}"',
+    `echo "\${now#*:}" | cut -d: -f1 > ${dir}/WEEKDAY`,
+    `echo "\${now#*:}" | cut -d: -f2 > ${dir}/MONTHDAY`,
+    `file="${dir}/\${PGDATABASE}_\${stamp}.dump.gz"`,
+    // -Z0: pg_dump's own compression off; gzip does it, so the file is an ordinary .gz.
+    // pipefail is not POSIX: the exit status of pg_dump is checked through a marker file instead.
+    `{ pg_dump --format=custom --compress=0 --no-password || echo failed > ${dir}/DUMP_FAILED; } | gzip -6 > "$file"`,
+    `if [ -e ${dir}/DUMP_FAILED ]; then echo "pg_dump failed" >&2; exit 1; fi`,
+    'gzip -t "$file"',
+    `basename "$file" > ${dir}/NAME`,
+  ].join("\n");
+}
+
+/**
+ * The upload step (second container): copies the dump to `daily/`, on Sundays also `weekly/`, on
+ * the 1st also `monthly/`, then prunes each tier unless the bucket's lifecycle rules expire them.
+ * Variables: TARGET_URL (endpoint), BACKUP_BUCKET, and the tool's credentials.
+ */
+export function uploadScript(
+  tiers: RetentionTier[],
+  tool: StoreTool,
+  prune: boolean,
+  dir = "/backup",
+): string {
+  const lines = [
+    "set -eu",
+    `name="$(cat ${dir}/NAME)"`,
+    `weekday="$(cat ${dir}/WEEKDAY)"`,
+    `monthday="$(cat ${dir}/MONTHDAY)"`,
+  ];
+  if (tool === "mc")
+    lines.push(
+      'mc alias set target "$TARGET_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+    );
+  const copy = (prefix: string) =>
+    tool === "mc"
+      ? `mc cp --quiet "${dir}/$name" "target/$BACKUP_BUCKET/${prefix}$name"`
+      : `aws s3 cp --only-show-errors --endpoint-url "$TARGET_URL" "${dir}/$name" "s3://$BACKUP_BUCKET/${prefix}$name"`;
+  for (const t of tiers) {
+    const condition =
+      t.tier === "weekly"
+        ? '[ "$weekday" = 7 ]'
+        : t.tier === "monthly"
+          ? '[ "$monthday" = 01 ]'
+          : "";
+    lines.push(condition ? `if ${condition}; then ${copy(t.prefix)}; fi` : copy(t.prefix));
+  }
+  if (prune) {
+    if (tool !== "mc")
+      throw new RangeError(
+        "pruning by the job needs mc; S3 buckets expire dumps with lifecycle rules",
+      );
+    for (const t of tiers)
+      lines.push(
+        `mc rm --recursive --force --older-than ${olderThan(t)} "target/$BACKUP_BUCKET/${t.prefix}"`,
+      );
+  }
+  lines.push('echo "uploaded $name"');
+  return lines.join("\n");
+}
+
+/**
+ * The media mirror (self-hosted §3.2: `mc mirror` hourly, file storage RPO 1 hour). Files deleted
+ * from the media bucket stay in the copy: restoring a deletion is what a backup is for.
+ * Variables: SOURCE_URL, MEDIA_BUCKET, TARGET_URL, BACKUP_BUCKET and the credentials of both.
+ */
+export function mirrorScript(tool: StoreTool): string {
+  if (tool === "aws")
+    return [
+      "set -eu",
+      // One endpoint for both buckets: the AWS CLI cannot copy between two endpoints.
+      `aws s3 sync --only-show-errors --endpoint-url "$TARGET_URL" "s3://$MEDIA_BUCKET/" "s3://$BACKUP_BUCKET/${FILES_PREFIX}/$MEDIA_BUCKET/"`,
+      'echo "mirrored $MEDIA_BUCKET"',
+    ].join("\n");
+  return [
+    "set -eu",
+    'mc alias set source "$SOURCE_URL" "$SOURCE_ACCESS_KEY_ID" "$SOURCE_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+    'mc alias set target "$TARGET_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+    `mc mirror --overwrite --quiet "source/$MEDIA_BUCKET" "target/$BACKUP_BUCKET/${FILES_PREFIX}/$MEDIA_BUCKET"`,
+    'echo "mirrored $MEDIA_BUCKET"',
+  ].join("\n");
+}
+
+/** A Kubernetes name of at most `max` characters that still ends in "-backup". */
+export function backupJobName(prefix: string, what: string, max = 52): string {
+  const suffix = `-${what}-backup`;
+  const head = prefix.slice(0, Math.max(1, max - suffix.length)).replace(/-+$/, "");
+  return `${head}${suffix}`;
+}

@@ -1,0 +1,415 @@
+/**
+ * Pure planning for the Loki backend: chart pins, deployment mode, Helm values and the log
+ * collector's configuration. No resources are created here.
+ */
+import type { Tier } from "../../config";
+import { environmentOf } from "../../config";
+
+/** Loki chart, the last release published to grafana's repository (the chart moved to a community repository with 7.x). */
+export const LOKI_CHART = {
+  repo: "https://grafana.github.io/helm-charts",
+  chart: "loki",
+  version: "6.55.0",
+} as const;
+
+/**
+ * Grafana Alloy chart: the collector Grafana maintains for Loki. Promtail reached end of life in
+ * March 2026, so a new installation uses Alloy.
+ */
+export const ALLOY_CHART = {
+  repo: "https://grafana.github.io/helm-charts",
+  chart: "alloy",
+  version: "1.12.1",
+} as const;
+
+export const LOKI_HTTP_PORT = 3100;
+export const LOKI_GRPC_PORT = 9095;
+export const LOKI_MEMBERLIST_PORT = 7946;
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+/** How Loki runs: one binary on a filesystem volume, or read/write/backend targets on object storage. */
+export interface LokiTopology {
+  mode: "SingleBinary" | "SimpleScalable";
+  /** Replicas of the single binary, or of each of read, write and backend. */
+  replicas: number;
+  storage: "filesystem" | "s3";
+}
+
+/**
+ * SingleBinary on a filesystem volume for a laptop, staging and the small tier. The chart refuses
+ * more than one single-binary replica without object storage, and SimpleScalable needs object
+ * storage too, so a production tier scales out (three of each target) only when a bucket is given.
+ */
+export function lokiTopology(tier: Tier, hasObjectStorage: boolean): LokiTopology {
+  const production = environmentOf(tier) === "production" && tier !== "small";
+  if (production && hasObjectStorage) return { mode: "SimpleScalable", replicas: 3, storage: "s3" };
+  return { mode: "SingleBinary", replicas: 1, storage: hasObjectStorage ? "s3" : "filesystem" };
+}
+
+/** Requests and limits of one Loki pod: a few tens of GB a day on small tiers, more in production. */
+export function lokiResources(tier: Tier): Resources {
+  return environmentOf(tier) === "production" && tier !== "small"
+    ? { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } }
+    : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
+}
+
+/** Placement of a pod in Helm values: nodeSelector and tolerations. */
+export interface Placement {
+  nodeSelector?: Record<string, string>;
+  tolerations?: { key: string; operator: string; value: string; effect: string }[];
+}
+
+/** Object storage for chunks and indexes (SimpleScalable, or SingleBinary when a bucket exists). */
+export interface LokiBucket {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  /** Keys come from the environment (a Secret), a role from the service account. */
+  credentials: "keys" | "role";
+}
+
+const restrictedPodContext = {
+  runAsNonRoot: true,
+  runAsUser: 10001,
+  runAsGroup: 10001,
+  fsGroup: 10001,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+const restrictedContainerContext = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+interface LokiTarget {
+  replicas: number;
+  resources?: Resources;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Placement["tolerations"];
+  /** Empty: the chart's hard anti-affinity would strand replicas on a one-node monitoring pool. */
+  affinity?: Record<string, never>;
+  topologySpreadConstraints?: unknown[];
+  persistence?: {
+    enabled?: boolean;
+    size: string;
+    storageClass: string | null;
+    enableStatefulSetAutoDeletePVC: boolean;
+  };
+  extraArgs?: string[];
+  extraEnvFrom?: { secretRef: { name: string } }[];
+}
+
+/** The Loki chart values this program sets (chart 6.x). */
+export interface LokiValues {
+  deploymentMode: LokiTopology["mode"];
+  fullnameOverride: string;
+  loki: {
+    auth_enabled: boolean;
+    commonConfig: { replication_factor: number };
+    storage: {
+      type: "filesystem" | "s3";
+      bucketNames?: { chunks: string; ruler: string; admin: string };
+      s3?: {
+        endpoint: string;
+        region: string;
+        s3ForcePathStyle: boolean;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+      };
+    };
+    schemaConfig: {
+      configs: {
+        from: string;
+        store: "tsdb";
+        object_store: "filesystem" | "s3";
+        schema: "v13";
+        index: { prefix: string; period: "24h" };
+      }[];
+    };
+    limits_config: { retention_period: string };
+    compactor: {
+      retention_enabled: boolean;
+      delete_request_store: "filesystem" | "s3";
+      working_directory: string;
+    };
+    analytics: { reporting_enabled: boolean };
+    podSecurityContext: typeof restrictedPodContext;
+    containerSecurityContext: typeof restrictedContainerContext;
+  };
+  singleBinary: LokiTarget;
+  read: LokiTarget;
+  write: LokiTarget;
+  backend: LokiTarget;
+  serviceAccount: { annotations: Record<string, string> };
+  gateway: { enabled: boolean };
+  chunksCache: { enabled: boolean };
+  resultsCache: { enabled: boolean };
+  lokiCanary: { enabled: boolean };
+  test: { enabled: boolean };
+  sidecar: { rules: { enabled: boolean } };
+  minio: { enabled: boolean };
+}
+
+export interface LokiValuesOptions {
+  tier: Tier;
+  retentionDays: number;
+  storageGb: number;
+  storageClass: string;
+  placement: Placement;
+  bucket?: LokiBucket;
+  /** Secret holding AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when the bucket uses keys. */
+  credentialsSecret?: string;
+  /** Service account annotations (IRSA) when the bucket uses a role. */
+  serviceAccountAnnotations?: Record<string, string>;
+}
+
+/**
+ * Loki values: retention `retentionDays` through limits_config.retention_period, enforced by the
+ * compactor (retention_enabled), a volume of `storageGb` on the cluster's storage class.
+ */
+export function lokiValues(o: LokiValuesOptions): LokiValues {
+  const topo = lokiTopology(o.tier, !!o.bucket);
+  const store = topo.storage;
+  const resources = lokiResources(o.tier);
+  const volume = {
+    enabled: true,
+    size: `${o.storageGb}Gi`,
+    storageClass: o.storageClass || null,
+    // Logs outlive a chart reinstall: the volume stays when the StatefulSet goes.
+    enableStatefulSetAutoDeletePVC: false,
+  };
+  const envFrom = o.credentialsSecret ? [{ secretRef: { name: o.credentialsSecret } }] : undefined;
+  // Keys reach the config through environment variables, never through the values.
+  const expandEnv = envFrom ? ["-config.expand-env=true"] : undefined;
+  const scaled = (replicas: number): LokiTarget => ({
+    replicas,
+    resources,
+    ...o.placement,
+    affinity: {},
+    topologySpreadConstraints:
+      replicas > 1
+        ? [
+            {
+              maxSkew: 1,
+              topologyKey: "kubernetes.io/hostname",
+              whenUnsatisfiable: "ScheduleAnyway",
+            },
+          ]
+        : undefined,
+    extraArgs: expandEnv,
+    extraEnvFrom: envFrom,
+  });
+  const single = topo.mode === "SingleBinary";
+  return {
+    deploymentMode: topo.mode,
+    fullnameOverride: "loki",
+    loki: {
+      // One tenant: the platform's own logs, reached only from inside the cluster.
+      auth_enabled: false,
+      commonConfig: { replication_factor: single ? 1 : 3 },
+      storage:
+        store === "s3" && o.bucket
+          ? {
+              type: "s3",
+              bucketNames: {
+                chunks: o.bucket.bucket,
+                ruler: o.bucket.bucket,
+                admin: o.bucket.bucket,
+              },
+              s3: {
+                endpoint: o.bucket.endpoint,
+                region: o.bucket.region,
+                s3ForcePathStyle: true,
+                ...(o.bucket.credentials === "keys"
+                  ? {
+                      accessKeyId: "${AWS_ACCESS_KEY_ID}",
+                      secretAccessKey: "${AWS_SECRET_ACCESS_KEY}",
+                    }
+                  : {}),
+              },
+            }
+          : { type: "filesystem" },
+      schemaConfig: {
+        configs: [
+          {
+            from: "2024-04-01",
+            store: "tsdb",
+            object_store: store,
+            schema: "v13",
+            index: { prefix: "index_", period: "24h" },
+          },
+        ],
+      },
+      limits_config: { retention_period: `${o.retentionDays * 24}h` },
+      compactor: {
+        retention_enabled: true,
+        delete_request_store: store,
+        working_directory: "/var/loki/compactor",
+      },
+      analytics: { reporting_enabled: false },
+      podSecurityContext: restrictedPodContext,
+      containerSecurityContext: restrictedContainerContext,
+    },
+    singleBinary: single ? { ...scaled(topo.replicas), persistence: volume } : { replicas: 0 },
+    write: single ? { replicas: 0 } : { ...scaled(topo.replicas), persistence: volume },
+    read: single ? { replicas: 0 } : scaled(topo.replicas),
+    backend: single ? { replicas: 0 } : { ...scaled(topo.replicas), persistence: volume },
+    serviceAccount: { annotations: o.serviceAccountAnnotations ?? {} },
+    // Clients reach the Loki services directly; the nginx gateway, caches, canary and Helm test
+    // are more pods than a one-tenant, in-cluster Loki needs.
+    gateway: { enabled: false },
+    chunksCache: { enabled: false },
+    resultsCache: { enabled: false },
+    lokiCanary: { enabled: false },
+    test: { enabled: false },
+    sidecar: { rules: { enabled: false } },
+    minio: { enabled: false },
+  };
+}
+
+/** Where clients push and query, for a release whose fullname is "loki". */
+export function lokiEndpoints(mode: LokiTopology["mode"], namespace: string) {
+  const svc = (name: string) => `http://${name}.${namespace}.svc.cluster.local:${LOKI_HTTP_PORT}`;
+  return mode === "SingleBinary"
+    ? { push: `${svc("loki")}/loki/api/v1/push`, query: svc("loki") }
+    : { push: `${svc("loki-write")}/loki/api/v1/push`, query: svc("loki-read") };
+}
+
+/** An Alloy string literal. */
+const alloyString = (s: string) => JSON.stringify(s);
+
+/**
+ * Alloy configuration: tail the container log files of this node's pods (/var/log/pods, CRI
+ * format), label them by namespace, pod, container and app, and push them to Loki.
+ */
+export function alloyConfig(pushUrl: string): string {
+  return `discovery.kubernetes "pods" {
+  role = "pod"
+  selectors {
+    role  = "pod"
+    field = "spec.nodeName=" + sys.env("NODE_NAME")
+  }
+}
+
+discovery.relabel "pods" {
+  targets = discovery.kubernetes.pods.targets
+  rule {
+    source_labels = ["__meta_kubernetes_namespace"]
+    target_label  = "namespace"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_name"]
+    target_label  = "pod"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_container_name"]
+    target_label  = "container"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
+    target_label  = "app"
+  }
+  rule {
+    source_labels = ["__meta_kubernetes_pod_uid", "__meta_kubernetes_pod_container_name"]
+    separator     = "/"
+    target_label  = "__path__"
+    replacement   = "/var/log/pods/*$1/*.log"
+  }
+}
+
+local.file_match "pods" {
+  path_targets = discovery.relabel.pods.output
+}
+
+loki.source.file "pods" {
+  targets    = local.file_match.pods.targets
+  forward_to = [loki.process.pods.receiver]
+}
+
+loki.process "pods" {
+  stage.cri {}
+  forward_to = [loki.write.default.receiver]
+}
+
+loki.write "default" {
+  endpoint {
+    url = ${alloyString(pushUrl)}
+  }
+}
+`;
+}
+
+/** The Alloy chart values this program sets. */
+export interface AlloyValues {
+  crds: { create: boolean };
+  alloy: {
+    configMap: { create: boolean; content: string };
+    storagePath: string;
+    enableReporting: boolean;
+    mounts: { varlog: boolean; extra: { name: string; mountPath: string }[] };
+    extraEnv: { name: string; valueFrom: { fieldRef: { fieldPath: string } } }[];
+    resources: Resources;
+    securityContext: Record<string, unknown>;
+  };
+  configReloader: { resources: Resources; securityContext: Record<string, unknown> };
+  controller: {
+    type: "daemonset";
+    tolerations: { operator: "Exists" }[];
+    volumes: { extra: { name: string; hostPath: { path: string; type: string } }[] };
+  };
+  serviceMonitor: { enabled: boolean };
+}
+
+export const ALLOY_RESOURCES: Resources = {
+  requests: { cpu: "50m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "512Mi" },
+};
+
+/**
+ * Alloy as a DaemonSet on every node, tainted pools included (their pods log too). It reads
+ * /var/log from the host as root, which only the privileged Pod Security level admits (baseline
+ * forbids hostPath volumes); it keeps its read positions on the host so a restart resends nothing.
+ */
+export function alloyValues(pushUrl: string): AlloyValues {
+  const dropAll = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+  return {
+    crds: { create: false },
+    alloy: {
+      configMap: { create: true, content: alloyConfig(pushUrl) },
+      storagePath: "/var/lib/alloy/data",
+      enableReporting: false,
+      mounts: { varlog: true, extra: [{ name: "alloy-data", mountPath: "/var/lib/alloy/data" }] },
+      extraEnv: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+      resources: ALLOY_RESOURCES,
+      // Root, to read the root-owned log files, but with every capability dropped.
+      securityContext: { ...dropAll, runAsUser: 0, runAsNonRoot: false },
+    },
+    configReloader: {
+      resources: {
+        requests: { cpu: "10m", memory: "16Mi" },
+        limits: { cpu: "50m", memory: "64Mi" },
+      },
+      securityContext: { ...dropAll, runAsNonRoot: true, runAsUser: 65534 },
+    },
+    controller: {
+      type: "daemonset",
+      tolerations: [{ operator: "Exists" }],
+      volumes: {
+        extra: [
+          { name: "alloy-data", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } },
+        ],
+      },
+    },
+    serviceMonitor: { enabled: false },
+  };
+}
