@@ -1,18 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { ClusterFacts } from "./cluster";
 import { awsCluster } from "./aws";
+import { digitaloceanCluster } from "./digitalocean";
 import { existingCluster } from "./existing";
-
-/** A provider whose cloud layer is not written yet: the program says so rather than pretend. */
-export class LayerNotBuiltError extends pulumi.RunError {
-  constructor(provider: string) {
-    super(
-      `provider ${provider}: the ${provider} cloud layer is not built yet; only provider "existing" can be deployed or planned`,
-    );
-    this.name = "LayerNotBuiltError";
-  }
-}
+import { hetznerCluster } from "./hetzner";
 
 /** The cloud layer chosen by `platform:provider`; each exposes the same cluster facts. */
 export function cloudLayer(config: StackConfig): ClusterFacts {
@@ -22,7 +13,8 @@ export function cloudLayer(config: StackConfig): ClusterFacts {
     case "aws":
       return awsCluster(config);
     case "digitalocean":
+      return digitaloceanCluster(config);
     case "hetzner":
-      throw new LayerNotBuiltError(config.provider);
+      return hetznerCluster(config);
   }
 }

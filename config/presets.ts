@@ -44,6 +44,7 @@ const buckets = [
 
 const base: Preset = {
   adminCidrs: [],
+  sshPublicKey: "",
   kubernetes: { version: "1.33", context: "", namespace: "platform" },
   network: { cidr: "10.0.0.0/16", zones: 3 },
   tls: { acmeEmail: "" },

@@ -48,7 +48,8 @@ const LOAD_BALANCERS: Record<string, { monthlyUsd?: number }> = {
 /** A load balancer by type; `created` says who makes it. */
 function loadBalancerLine(type: string | undefined, created: string) {
   const price = LOAD_BALANCERS[String(type ?? "lb11")];
-  if (!price) return { monthlyUsd: 0, basis: `load balancer ${type}: not in the catalog, priced at $0` };
+  if (!price)
+    return { monthlyUsd: 0, basis: `load balancer ${type}: not in the catalog, priced at $0` };
   const each = price.monthlyUsd ?? 0;
   return { monthlyUsd: each, basis: `load balancer ${type ?? "lb11"} at ${usd(each)}${created}` };
 }
@@ -78,7 +79,8 @@ const objectStorage: Pricer = (inputs) => {
 registerPricers({
   "hcloud:index/server:Server": server,
   "hcloud:index/volume:Volume": volume,
-  "hcloud:index/loadBalancer:LoadBalancer": (inputs) => loadBalancerLine(inputs.loadBalancerType, ""),
+  "hcloud:index/loadBalancer:LoadBalancer": (inputs) =>
+    loadBalancerLine(inputs.loadBalancerType, ""),
   "hcloud:index/primaryIp:PrimaryIp": primaryIp,
   "platform:hetzner:GatewayLoadBalancer": (inputs) =>
     loadBalancerLine(inputs.type, ", created by the cloud controller from the gateway Service"),

@@ -1,0 +1,151 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE, type StackConfig } from "../../config";
+import type { ClusterFacts } from "../cluster";
+import { Alerts, AlertReceivers } from "./alerts";
+import { ManagedValkey } from "./cache";
+import { ManagedPostgres } from "./database";
+import { Kubernetes } from "./kubernetes";
+import { Network } from "./network";
+import {
+  cachePlan,
+  configProblems,
+  corsOrigins,
+  dailyTime,
+  databasePlan,
+  gatewaySizeUnits,
+  mediaDomain,
+  nodePoolSpecs,
+  physicalName,
+  smarthostPort,
+  uptimeTargets,
+  workMemMb,
+} from "./specs";
+import { Spaces } from "./storage";
+
+/**
+ * DOKS ships this class beside its default: the same CSI block storage with reclaimPolicy Retain,
+ * so a deleted claim (or namespace) leaves the data volume behind instead of destroying it.
+ */
+export const STORAGE_CLASS = "do-block-storage-retain";
+
+function receivers(config: StackConfig): AlertReceivers {
+  const { email, chat } = config.monitoring.receivers;
+  return {
+    emails: email?.to ?? [],
+    slack: chat
+      ? { channel: chat.channel, url: new pulumi.Config(NAMESPACE).requireSecret("chatWebhookUrl") }
+      : undefined,
+  };
+}
+
+/**
+ * The DigitalOcean cloud layer: network, DOKS with role pools, managed Postgres, Valkey and
+ * Spaces where the config chooses them, and DigitalOcean's uptime and resource alerts. Each is a
+ * top-level component so the plan reports its cost apart. What runs inside the cluster is the
+ * platform layer's; it receives the facts returned here.
+ */
+export function digitaloceanCluster(config: StackConfig): ClusterFacts {
+  const problems = configProblems(config);
+  if (problems.length > 0)
+    throw new pulumi.InputPropertiesError({
+      message: `the stack config cannot be built on DigitalOcean:\n${problems
+        .map((p) => `  ${NAMESPACE}:${p.propertyPath}: ${p.reason}`)
+        .join("\n")}`,
+      errors: problems,
+    });
+
+  const stack = pulumi.getStack();
+  const prefix = physicalName([pulumi.getProject(), stack], 40);
+  const pools = nodePoolSpecs(config);
+
+  const network = new Network("network", {
+    prefix,
+    region: config.region,
+    cidr: config.network.cidr,
+    adminCidrs: config.adminCidrs,
+    smtpPort: smarthostPort(config.monitoring.receivers.email?.smarthost),
+  });
+
+  const kubernetes = new Kubernetes("cluster", {
+    prefix,
+    region: config.region,
+    version: config.kubernetes.version,
+    vpcId: network.vpcId,
+    nodeTag: network.nodeTag,
+    pools,
+    // Production: no single point of failure. Staging "matches production architecture" (tiers
+    // document), so upgrades are rehearsed on the same control plane; DOKS makes HA its default
+    // from 1.36.
+    ha: true,
+    adminCidrs: config.adminCidrs,
+    gatewaySizeUnits: gatewaySizeUnits(config),
+  });
+
+  const managed: NonNullable<ClusterFacts["managed"]> = {};
+  const databaseIds: pulumi.Input<string>[] = [];
+
+  if (config.database.mode === "managed") {
+    const plan = databasePlan(config);
+    const postgres = new ManagedPostgres("database", {
+      prefix,
+      region: config.region,
+      version: config.database.version,
+      size: plan.type.name,
+      standbys: plan.standbys,
+      readReplicas: plan.readReplicas,
+      vpcId: network.vpcId,
+      kubernetesClusterId: kubernetes.clusterId,
+      poolSize: config.database.pooler.enabled ? config.database.pooler.defaultPoolSize : undefined,
+      workMemMb: workMemMb(plan.type.memoryGb, config.database.maxConnections),
+      backupTime: dailyTime(config.backups.schedule),
+    });
+    managed.database = postgres.connection;
+    databaseIds.push(postgres.clusterId);
+  }
+
+  if (config.cache.mode === "managed") {
+    const plan = cachePlan(config);
+    const valkey = new ManagedValkey("cache", {
+      prefix,
+      region: config.region,
+      size: plan.type.name,
+      nodes: plan.nodes,
+      vpcId: network.vpcId,
+      kubernetesClusterId: kubernetes.clusterId,
+    });
+    managed.cache = valkey.connection;
+    databaseIds.push(valkey.clusterId);
+  }
+
+  // DigitalOcean's CDN fronts Spaces only: with MinIO in the cluster, cdn.enabled has no effect here.
+  if (config.objectStorage.mode === "managed") {
+    const spaces = new Spaces("storage", {
+      prefix,
+      region: config.region,
+      domain: config.domain,
+      stack,
+      buckets: config.objectStorage.buckets,
+      backups: config.backups,
+      corsOrigins: corsOrigins(config),
+      cdn: { enabled: config.cdn.enabled, mediaDomain: mediaDomain(config) },
+      storageGb: config.objectStorage.storageGb,
+    });
+    managed.objectStorage = spaces.storage;
+  }
+
+  new Alerts("alerts", {
+    prefix,
+    targets: uptimeTargets(config),
+    nodeTag: network.nodeTag,
+    databaseIds,
+    receivers: receivers(config),
+  });
+
+  return {
+    provider: kubernetes.provider,
+    pools: pools.map((p) => p.role),
+    storageClass: STORAGE_CLASS,
+    gatewayServiceAnnotations: kubernetes.gatewayServiceAnnotations,
+    managed: Object.keys(managed).length > 0 ? managed : undefined,
+  };
+}

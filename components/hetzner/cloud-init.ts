@@ -1,0 +1,312 @@
+import { stringify } from "yaml";
+import {
+  K3S_POD_CIDR,
+  K3S_SERVICE_CIDR,
+  KUBERNETES_API_PORT,
+  LABELS,
+  SSH_PORT,
+  type K3sMode,
+  type NodeGroup,
+} from "./plan";
+
+/** Where k3s's local-path provisioner keeps volumes; a node's extra hcloud volume is mounted here. */
+export const DATA_DIR = "/var/lib/platform/data";
+/** The bootstrap script cloud-init runs once. */
+export const BOOTSTRAP_PATH = "/usr/local/sbin/platform-bootstrap";
+export const K3S_CONFIG_PATH = "/etc/rancher/k3s/config.yaml";
+export const AUDIT_POLICY_PATH = "/etc/rancher/k3s/audit-policy.yaml";
+/** Hetzner limits user data to 32 KiB. */
+export const USER_DATA_MAX_BYTES = 32 * 1024;
+
+export interface CloudInitOptions {
+  /** Pinned k3s release. @example "v1.33.7+k3s1" */
+  k3sVersion: string;
+  /** How this server joins k3s. */
+  k3s: K3sMode;
+  /** Private address of this server, which k3s and flannel use. @example "10.0.0.74" */
+  nodeIp: string;
+  /** Private address of the first k3s server, which the others join. @example "10.0.0.202" */
+  initServerIp: string;
+  /** Secret k3s join token of servers. */
+  serverToken: string;
+  /** Secret k3s join token of agents: it cannot join a server. */
+  agentToken: string;
+  /** `node-label` values. @example ["platform/role=db"] */
+  labels: string[];
+  /** `node-taint` values. @example ["platform/role=db:NoSchedule"] */
+  taints: string[];
+  /** The server has an hcloud volume to mount at DATA_DIR before k3s starts. */
+  dataVolume: boolean;
+  /** Sources of SSH and of the Kubernetes API; no SSH rule when empty. */
+  adminCidrs: string[];
+  /** Self-hosted §2.1's internal range, the nodes' /24. @example "10.0.0.0/24" */
+  nodesCidr: string;
+}
+
+const isServer = (mode: K3sMode) => mode !== "agent";
+
+/**
+ * The k3s configuration file. Secrets stay in this file (mode 0600), never on a command line or
+ * in the environment, so they appear in no process list and no log. Addresses known only at boot
+ * (the private interface, the public IPv4) go to a drop-in the bootstrap script writes.
+ */
+export function k3sConfig(opts: CloudInitOptions): Record<string, unknown> {
+  const server = isServer(opts.k3s);
+  const join =
+    opts.k3s !== "init" ? { server: `https://${opts.initServerIp}:${KUBERNETES_API_PORT}` } : {};
+  const common = {
+    ...join,
+    token: server ? opts.serverToken : opts.agentToken,
+    "node-ip": opts.nodeIp,
+    // The hcloud cloud controller sets addresses, zones and provider IDs of every node.
+    "kubelet-arg": ["cloud-provider=external"],
+    ...(opts.labels.length > 0 ? { "node-label": opts.labels } : {}),
+    ...(opts.taints.length > 0 ? { "node-taint": opts.taints } : {}),
+  };
+  if (!server) return common;
+  return {
+    ...(opts.k3s === "init" ? { "cluster-init": true } : {}),
+    ...common,
+    "agent-token": opts.agentToken,
+    "advertise-address": opts.nodeIp,
+    // The gateway (Envoy) and the hcloud load balancer replace k3s's bundled ingress and klipper.
+    disable: ["traefik", "servicelb"],
+    "disable-cloud-controller": true,
+    "secrets-encryption": true,
+    "write-kubeconfig-mode": "0600",
+    "default-local-storage-path": DATA_DIR,
+    "cluster-cidr": K3S_POD_CIDR,
+    "service-cidr": K3S_SERVICE_CIDR,
+    // Self-hosted §7.2 (audit logging): who did what to the API, kept 30 days.
+    "kube-apiserver-arg": [
+      `audit-policy-file=${AUDIT_POLICY_PATH}`,
+      "audit-log-path=/var/lib/rancher/k3s/server/logs/audit.log",
+      "audit-log-maxage=30",
+      "audit-log-maxbackup=10",
+      "audit-log-maxsize=100",
+    ],
+  };
+}
+
+/** Request metadata of every API call, never bodies (which would copy secrets into the log). */
+export const AUDIT_POLICY = {
+  apiVersion: "audit.k8s.io/v1",
+  kind: "Policy",
+  omitStages: ["RequestReceived"],
+  rules: [{ level: "Metadata" }],
+};
+
+/** A single-quoted shell word. */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** The k3s tag as a path segment of a URL ("+" escaped). */
+const tagPath = (version: string) => encodeURIComponent(version);
+
+/**
+ * The script cloud-init runs once as root: SSH on 2222, ufw mirroring self-hosted §2.1 (defence in
+ * depth behind the hcloud firewalls), the data volume mounted where k3s keeps local volumes, the
+ * boot-time k3s settings, then the pinned k3s release. It echoes no secret.
+ */
+export function bootstrapScript(group: NodeGroup, opts: CloudInitOptions): string {
+  const server = isServer(opts.k3s);
+  const ufwRules = [
+    ...opts.adminCidrs.map(
+      (cidr) => `ufw allow proto tcp from ${shQuote(cidr)} to any port ${SSH_PORT}`,
+    ),
+    // §2.1: "allow from 10.0.0.0/24" between nodes; k3s's pods and services reach the host too.
+    ...[opts.nodesCidr, K3S_POD_CIDR, K3S_SERVICE_CIDR].map(
+      (cidr) => `ufw allow from ${shQuote(cidr)}`,
+    ),
+    ...(group === "gateway" ? ["ufw allow 80/tcp", "ufw allow 443/tcp"] : []),
+    ...(server
+      ? opts.adminCidrs.map(
+          (cidr) => `ufw allow proto tcp from ${shQuote(cidr)} to any port ${KUBERNETES_API_PORT}`,
+        )
+      : []),
+  ];
+  const installer = `https://raw.githubusercontent.com/k3s-io/k3s/${tagPath(opts.k3sVersion)}/install.sh`;
+  return `#!/bin/sh
+# Rendered by the platform's Hetzner layer; cloud-init runs it once, as root, on first boot.
+set -eu
+
+NODE_IP=${shQuote(opts.nodeIp)}
+DATA_DIR=${shQuote(DATA_DIR)}
+K3S_VERSION=${shQuote(opts.k3sVersion)}
+K3S_EXEC=${shQuote(server ? "server" : "agent")}
+DATA_VOLUME=${shQuote(opts.dataVolume ? "yes" : "no")}
+
+log() {
+  echo "platform-bootstrap: $*"
+}
+
+fail() {
+  log "$*" >&2
+  exit 1
+}
+
+# The private network comes up shortly after boot; k3s and flannel need its address.
+tries=0
+until ip -o -4 addr show | grep -qF " $NODE_IP/"; do
+  tries=$((tries + 1))
+  [ "$tries" -le 150 ] || fail "private address $NODE_IP did not appear"
+  sleep 2
+done
+PRIVATE_IF=$(ip -o -4 addr show | awk -v ip="$NODE_IP/" 'index($4, ip) == 1 { print $2; exit }')
+[ -n "$PRIVATE_IF" ] || fail "no interface holds $NODE_IP"
+log "private network on $PRIVATE_IF"
+
+# Self-hosted §2.1: SSH moved off 22. Ubuntu 24.04 starts sshd from a socket unit whose port a
+# generator takes from sshd_config, so the socket is reloaded rather than the service. The check
+# needs sshd's runtime directory, which only a first connection would otherwise create.
+install -d -m 0755 /run/sshd
+sshd -t
+if systemctl is-enabled --quiet ssh.socket 2>/dev/null; then
+  systemctl daemon-reload
+  systemctl restart ssh.socket
+else
+  systemctl restart ssh.service
+fi
+
+# Self-hosted §2.1 on the host, behind the hcloud firewalls. Routed traffic stays allowed: it is
+# Kubernetes' own (pods, services, NodePorts), which the hcloud firewall guards from outside.
+ufw --force reset >/dev/null
+ufw default deny incoming
+ufw default allow outgoing
+ufw default allow routed
+${ufwRules.join("\n")}
+ufw --force enable
+
+mkdir -p "$DATA_DIR"
+if [ "$DATA_VOLUME" = yes ]; then
+  # The volume is attached after the server is created; wait for it, never format it here.
+  device=""
+  tries=0
+  while [ -z "$device" ]; do
+    for candidate in /dev/disk/by-id/scsi-0HC_Volume_*; do
+      if [ -e "$candidate" ]; then
+        device=$candidate
+        break
+      fi
+    done
+    if [ -z "$device" ]; then
+      tries=$((tries + 1))
+      [ "$tries" -le 120 ] || fail "no hcloud volume attached after 10 minutes"
+      sleep 5
+    fi
+  done
+  uuid=$(blkid -s UUID -o value "$device")
+  [ -n "$uuid" ] || fail "$device has no file system"
+  if ! grep -q "UUID=$uuid " /etc/fstab; then
+    echo "UUID=$uuid $DATA_DIR ext4 discard,nofail,defaults 0 2" >>/etc/fstab
+  fi
+  mountpoint -q "$DATA_DIR" || mount "$DATA_DIR"
+  log "data volume $device mounted on $DATA_DIR"
+  # k3s must not start without the volume, or volumes would land on the small system disk.
+  unit=k3s
+  if [ "$K3S_EXEC" = agent ]; then
+    unit=k3s-agent
+  fi
+  mkdir -p "/etc/systemd/system/$unit.service.d"
+  printf '[Unit]\\nRequiresMountsFor=%s\\n' "$DATA_DIR" >"/etc/systemd/system/$unit.service.d/10-data.conf"
+fi
+chmod 0711 "$DATA_DIR"
+
+# Settings only known now: the private interface for flannel, the public IPv4 for the API
+# certificate (the kubeconfig addresses the first server by it).
+mkdir -p /etc/rancher/k3s/config.yaml.d
+public_ip=""
+if [ "$K3S_EXEC" = server ]; then
+  public_ip=$(curl -fsS --retry 10 --retry-delay 3 http://169.254.169.254/hetzner/v1/metadata/public-ipv4 || true)
+fi
+(
+  umask 077
+  {
+    echo "flannel-iface: $PRIVATE_IF"
+    if [ "$K3S_EXEC" = server ]; then
+      echo "tls-san:"
+      echo "  - $NODE_IP"
+      if [ -n "$public_ip" ]; then
+        echo "  - $public_ip"
+      fi
+    fi
+  } >/etc/rancher/k3s/config.yaml.d/50-boot.yaml
+)
+
+# The install script of the pinned tag, which checks the binary against the release's checksums.
+installer=$(mktemp)
+curl -fsSL --retry 5 -o "$installer" ${shQuote(installer)}
+INSTALL_K3S_VERSION="$K3S_VERSION" INSTALL_K3S_EXEC="$K3S_EXEC" sh "$installer"
+rm -f "$installer"
+log "k3s $K3S_VERSION $K3S_EXEC installed"
+`;
+}
+
+/**
+ * The `#cloud-config` user data of one server: packages (unattended security upgrades, ufw), the
+ * hardened sshd drop-in, the k3s configuration and the bootstrap script. A pure function of its
+ * inputs; the secrets it carries make the rendered text a secret too.
+ */
+export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
+  const server = isServer(opts.k3s);
+  const files = [
+    {
+      path: "/etc/ssh/sshd_config.d/10-platform.conf",
+      permissions: "0644",
+      content: [
+        `Port ${SSH_PORT}`,
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PermitRootLogin prohibit-password",
+        "PubkeyAuthentication yes",
+        "",
+      ].join("\n"),
+    },
+    {
+      // Security updates install daily; reboots for a new kernel are left to the operator, who
+      // drains the node first (docs/hetzner.md).
+      path: "/etc/apt/apt.conf.d/20auto-upgrades",
+      permissions: "0644",
+      content: 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+    },
+    {
+      path: K3S_CONFIG_PATH,
+      permissions: "0600",
+      content: stringify(k3sConfig(opts), { lineWidth: 0 }),
+    },
+    ...(server
+      ? [
+          {
+            path: AUDIT_POLICY_PATH,
+            permissions: "0600",
+            content: stringify(AUDIT_POLICY, { lineWidth: 0 }),
+          },
+        ]
+      : []),
+    {
+      path: BOOTSTRAP_PATH,
+      permissions: "0700",
+      content: bootstrapScript(group, opts),
+    },
+  ];
+  const document = {
+    package_update: true,
+    package_upgrade: true,
+    packages: ["unattended-upgrades", "ufw", "curl"],
+    ssh_pwauth: false,
+    // Hetzner places the SSH key on root; sshd admits it with keys only.
+    disable_root: false,
+    write_files: files,
+    runcmd: [[BOOTSTRAP_PATH]],
+  };
+  return `#cloud-config\n${stringify(document, { lineWidth: 0 })}`;
+}
+
+/** The node labels of a server: its role (pools) and whether it runs the control plane. */
+export function nodeLabels(role: string | undefined, mode: K3sMode): string[] {
+  return [
+    ...(role ? [`${LABELS.role}=${role}`] : []),
+    ...(isServer(mode) ? [`${LABELS.controlPlane}=true`] : []),
+  ];
+}

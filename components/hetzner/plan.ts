@@ -1,0 +1,479 @@
+import { createHash } from "crypto";
+import { PROFILES, resolveProfile } from "../../catalog";
+import type { Profile, Resolved } from "../../catalog";
+import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
+import { TAINTED_ROLES } from "../cluster";
+
+// Pure planning for the Hetzner layer: addresses, machines, firewall rules and versions are worked
+// out here from the stack config, so that every rule can be tested without the Pulumi runtime.
+
+/** Hetzner Cloud's EU locations (prices.md §3 prices them) and the network zone they share. */
+export const LOCATIONS = ["fsn1", "nbg1", "hel1"] as const;
+export const NETWORK_ZONE = "eu-central";
+
+/** Self-hosted §2.1: "change port from default 22"; the document's example moves it to 2222. */
+export const SSH_PORT = 2222;
+export const KUBERNETES_API_PORT = 6443;
+
+/** k3s's own pod and service ranges, which the private network must not overlap. */
+export const K3S_POD_CIDR = "10.42.0.0/16";
+export const K3S_SERVICE_CIDR = "10.43.0.0/16";
+
+/** hcloud volumes are 10 GB to 10 TB each. */
+export const VOLUME_MIN_GB = 10;
+export const VOLUME_MAX_GB = 10240;
+
+/** A spread placement group holds at most 10 servers, each on different physical hardware. */
+export const PLACEMENT_GROUP_SIZE = 10;
+
+/** Labels the layer sets on servers (hcloud) and nodes (Kubernetes). */
+export const LABELS = {
+  role: "platform/role",
+  cluster: "platform/cluster",
+  tier: "platform/tier",
+  controlPlane: "platform/control-plane",
+} as const;
+
+/**
+ * k3s release per Kubernetes minor, pinned (config.kubernetes.version names the minor). The
+ * install script of the same tag verifies the binary against the release's checksums.
+ */
+export const K3S_RELEASES: Readonly<Record<string, string>> = {
+  "1.32": "v1.32.10+k3s1",
+  "1.33": "v1.33.7+k3s1",
+  "1.34": "v1.34.2+k3s1",
+  "1.35": "v1.35.4+k3s1",
+};
+
+/** The pinned k3s release of a Kubernetes minor version. */
+export function k3sRelease(minor: string): string {
+  const release = K3S_RELEASES[minor];
+  if (!release)
+    throw new Error(
+      `Kubernetes ${minor} has no pinned k3s release; supported: ${Object.keys(K3S_RELEASES).join(", ")}`,
+    );
+  return release;
+}
+
+/**
+ * The k3s servers when they get machines of their own. k3s's sizing guide asks 2 vCPU / 4 GB of
+ * a server with embedded etcd for a cluster of up to 10 agents.
+ */
+export const CONTROL_PLANE_PROFILE: Profile = {
+  vcpu: 2,
+  memoryGb: 4,
+  diskGb: 0,
+  doc: "k3s documentation, server sizing with embedded etcd (up to 10 agents)",
+};
+
+// --- Addresses ---------------------------------------------------------------------------------
+
+/** The documents' four tiers (self-hosted §1.2): DMZ, application, data, management. */
+export const TIERS = ["dmz", "app", "data", "management"] as const;
+export type NetworkTier = (typeof TIERS)[number];
+
+export interface SubnetPlan {
+  /** The network (config.network.cidr). */
+  network: string;
+  /** Every node's address lies here: self-hosted §2.1 admits exactly this range between nodes. */
+  nodes: string;
+  /** One subnet per tier, the four quarters of `nodes`. */
+  tiers: Record<NetworkTier, string>;
+}
+
+function parseIpv4(text: string): number {
+  const parts = text.split(".");
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
+    throw new Error(`${text} is not an IPv4 address`);
+  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+}
+
+function formatIpv4(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+/** An IPv4 CIDR as [first address, prefix length]; throws when malformed. */
+export function parseCidr(cidr: string): [number, number] {
+  const [address, prefixText, extra] = cidr.trim().split("/");
+  const prefix = Number(prefixText);
+  if (extra !== undefined || !/^\d{1,2}$/.test(prefixText ?? "") || prefix > 32)
+    throw new Error(`${cidr} is not an IPv4 CIDR`);
+  const size = 2 ** (32 - prefix);
+  return [Math.floor(parseIpv4(address) / size) * size, prefix];
+}
+
+/** True when every address of `inner` lies in `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const [a, ap] = parseCidr(outer);
+  const [b, bp] = parseCidr(inner);
+  return bp >= ap && Math.floor(b / 2 ** (32 - ap)) === Math.floor(a / 2 ** (32 - ap));
+}
+
+export function cidrsOverlap(a: string, b: string): boolean {
+  return cidrContains(a, b) || cidrContains(b, a);
+}
+
+/** RFC 1918: the only ranges a Hetzner Cloud network accepts. */
+export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
+
+/**
+ * The address plan: the network's first /24 holds every node (so §2.1's `allow from 10.0.0.0/24`
+ * is exactly the nodes when the network is 10.0.0.0/16), split into a /26 per tier. Hetzner's
+ * private network routes between its subnets without filtering: the tiers are an address
+ * convention that labels, firewalls and the platform's network policies follow.
+ */
+export function subnetPlan(cidr: string): SubnetPlan {
+  const [base, prefix] = parseCidr(cidr);
+  if (prefix > 24)
+    throw new Error(`network ${cidr} is smaller than a /24, which the node subnet needs`);
+  const quarter = (i: number) => `${formatIpv4(base + i * 64)}/26`;
+  return {
+    network: `${formatIpv4(base)}/${prefix}`,
+    nodes: `${formatIpv4(base)}/24`,
+    tiers: { dmz: quarter(0), app: quarter(1), data: quarter(2), management: quarter(3) },
+  };
+}
+
+/** A node group: a role's pool, or the dedicated k3s servers. */
+export type NodeGroup = Role | "control-plane";
+
+/**
+ * Where each group's servers sit: the tier subnet, the first host number inside it and how many
+ * fit. The network's first address (.1) is Hetzner's gateway; the DMZ's .5 is the load balancer.
+ */
+export const SLOTS: Readonly<Record<NodeGroup, { tier: NetworkTier; first: number; max: number }>> =
+  {
+    gateway: { tier: "dmz", first: 10, max: 50 },
+    app: { tier: "app", first: 10, max: 50 },
+    db: { tier: "data", first: 10, max: 20 },
+    storage: { tier: "data", first: 30, max: 20 },
+    "control-plane": { tier: "management", first: 10, max: 9 },
+    monitoring: { tier: "management", first: 20, max: 30 },
+  };
+
+/** Host number of the gateway load balancer in the DMZ subnet. */
+export const LOAD_BALANCER_HOST = 5;
+
+/** The private address of the `index`-th (1-based) server of a group. */
+export function privateIp(plan: SubnetPlan, group: NodeGroup, index: number): string {
+  const slot = SLOTS[group];
+  if (!Number.isInteger(index) || index < 1 || index > slot.max)
+    throw new Error(`${group} holds 1 to ${slot.max} servers in its subnet, not ${index}`);
+  const [base] = parseCidr(plan.tiers[slot.tier]);
+  return formatIpv4(base + slot.first + index - 1);
+}
+
+export function loadBalancerIp(plan: SubnetPlan): string {
+  return formatIpv4(parseCidr(plan.tiers.dmz)[0] + LOAD_BALANCER_HOST);
+}
+
+// --- Names ---------------------------------------------------------------------------------------
+
+/**
+ * A physical name: lowercase DNS label characters, at most `max` long (a hash keeps long names
+ * unique). Server names become hostnames and Kubernetes node names, so 63 is the hard limit.
+ */
+export function physicalName(parts: string[], max = 40): string {
+  const name = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  if (name.length <= max) return name;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
+// --- Machines ------------------------------------------------------------------------------------
+
+/** How a server takes part in k3s: the first server, a joining server, or an agent. */
+export type K3sMode = "init" | "server" | "agent";
+
+export interface NodeSpec {
+  /** Server name, hostname and Kubernetes node name. @example "platform-prod-db-1" */
+  name: string;
+  group: NodeGroup;
+  /** The `platform/role` of a pool's node; undefined on a dedicated k3s server. */
+  role?: Role;
+  /** 1-based position in its group. */
+  index: number;
+  /** The cheapest x86 server type meeting the group's profile, with the volume for the rest. */
+  resolved: Resolved;
+  privateIp: string;
+  tier: NetworkTier;
+  k3s: K3sMode;
+  /** Runs the k3s datastore or keeps data: delete protection, backups and `protect`. */
+  stateful: boolean;
+  /** k3s `node-taint` values. */
+  taints: string[];
+  /** Which of the group's spread placement groups (0-based) the server joins. */
+  placementGroup: number;
+}
+
+/** Roles whose pool keeps data on the node (self-hosted §1.1's database, storage, monitoring). */
+export const STATEFUL_ROLES: readonly Role[] = ["db", "storage", "monitoring"];
+
+/**
+ * Dedicated k3s servers keep workloads off with k3s's documented taint; the cloud controller,
+ * CoreDNS and metrics-server tolerate it.
+ */
+export const CONTROL_PLANE_TAINT = "CriticalAddonsOnly=true:NoExecute";
+
+/**
+ * Server types are x86 (amd64): the product's own images come from the stack config and may be
+ * built for amd64 only, and the catalog has no ARM type cheaper than the x86 choice for any
+ * documented profile (a test keeps that true).
+ */
+export function resolveNode(profile: keyof typeof PROFILES | Profile): Resolved {
+  return resolveProfile("hetzner", profile, { arch: "amd64" });
+}
+
+/** Roles with a pool of at least one server, in the documents' tier order. */
+export function poolRoles(config: StackConfig): Role[] {
+  return ROLES.filter((role) => (config.nodePools[role]?.desired ?? 0) > 0);
+}
+
+/**
+ * Where the k3s control plane runs. One server in all: that server. Production: three dedicated
+ * servers (an etcd quorum survives one loss) rather than three of the documented nodes, so that
+ * the DMZ node never holds the cluster's datastore and secrets, Prometheus' and Postgres' disk
+ * load never delays etcd, and a role's node can be rebuilt without touching the quorum; they add
+ * three of the cheapest type. Other multi-node stacks: one dedicated server.
+ */
+export function controlPlaneServers(config: StackConfig): number {
+  const workers = poolRoles(config).reduce((n, r) => n + config.nodePools[r]!.desired, 0);
+  if (workers <= 1) return 0;
+  return environmentOf(config.tier) === "production" ? 3 : 1;
+}
+
+/** Every server of the stack: dedicated k3s servers first, then each role's pool. */
+export function nodePlan(config: StackConfig, prefix: string): NodeSpec[] {
+  const plan = subnetPlan(config.network.cidr);
+  const dedicated = controlPlaneServers(config);
+  const nodes: NodeSpec[] = [];
+  const spec = (group: NodeGroup, index: number, resolved: Resolved) => ({
+    name: physicalName([prefix, group, String(index)], 63),
+    group,
+    index,
+    resolved,
+    privateIp: privateIp(plan, group, index),
+    tier: SLOTS[group].tier,
+    placementGroup: Math.floor((index - 1) / PLACEMENT_GROUP_SIZE),
+  });
+  const controlPlane = resolveNode(CONTROL_PLANE_PROFILE);
+  for (let i = 1; i <= dedicated; i++) {
+    nodes.push({
+      ...spec("control-plane", i, controlPlane),
+      k3s: i === 1 ? "init" : "server",
+      stateful: true,
+      taints: [CONTROL_PLANE_TAINT],
+    });
+  }
+  for (const role of poolRoles(config)) {
+    const pool = config.nodePools[role]!;
+    const resolved = resolveNode(pool.profile);
+    for (let i = 1; i <= pool.desired; i++) {
+      const single = dedicated === 0;
+      nodes.push({
+        ...spec(role, i, resolved),
+        role,
+        // With no dedicated servers the only server runs k3s and, with it, every workload.
+        k3s: single ? "init" : "agent",
+        stateful: single || STATEFUL_ROLES.includes(role),
+        taints: TAINTED_ROLES.includes(role) ? [`${LABELS.role}=${role}:NoSchedule`] : [],
+      });
+    }
+  }
+  return nodes;
+}
+
+/** Hetzner load balancer types by the most targets each takes. */
+export const LOAD_BALANCER_TYPES = [
+  { type: "lb11", maxTargets: 25 },
+  { type: "lb21", maxTargets: 75 },
+  { type: "lb31", maxTargets: 150 },
+] as const;
+
+/** The smallest load balancer type that takes `targets` servers. */
+export function loadBalancerType(targets: number): string {
+  const fit = LOAD_BALANCER_TYPES.find((t) => targets <= t.maxTargets);
+  if (!fit) throw new Error(`${targets} load balancer targets exceed lb31's 150`);
+  return fit.type;
+}
+
+/** Annotation prefix the hcloud cloud controller reads on LoadBalancer Services. */
+const LB = "load-balancer.hetzner.cloud";
+
+export interface GatewayLoadBalancerSpec {
+  /** Name of the load balancer in Hetzner Cloud. @example "platform-prod-gateway" */
+  name: string;
+  /** Load balancer type. @example "lb11" */
+  type: string;
+  location: string;
+  /** Its address in the DMZ subnet. @example "10.0.0.5" */
+  privateIp: string;
+  /** Label selector of the nodes it sends to; every node when absent. @example "platform/role=gateway" */
+  nodeSelector?: string;
+}
+
+/**
+ * Annotations of the gateway's LoadBalancer Service, from which the cloud controller makes the
+ * load balancer (the cloud layer creates no hcloud.LoadBalancer itself, so the two never fight
+ * over it). Least connections, as self-hosted §6.1's nginx upstream (least_conn). TCP passes TLS
+ * through to the gateway, whose certificates, TLS 1.2+ policy and HSTS
+ * apply (self-hosted §2.1); port 80 stays plain for the ACME HTTP-01 challenge and the gateway's
+ * own redirect. PROXY protocol is off because the gateway does not expect it. The load balancer
+ * reaches the nodes over the private network, so no NodePort is ever public, and health checks
+ * use the port the controller picks (the kube-proxy health port of an
+ * `externalTrafficPolicy: Local` Service).
+ */
+export function gatewayAnnotations(spec: GatewayLoadBalancerSpec): Record<string, string> {
+  return {
+    [`${LB}/name`]: spec.name,
+    [`${LB}/type`]: spec.type,
+    [`${LB}/location`]: spec.location,
+    [`${LB}/protocol`]: "tcp",
+    [`${LB}/uses-proxyprotocol`]: "false",
+    [`${LB}/algorithm-type`]: "least_connections",
+    [`${LB}/use-private-ip`]: "true",
+    [`${LB}/private-ipv4`]: spec.privateIp,
+    [`${LB}/disable-private-ingress`]: "true",
+    [`${LB}/health-check-interval`]: "10s",
+    [`${LB}/health-check-timeout`]: "5s",
+    [`${LB}/health-check-retries`]: "3",
+    ...(spec.nodeSelector ? { [`${LB}/node-selector`]: spec.nodeSelector } : {}),
+  };
+}
+
+// --- Firewalls -----------------------------------------------------------------------------------
+
+export interface FirewallRuleSpec {
+  protocol: "tcp" | "udp" | "icmp";
+  /** Port or range; absent for ICMP. */
+  port?: string;
+  sourceIps: string[];
+  description: string;
+}
+
+export interface FirewallSpec {
+  /** Short name: `nodes`, `web`, `api`. */
+  key: string;
+  /** Hetzner label selector of the servers it applies to. */
+  selector: string;
+  rules: FirewallRuleSpec[];
+}
+
+const INTERNET = ["0.0.0.0/0", "::/0"];
+
+/**
+ * Self-hosted §2.1 as hcloud firewalls, which deny every inbound packet no rule admits. SSH on
+ * 2222 from the admin networks only (no rule at all without any), 80 and 443 only on the gateway
+ * role, the Kubernetes API from the admin networks and the private network, ICMP for path-MTU
+ * discovery. Everything else (etcd, kubelet, flannel, NodePorts, data ports) stays inside the
+ * private network: hcloud firewalls filter public interfaces only and never private traffic.
+ */
+export function firewallPlan(args: {
+  cluster: string;
+  adminCidrs: readonly string[];
+  networkCidr: string;
+  gatewayPool: boolean;
+}): FirewallSpec[] {
+  const cluster = `${LABELS.cluster}=${args.cluster}`;
+  const admin = [...args.adminCidrs];
+  const nodes: FirewallSpec = {
+    key: "nodes",
+    selector: cluster,
+    rules: [
+      { protocol: "icmp", sourceIps: INTERNET, description: "ICMP (path MTU discovery, ping)" },
+      ...(admin.length > 0
+        ? [
+            {
+              protocol: "tcp" as const,
+              port: String(SSH_PORT),
+              sourceIps: admin,
+              description: "SSH from the admin networks",
+            },
+          ]
+        : []),
+    ],
+  };
+  const web: FirewallSpec = {
+    key: "web",
+    selector: `${cluster},${LABELS.role}=gateway`,
+    rules: ["80", "443"].map((port) => ({
+      protocol: "tcp" as const,
+      port,
+      sourceIps: INTERNET,
+      description: `HTTP${port === "443" ? "S" : ""} to the DMZ`,
+    })),
+  };
+  const api: FirewallSpec = {
+    key: "api",
+    selector: `${cluster},${LABELS.controlPlane}=true`,
+    rules: [
+      {
+        protocol: "tcp",
+        port: String(KUBERNETES_API_PORT),
+        sourceIps: [...admin, args.networkCidr],
+        description: "Kubernetes API from the admin networks and the private network",
+      },
+    ],
+  };
+  return args.gatewayPool ? [nodes, web, api] : [nodes, api];
+}
+
+// --- Config checks -------------------------------------------------------------------------------
+
+export interface Problem {
+  propertyPath: string;
+  reason: string;
+}
+
+/** What the Hetzner layer cannot build from a config the schema accepts; empty when buildable. */
+export function configProblems(config: StackConfig): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (propertyPath: string, reason: string) => problems.push({ propertyPath, reason });
+  if (!(LOCATIONS as readonly string[]).includes(config.region))
+    problem("region", `must be one of ${LOCATIONS.join(", ")} (got ${config.region})`);
+  const cidr = config.network.cidr;
+  if (!RFC1918.some((r) => cidrContains(r, cidr)))
+    problem(
+      "network.cidr",
+      `must lie in an RFC 1918 range, as Hetzner networks require (got ${cidr})`,
+    );
+  else if (parseCidr(cidr)[1] > 24)
+    problem("network.cidr", `must be a /24 or larger to hold the node subnet (got ${cidr})`);
+  for (const k3s of [K3S_POD_CIDR, K3S_SERVICE_CIDR])
+    if (cidrsOverlap(cidr, k3s))
+      problem("network.cidr", `must not overlap k3s's ${k3s} (got ${cidr})`);
+  if (!K3S_RELEASES[config.kubernetes.version])
+    problem(
+      "kubernetes.version",
+      `has no pinned k3s release; use one of ${Object.keys(K3S_RELEASES).join(", ")}`,
+    );
+  if ((config.nodePools.app?.desired ?? 0) < 1)
+    problem(
+      "nodePools.app",
+      "needs at least one server: workloads without a pool of their own run there",
+    );
+  for (const role of poolRoles(config)) {
+    const pool = config.nodePools[role]!;
+    const slot = SLOTS[role];
+    if (pool.desired > slot.max)
+      problem(
+        `nodePools.${role}.desired`,
+        `must be at most ${slot.max}, the servers its subnet slot holds`,
+      );
+    try {
+      const resolved = resolveNode(pool.profile);
+      if (resolved.extraDiskGb > VOLUME_MAX_GB)
+        problem(
+          `nodePools.${role}.profile`,
+          `needs a ${resolved.extraDiskGb} GB volume; hcloud volumes stop at ${VOLUME_MAX_GB} GB`,
+        );
+    } catch (e) {
+      problem(`nodePools.${role}.profile`, (e as Error).message);
+    }
+  }
+  return problems;
+}

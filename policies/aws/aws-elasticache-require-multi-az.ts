@@ -1,0 +1,18 @@
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { configSchema, readConfig } from "../config";
+
+export const awsElasticacheRequireMultiAz: ResourceValidationPolicy = {
+  name: "aws-elasticache-require-multi-az",
+  description:
+    "Infrastructure recommendations, Database Architecture (multi-AZ, automatic failover) and Scaling Strategy (Redis Cluster of 3-10 nodes): production ElastiCache groups enable automatic failover and multi-AZ.",
+  configSchema: configSchema("environment"),
+  validateResource: validateResourceOfType(
+    aws.elasticache.ReplicationGroup,
+    (group, args, report) => {
+      if (readConfig(args).environment !== "production") return;
+      if (group.automaticFailoverEnabled !== true) report("automaticFailoverEnabled is not true.");
+      if (group.multiAzEnabled !== true) report("multiAzEnabled is not true.");
+    },
+  ),
+};

@@ -1,0 +1,21 @@
+import * as digitalocean from "@pulumi/digitalocean";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+
+const PROTECT = "set the resource option protect: true (DigitalOcean has no deletion lock for it).";
+
+export const digitaloceanDataRequireDeletionProtection: ResourceValidationPolicy = {
+  name: "digitalocean-data-require-deletion-protection",
+  description:
+    "Self-hosted deployment §3 (backup and disaster recovery) and the platform's stateful-resource rule: DigitalOcean database clusters, volumes and Spaces buckets carry the protect option.",
+  validateResource: [
+    validateResourceOfType(digitalocean.DatabaseCluster, (_db, args, report) => {
+      if (!args.opts.protect) report(`database cluster is unprotected: ${PROTECT}`);
+    }),
+    validateResourceOfType(digitalocean.Volume, (_volume, args, report) => {
+      if (!args.opts.protect) report(`volume is unprotected: ${PROTECT}`);
+    }),
+    validateResourceOfType(digitalocean.SpacesBucket, (_bucket, args, report) => {
+      if (!args.opts.protect) report(`Spaces bucket is unprotected: ${PROTECT}`);
+    }),
+  ],
+};
