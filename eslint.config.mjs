@@ -2,11 +2,22 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "policies/node_modules/**", "schema/**", "coverage/**", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "node_modules/**",
+      "policies/node_modules/**",
+      "schema/**",
+      "coverage/**",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { "@pulumi": pulumi },
     rules: {
       // Output<T> in a template literal prints a warning string instead of the value.

@@ -51,7 +51,11 @@ export interface ClusterFacts {
   /** Annotations for the gateway's LoadBalancer Service (the cloud's load balancer settings). */
   gatewayServiceAnnotations?: Record<string, pulumi.Input<string>>;
   /** Data services the cloud manages, present when the config's mode is `managed`. */
-  managed?: { database?: ManagedDatabase; cache?: ManagedCache; objectStorage?: ManagedObjectStorage };
+  managed?: {
+    database?: ManagedDatabase;
+    cache?: ManagedCache;
+    objectStorage?: ManagedObjectStorage;
+  };
 }
 
 /** Pool roles whose nodes are tainted so that only that role's workloads land there. */

@@ -71,7 +71,10 @@ function valueAt(obj: unknown, path: PropertyKey[]): unknown {
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
   const got = valueAt(input, issue.path);
   const text = JSON.stringify(got);
-  const shown = got === undefined || typeof got === "object" ? "" : ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+  const shown =
+    got === undefined || typeof got === "object"
+      ? ""
+      : ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
   switch (issue.code) {
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;

@@ -134,7 +134,15 @@ export const StackConfigSchema = z
     /** The only sources allowed to reach SSH and admin endpoints. */
     adminCidrs: z.array(adminCidr),
     /** OpenSSH public key installed for the admins on servers we run (Hetzner); none when empty. */
-    sshPublicKey: z.union([z.literal(""), z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/, "must be an OpenSSH public key line")]),
+    sshPublicKey: z.union([
+      z.literal(""),
+      z
+        .string()
+        .regex(
+          /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/,
+          "must be an OpenSSH public key line",
+        ),
+    ]),
     kubernetes: z.strictObject({
       version: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
       /** `existing` only: the kubeconfig context to use; the default context when empty. */

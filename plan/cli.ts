@@ -9,7 +9,9 @@ async function main() {
   const args = process.argv.slice(2);
   const stack = args.find((a) => !a.startsWith("--"));
   if (!stack) {
-    process.stderr.write("usage: npm run plan -- <stack> [--json | --markdown | --policy-config]\n");
+    process.stderr.write(
+      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config]\n",
+    );
     process.exit(2);
   }
   let result;

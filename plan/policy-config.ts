@@ -38,8 +38,13 @@ export function packConfigFile(
   const shared = policyConfig(config);
   const out: Record<string, object> = {};
   for (const p of policies) {
-    const level = config.policies.overrides[p.name] ?? p.enforcementLevel ?? (production ? "mandatory" : config.policies.enforcement);
-    out[p.name] = p.configSchema ? { enforcementLevel: level, ...shared } : { enforcementLevel: level };
+    const level =
+      config.policies.overrides[p.name] ??
+      p.enforcementLevel ??
+      (production ? "mandatory" : config.policies.enforcement);
+    out[p.name] = p.configSchema
+      ? { enforcementLevel: level, ...shared }
+      : { enforcementLevel: level };
   }
   return out;
 }

@@ -39,7 +39,11 @@ export class Platform extends pulumi.ComponentResource {
     const appsNs = new Namespace(`${name}-apps`, { name: this.namespaces.apps }, parent);
     const gatewayNs = new Namespace(`${name}-gateway`, { name: this.namespaces.gateway }, parent);
     const dataNs = new Namespace(`${name}-data`, { name: this.namespaces.data }, parent);
-    const monitoringNs = new Namespace(`${name}-monitoring`, { name: this.namespaces.monitoring }, parent);
+    const monitoringNs = new Namespace(
+      `${name}-monitoring`,
+      { name: this.namespaces.monitoring },
+      parent,
+    );
 
     // DMZ tier: the only entry from outside the cluster.
     this.gateway = new Gateway(
@@ -80,7 +84,11 @@ export class Platform extends pulumi.ComponentResource {
     let backup: S3Target | undefined;
     let media: S3Target | undefined;
     if (config.objectStorage.mode === "self-hosted") {
-      const objects = new Minio(`${name}-minio`, { ...common, objectStorage: config.objectStorage }, data);
+      const objects = new Minio(
+        `${name}-minio`,
+        { ...common, objectStorage: config.objectStorage },
+        data,
+      );
       backup = objects.backupTarget;
       if (objects.buckets.media) media = { ...objects.backupTarget, bucket: objects.buckets.media };
       Object.assign(secretEnv, objects.secretEnv);
@@ -89,7 +97,10 @@ export class Platform extends pulumi.ComponentResource {
       if (store.buckets.media !== undefined) media = managedS3Target(store, "media");
     }
     if (config.database.mode === "self-hosted") {
-      if (!backup) throw new pulumi.RunError("database.mode self-hosted needs object storage for its WAL archive and backups");
+      if (!backup)
+        throw new pulumi.RunError(
+          "database.mode self-hosted needs object storage for its WAL archive and backups",
+        );
       const db = new Postgres(
         `${name}-postgres`,
         {
@@ -120,7 +131,8 @@ export class Platform extends pulumi.ComponentResource {
         grafanaNamespace: this.namespaces.monitoring,
         pools: cluster.pools,
         storageClass: cluster.storageClass,
-        objectStorage: store?.buckets.logs !== undefined ? managedS3Target(store, "logs") : undefined,
+        objectStorage:
+          store?.buckets.logs !== undefined ? managedS3Target(store, "logs") : undefined,
       },
       observed,
     );

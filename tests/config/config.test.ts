@@ -15,15 +15,24 @@ function problems(raw: Record<string, unknown>): string[] {
 
 describe("stack config", () => {
   it("reports exactly one line per problem, naming the key path: bad tier, negative replicas, malformed CIDR", () => {
-    const lines = problems({ ...base, tier: "huge", adminCidrs: ["10.0.0.300/24"], apps: [{ ...api, replicas: -1 }] });
+    const lines = problems({
+      ...base,
+      tier: "huge",
+      adminCidrs: ["10.0.0.300/24"],
+      apps: [{ ...api, replicas: -1 }],
+    });
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^platform:tier: must be one of .*"medium".*\(got "huge"\)$/);
     expect(lines.some((l) => l.startsWith("platform:adminCidrs[0]: "))).toBe(true);
-    expect(lines.some((l) => /^platform:apps\[0\]\.replicas: must be at least 1 \(got -1\)$/.test(l))).toBe(true);
+    expect(
+      lines.some((l) => /^platform:apps\[0\]\.replicas: must be at least 1 \(got -1\)$/.test(l)),
+    ).toBe(true);
   });
 
   it("refuses 0.0.0.0/0 as an admin network: SSH and admin endpoints are never open to the internet", () => {
-    expect(problems({ ...base, adminCidrs: ["0.0.0.0/0"] })[0]).toMatch(/^platform:adminCidrs\[0\]: admits the whole internet/);
+    expect(problems({ ...base, adminCidrs: ["0.0.0.0/0"] })[0]).toMatch(
+      /^platform:adminCidrs\[0\]: admits the whole internet/,
+    );
     expect(problems({ ...base, adminCidrs: ["::/0"] })).toHaveLength(1);
     expect(problems({ ...base, adminCidrs: ["198.51.100.7/32", "2001:db8::/48"] })).toEqual([]);
   });
@@ -34,28 +43,43 @@ describe("stack config", () => {
     expect(isPinnedImage("registry:5000/team/app")).toBe(false);
     expect(isPinnedImage("registry:5000/team/app:1.2.3")).toBe(true);
     expect(isPinnedImage(`app@sha256:${"a".repeat(64)}`)).toBe(true);
-    expect(problems({ ...base, apps: [{ ...api, image: "api:latest" }] })[0]).toMatch(/^platform:apps\[0\]\.image: must be pinned/);
+    expect(problems({ ...base, apps: [{ ...api, image: "api:latest" }] })[0]).toMatch(
+      /^platform:apps\[0\]\.image: must be pinned/,
+    );
   });
 
   it("names unknown keys instead of ignoring them", () => {
-    expect(problems({ ...base, databse: { mode: "managed" } })).toEqual(["platform:databse: is not a known key (see README, Stack config)"]);
+    expect(problems({ ...base, databse: { mode: "managed" } })).toEqual([
+      "platform:databse: is not a known key (see README, Stack config)",
+    ]);
   });
 
   it("refuses managed data services where the provider sells none", () => {
     expect(problems({ ...base, database: { mode: "managed" } })).toEqual([
-      "platform:database.mode: managed is not offered on existing; use self-hosted or none (got \"managed\")",
+      'platform:database.mode: managed is not offered on existing; use self-hosted or none (got "managed")',
     ]);
   });
 
   it("keeps policy enforcement mandatory on production tiers", () => {
     const prod = { ...base, provider: "aws", tier: "medium", region: "us-east-1" };
-    expect(problems({ ...prod, policies: { enforcement: "advisory" } })[0]).toMatch(/^platform:policies\.enforcement: must be "mandatory"/);
+    expect(problems({ ...prod, policies: { enforcement: "advisory" } })[0]).toMatch(
+      /^platform:policies\.enforcement: must be "mandatory"/,
+    );
     expect(problems({ ...base, policies: { enforcement: "advisory" } })).toEqual([]);
   });
 
   it("fills apps from the tier: the documented container 1 CPU / 2 GB request, 2 CPU / 4 GB limit, HPA 3..50 at 70 %", () => {
-    const c = parseStackConfig({ ...base, provider: "aws", tier: "medium", region: "us-east-1", apps: [api] });
-    expect(c.apps[0].resources).toEqual({ requests: { cpu: "1", memory: "2Gi" }, limits: { cpu: "2", memory: "4Gi" } });
+    const c = parseStackConfig({
+      ...base,
+      provider: "aws",
+      tier: "medium",
+      region: "us-east-1",
+      apps: [api],
+    });
+    expect(c.apps[0].resources).toEqual({
+      requests: { cpu: "1", memory: "2Gi" },
+      limits: { cpu: "2", memory: "4Gi" },
+    });
     expect(c.apps[0].autoscaling).toEqual({ minReplicas: 3, maxReplicas: 50, cpuPercent: 70 });
   });
 
@@ -66,12 +90,22 @@ describe("stack config", () => {
     });
     expect(PRESETS.large.nodePools.app).toMatchObject({ profile: "large-app", min: 10, max: 20 });
     expect(PRESETS.large.nodePools.db).toMatchObject({ profile: "large-db", min: 3, max: 3 });
-    expect(PRESETS.staging.nodePools.app).toMatchObject({ profile: "k8s-staging-node", min: 3, max: 3 });
+    expect(PRESETS.staging.nodePools.app).toMatchObject({
+      profile: "k8s-staging-node",
+      min: 3,
+      max: 3,
+    });
   });
 
   it("carries the documents' backup retention: 7 daily, 4 weekly, 12 monthly at 2 AM UTC; database dumps 30 days", () => {
     for (const tier of ["small", "medium", "large", "enterprise"] as const) {
-      expect(PRESETS[tier].backups).toMatchObject({ schedule: "0 2 * * *", daily: 7, weekly: 4, monthly: 12, databaseRetentionDays: 30 });
+      expect(PRESETS[tier].backups).toMatchObject({
+        schedule: "0 2 * * *",
+        daily: 7,
+        weekly: 4,
+        monthly: 12,
+        databaseRetentionDays: 30,
+      });
     }
   });
 
@@ -82,7 +116,13 @@ describe("stack config", () => {
   });
 
   it("checks that node pool bounds are consistent", () => {
-    const raw = { ...base, provider: "aws", tier: "medium", region: "us-east-1", nodePools: { app: { min: 5, max: 4, desired: 4 } } };
+    const raw = {
+      ...base,
+      provider: "aws",
+      tier: "medium",
+      region: "us-east-1",
+      nodePools: { app: { min: 5, max: 4, desired: 4 } },
+    };
     expect(problems(raw)).toContain("platform:nodePools.app.min: must not exceed max (4) (got 5)");
   });
 });

@@ -8,14 +8,18 @@ const ROOT = path.resolve(__dirname, "../..");
 
 describe("stack file JSON Schema", () => {
   it("is up to date with the config schema (run npm run schema)", () => {
-    const committed = JSON.parse(fs.readFileSync(path.join(ROOT, "schema/stack-config.schema.json"), "utf8"));
+    const committed = JSON.parse(
+      fs.readFileSync(path.join(ROOT, "schema/stack-config.schema.json"), "utf8"),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(stackFileSchema())));
   });
 
   it("is referenced by every shipped stack file for editor validation", () => {
     for (const stack of shippedStacks(ROOT)) {
       const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-      expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./schema/stack-config.schema.json");
+      expect(text.split("\n")[0]).toBe(
+        "# yaml-language-server: $schema=./schema/stack-config.schema.json",
+      );
     }
   });
 
@@ -26,6 +30,7 @@ describe("stack file JSON Schema", () => {
 
   it("is documented key by key in the README", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    for (const key of Object.keys(StackConfigSchema.shape)) expect(readme).toContain(`| \`${key}\` |`);
+    for (const key of Object.keys(StackConfigSchema.shape))
+      expect(readme).toContain(`| \`${key}\` |`);
   });
 });

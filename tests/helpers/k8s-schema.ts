@@ -5,7 +5,10 @@ export function validateK8s(r: Registered): string | undefined {
   const m = /^kubernetes:(?:(.+)\/)?(v\d\w*):(\w+)$/.exec(r.type);
   if (!m) return undefined;
   const [, group, version, kind] = m;
-  const modulePath = group && group !== "core" ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
+  const modulePath =
+    group && group !== "core"
+      ? `kubernetes-models/${group}/${version}`
+      : `kubernetes-models/${version}`;
   let mod: Record<string, new (o: object) => { validate(): void }>;
   try {
     mod = require(modulePath);

@@ -5,7 +5,10 @@ import { Recorder, Registered } from "../../plan/mocks";
  * Registers whatever `build` creates under the runtime's mocks and returns every registration,
  * awaited (never assert inside an unawaited apply).
  */
-export async function record(build: () => void, config: Record<string, string> = {}): Promise<Registered[]> {
+export async function record(
+  build: () => void,
+  config: Record<string, string> = {},
+): Promise<Registered[]> {
   pulumi.runtime.setAllConfig(config);
   const recorder = new Recorder("platform", "test");
   build();
@@ -15,6 +18,7 @@ export async function record(build: () => void, config: Record<string, string> =
 export const ofType = (rs: Registered[], type: string) => rs.filter((r) => r.type === type);
 export const one = (rs: Registered[], type: string, name?: string) => {
   const found = ofType(rs, type).filter((r) => name === undefined || r.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
   return found[0];
 };

@@ -16,7 +16,6 @@ export function plan(args: string[], env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-
 describe("offline plan", () => {
   const stacks = shippedStacks(ROOT);
 
@@ -31,9 +30,12 @@ describe("offline plan", () => {
     const out = JSON.parse(r.stdout);
     expect(out.stack).toBe(stack);
     expect(out.resources.length).toBeGreaterThan(5);
-    for (const res of out.resources) expect(Object.keys(res)).toEqual(expect.arrayContaining(["type", "name", "parent"]));
+    for (const res of out.resources)
+      expect(Object.keys(res)).toEqual(expect.arrayContaining(["type", "name", "parent"]));
     expect(out.violations.filter((v: any) => v.enforcementLevel === "mandatory")).toEqual([]);
-    expect(out.cost).toEqual(expect.objectContaining({ monthlyUsd: expect.any(Number), byComponent: expect.any(Object) }));
+    expect(out.cost).toEqual(
+      expect.objectContaining({ monthlyUsd: expect.any(Number), byComponent: expect.any(Object) }),
+    );
     expect(out.cost.budget).toEqual(expect.objectContaining({ min: expect.any(Number) }));
   });
 
@@ -74,7 +76,9 @@ describe("offline plan", () => {
   it("prints a pull-request summary with totals and violations first, under 60,000 characters", () => {
     const r = plan(["local", "--markdown"]);
     expect(r.status).toBe(0);
-    expect(r.stdout.indexOf("Monthly cost estimate")).toBeLessThan(r.stdout.indexOf("resources by type"));
+    expect(r.stdout.indexOf("Monthly cost estimate")).toBeLessThan(
+      r.stdout.indexOf("resources by type"),
+    );
     expect(r.stdout.length).toBeLessThan(60000);
   });
 });
