@@ -159,6 +159,8 @@ export const StackConfigSchema = z
       profile: z.enum(PROFILE_NAMES),
       /** Memory the database server may use; tuning is computed from it. 0: the profile's. */
       memoryGb: z.number().min(0),
+      /** CPU cores the database server may use. 0: the profile's. */
+      vcpu: z.number().min(0),
       storageGb: int(1),
       replicas: int(0, 5),
       multiAz: z.boolean(),

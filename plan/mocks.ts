@@ -12,6 +12,8 @@ export interface Registered {
   /** Inputs with secrets unwrapped (policies judge the values, not their secretness). */
   inputs: Record<string, any>;
   dependencies: string[];
+  /** Resources each input property was computed from (which bucket a versioning resource is for). */
+  propertyDependencies: Record<string, string[]>;
   provider: string | undefined;
 }
 
@@ -80,6 +82,12 @@ export class Recorder {
             protect: !!req.getProtect(),
             inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
             dependencies: req.getDependenciesList(),
+            propertyDependencies: Object.fromEntries(
+              req
+                .getPropertydependenciesMap()
+                .toArray()
+                .map(([k, v]: [string, [string[]]]) => [k, v[0]]),
+            ),
             provider: req.getProvider() || undefined,
           });
         }

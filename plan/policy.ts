@@ -81,6 +81,12 @@ export async function evaluatePolicies(
   for (const r of custom) {
     const pr = byUrn.get(r.urn)!;
     pr.parent = r.parent ? byUrn.get(r.parent) : undefined;
+    pr.propertyDependencies = Object.fromEntries(
+      Object.entries(r.propertyDependencies).map(([k, urns]) => [
+        k,
+        urns.map((u) => byUrn.get(u)).filter((d): d is PolicyResource => !!d),
+      ]),
+    );
     pr.dependencies = r.dependencies
       .map((d) => byUrn.get(d))
       .filter((d): d is PolicyResource => !!d);

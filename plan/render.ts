@@ -56,6 +56,16 @@ export function text(r: PlanResult): string {
     out.push(
       `  [${v.enforcementLevel}] ${v.policy}: ${v.resource.split("::").pop()}: ${v.message}`,
     );
+  const q = r.requests;
+  const perNode = q.perNode.cpu || q.perNode.memoryGi;
+  out.push(
+    "",
+    `workload requests: ${q.cpu} CPU, ${q.memoryGi} GiB memory` +
+      (perNode ? `, plus ${q.perNode.cpu} CPU, ${q.perNode.memoryGi} GiB on every node` : "") +
+      (r.capacity
+        ? ` (node pools at most: ${r.capacity.cpu} CPU, ${r.capacity.memoryGi} GiB allocatable)`
+        : ""),
+  );
   out.push(
     "",
     `monthly cost estimate: ${usd(r.cost.monthlyUsd)}${budgetText(r) ? `, ${budgetText(r)}` : ""}`,
@@ -82,6 +92,8 @@ export function json(r: PlanResult): string {
           protect: x.protect,
         })),
       violations: r.violations,
+      requests: r.requests,
+      capacity: r.capacity,
       cost: {
         monthlyUsd: r.cost.monthlyUsd,
         byComponent: r.cost.byComponent,

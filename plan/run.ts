@@ -8,6 +8,7 @@ import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
 import { evaluatePolicies, Violation } from "./policy";
 import { readStack, ROOT } from "./stack";
+import { poolCapacity, Requests, sumRequests } from "./requests";
 import "./pricers";
 
 export interface PlanResult {
@@ -18,10 +19,15 @@ export interface PlanResult {
   resources: Registered[];
   violations: Violation[];
   cost: CostReport & { budget: { min: number; max: number | null; doc: string } | null };
+  /** What the stack's workloads ask the cluster to reserve. */
+  requests: Requests;
+  /** What the node pools offer at their maximum size; null on an existing cluster. */
+  capacity: { cpu: number; memoryGi: number } | null;
   config?: StackConfig;
 }
 
 const emptyCost = { monthlyUsd: 0, byComponent: {}, lines: [], budget: null };
+const noRequests = { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 } };
 
 /**
  * Runs the program of one stack offline: its config into the Pulumi runtime, `index.ts` under mocks,
@@ -49,6 +55,8 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
         resources: [],
         violations: [],
         cost: emptyCost,
+        requests: noRequests,
+        capacity: null,
       };
     return {
       stack,
@@ -57,6 +65,8 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
       resources: recorder.resources,
       violations: [],
       cost: emptyCost,
+      requests: noRequests,
+      capacity: null,
     };
   } finally {
     process.off("unhandledRejection", onRejection);
@@ -69,6 +79,8 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
       resources: recorder.resources,
       violations: [],
       cost: emptyCost,
+      requests: noRequests,
+      capacity: null,
     };
   }
 
@@ -92,6 +104,8 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     resources: recorder.resources,
     violations,
     cost,
+    requests: sumRequests(recorder.resources),
+    capacity: poolCapacity(config),
     config,
   };
 }

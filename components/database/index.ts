@@ -118,7 +118,7 @@ export class Postgres extends pulumi.ComponentResource {
       maxConnections: db.maxConnections,
       replicas: db.replicas,
     });
-    const resources = postgresResources(memoryGb, PROFILES[db.profile].vcpu, tuned);
+    const resources = postgresResources(memoryGb, db.vcpu || PROFILES[db.profile].vcpu, tuned);
     this.backupRetentionDays = backupRetentionDays(db.backupRetentionDays);
 
     const password = new random.RandomPassword(

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PROFILES } from "../../catalog/profiles";
 import { environmentOf, StackConfig } from "../../config";
 import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
@@ -10,6 +11,23 @@ import { Monitoring } from "../monitoring";
 import { Gateway } from "../gateway";
 import { managedS3Target, Minio, type S3Target } from "../storage";
 import { Namespace } from "./namespace";
+
+/**
+ * Instances that share a database node split it: the documents' single database node (medium tier,
+ * self-hosted design) holds the primary and its replica, so each gets its share of the profile.
+ */
+export function sharedDatabaseNode(config: StackConfig): StackConfig["database"] {
+  const db = config.database;
+  const nodes = config.nodePools.db?.desired;
+  const perNode = nodes ? Math.ceil((1 + db.replicas) / nodes) : 1;
+  if (perNode <= 1) return db;
+  const profile = PROFILES[db.profile];
+  return {
+    ...db,
+    memoryGb: (db.memoryGb || profile.memoryGb) / perNode,
+    vcpu: (db.vcpu || profile.vcpu) / perNode,
+  };
+}
 
 export interface PlatformArgs {
   config: StackConfig;
@@ -66,6 +84,11 @@ export class Platform extends pulumi.ComponentResource {
         appsNamespace: this.namespaces.apps,
         monitoringNamespace: this.namespaces.monitoring,
         serviceAnnotations: cluster.gatewayServiceAnnotations,
+        // A laptop cluster or the small tier's single server cannot spare half a core a proxy.
+        proxyResources:
+          config.tier === "local" || config.tier === "small"
+            ? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }
+            : undefined,
       },
       { ...parent, dependsOn: [gatewayNs] },
     );
@@ -105,7 +128,7 @@ export class Platform extends pulumi.ComponentResource {
         `${name}-postgres`,
         {
           ...common,
-          database: config.database,
+          database: sharedDatabaseNode(config),
           backupSchedule: config.backups.schedule,
           backup,
           certManager: [this.gateway.certManager],

@@ -60,7 +60,8 @@ export class Namespace extends pulumi.ComponentResource {
             // HTTP/HTTPS to external APIs and object storage, and the Kubernetes API on 6443 (k3s,
             // kind, kubeadm) for operators; nothing else leaves the cluster.
             {
-              to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+              // Never the cloud metadata service: it hands out node credentials and user data.
+              to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
               ports: [
                 { protocol: "TCP", port: 443 },
                 { protocol: "TCP", port: 80 },

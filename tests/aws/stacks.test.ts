@@ -19,6 +19,7 @@ const fake = (type: string, inputs: Record<string, any>, name = "r"): Registered
   protect: false,
   inputs,
   dependencies: [],
+  propertyDependencies: {},
   provider: undefined,
 });
 

@@ -108,6 +108,7 @@ describe("DigitalOcean pricing", () => {
       protect: false,
       inputs,
       dependencies: [],
+      propertyDependencies: {},
       provider: undefined,
     });
     const plain = priceStack(

@@ -14,6 +14,7 @@ const fake = (type: string, inputs: Record<string, any>, name = "r"): Registered
   protect: false,
   inputs,
   dependencies: [],
+  propertyDependencies: {},
   provider: undefined,
 });
 

@@ -39,6 +39,24 @@ describe("offline plan", () => {
     expect(out.cost.budget).toEqual(expect.objectContaining({ min: expect.any(Number) }));
   });
 
+  it("fits the local stack on a 4 CPU / 8 GB laptop cluster, leaving 1 CPU and 2 GB for the cluster itself", () => {
+    const out = JSON.parse(plan(["local", "--json"]).stdout);
+    expect(out.requests.cpu + out.requests.perNode.cpu).toBeLessThanOrEqual(3);
+    expect(out.requests.memoryGi + out.requests.perNode.memoryGi).toBeLessThanOrEqual(6);
+    expect(out.requests.cpu).toBeGreaterThan(1); // the whole platform is there, not an empty stack
+  });
+
+  it.each(stacks.filter((s) => s !== "local"))(
+    "fits %s's workload requests in its node pools at their maximum",
+    (stack) => {
+      const out = JSON.parse(plan([stack, "--json"]).stdout);
+      expect(out.capacity.cpu).toBeGreaterThanOrEqual(out.requests.cpu + out.requests.perNode.cpu);
+      expect(out.capacity.memoryGi).toBeGreaterThanOrEqual(
+        out.requests.memoryGi + out.requests.perNode.memoryGi,
+      );
+    },
+  );
+
   it("prints the resource tree grouped by component", () => {
     const r = plan(["local"]);
     expect(r.status).toBe(0);
