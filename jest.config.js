@@ -7,4 +7,6 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }],
   },
   testTimeout: 60000,
+  // Jest leaves one core idle by default; every test here waits on module loading, so use both.
+  maxWorkers: 2,
 };

@@ -26,7 +26,10 @@ export interface EvaluationOptions {
   stackTags?: Record<string, string>;
 }
 
-class NotApplicable extends Error {}
+/** Thrown by `notApplicable`; not an Error, so no stack trace is captured thousands of times. */
+class NotApplicable {
+  constructor(public readonly reason?: string) {}
+}
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
 };

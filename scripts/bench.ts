@@ -7,7 +7,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function time(args: string[]): { ms: number; status: number | null } {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["-r", "@swc-node/register", ...args], {
+  const r = spawnSync(process.execPath, ["-r", "./plan/register.js", ...args], {
     cwd: ROOT,
     stdio: "ignore",
   });

@@ -90,8 +90,8 @@ describe("the policy list", () => {
       expect(descriptionProblems(policy.description)).toEqual([]);
     });
 
-    it("has a test file with a compliant fixture and failing cases", () => {
-      const file = path.join(__dirname, providerOf(name), `${name}.test.ts`);
+    it("has a cases file (run by policies.test.ts) with a compliant fixture and failing cases", () => {
+      const file = path.join(__dirname, providerOf(name), `${name}.cases.ts`);
       expect(fs.existsSync(file)).toBe(true);
       const text = fs.readFileSync(file, "utf8");
       expect(text).toContain(`policies/${providerOf(name)}/${name}"`);
@@ -207,5 +207,14 @@ describe("the pack's files", () => {
     const project = YAML.parse(fs.readFileSync(path.join(PACK, "PulumiPolicy.yaml"), "utf8"));
     expect(project.runtime).toBe("nodejs");
     expect(descriptionProblems(project.description)).toEqual([]);
+  });
+});
+
+describe("README", () => {
+  it("lists every policy with the rule it enforces and its default level (npm run docs)", () => {
+    const { readmeWithPolicies } = require("../../scripts/docs");
+    const readme = fs.readFileSync(path.join(__dirname, "../../README.md"), "utf8");
+    expect(readmeWithPolicies(readme)).toBe(readme);
+    for (const p of policies) expect(readme).toContain(`| \`${p.name}\` |`);
   });
 });
