@@ -141,7 +141,8 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         profile: db.profile,
         memoryGb: db.memoryGb,
         storageGb: db.storageGb,
-        multiAz: production || db.multiAz,
+        // The config decides; the policy pack refuses a production database without its standby.
+        multiAz: db.multiAz,
         replicas: db.replicas,
         maxConnections: db.maxConnections,
         backupRetentionDays: backupRetention(db.backupRetentionDays, production),

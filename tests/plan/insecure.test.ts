@@ -1,0 +1,65 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+/**
+ * Plans a shipped stack with one config key changed to an insecure value, in a scratch folder whose
+ * index.ts is the real program.
+ */
+function planWith(stack: string, change: Record<string, unknown>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "insecure-"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(
+    path.join(dir, "index.ts"),
+    `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,
+  );
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  Object.assign(file.config, change);
+  fs.writeFileSync(path.join(dir, "Pulumi.changed.yaml"), stringify(file));
+  const r = spawnSync(
+    process.execPath,
+    ["-r", "./plan/register.js", "plan/cli.ts", "changed", "--json"],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, PLAN_ROOT: dir },
+    },
+  );
+  const out = JSON.parse(r.stdout);
+  return {
+    status: r.status,
+    mandatory: out.violations.filter((v: any) => v.enforcementLevel === "mandatory"),
+  };
+}
+
+describe("an insecure value in a stack's config fails the plan, naming the policy", () => {
+  it("an app autoscaling below three replicas in production: kubernetes-hpa-enforce-bounds", () => {
+    const file = parse(fs.readFileSync(path.join(ROOT, "Pulumi.production.yaml"), "utf8"));
+    const apps = file.config["platform:apps"].map((a: any, i: number) =>
+      i === 0 ? { ...a, autoscaling: { minReplicas: 1, maxReplicas: 50, cpuPercent: 70 } } : a,
+    );
+    const r = planWith("production", { "platform:apps": apps });
+    expect(r.status).toBe(1);
+    expect(r.mandatory.map((v: any) => v.policy)).toContain("kubernetes-hpa-enforce-bounds");
+  });
+
+  it("a production database without its Multi-AZ standby: aws-rds-require-multi-az", () => {
+    const r = planWith("production", {
+      "platform:database": { mode: "managed", profile: "small-db", multiAz: false },
+    });
+    expect(r.status).toBe(1);
+    expect(r.mandatory.map((v: any) => v.policy)).toContain("aws-rds-require-multi-az");
+  });
+
+  it("a self-hosted production database without a replica: kubernetes-postgres-require-replicas", () => {
+    const r = planWith("production-hetzner", { "platform:database": { replicas: 0 } });
+    expect(r.status).toBe(1);
+    expect(r.mandatory.map((v: any) => v.policy)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/postgres.*replica/)]),
+    );
+  });
+});
