@@ -1,4 +1,5 @@
 import { machineByName, SERVICES, TIER_BUDGETS } from "../../catalog";
+import { registered } from "../helpers/mocks";
 import { awsConfigProblems, smarthostPort } from "../../components/aws";
 import { ConfigError } from "../../config";
 import { awsCluster } from "../../components/aws";
@@ -10,18 +11,7 @@ import "../../plan/pricers";
 import { policies } from "../../policies/list";
 import { awsConfig, recordAws, stackConfig } from "./helpers";
 
-const fake = (type: string, inputs: Record<string, any>, name = "r"): Registered => ({
-  urn: `urn:pulumi:test::platform::${type}::${name}`,
-  type,
-  name,
-  parent: undefined,
-  custom: true,
-  protect: false,
-  inputs,
-  dependencies: [],
-  propertyDependencies: {},
-  provider: undefined,
-});
+const fake = registered;
 
 describe("AWS pricers", () => {
   it("price a node group as desired nodes × the catalog type plus each root volume", () => {

@@ -22,3 +22,17 @@ export const one = (rs: Registered[], type: string, name?: string) => {
     throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
   return found[0];
 };
+
+/** A registration made by hand, for pure functions over registrations (pricers, sums, policies). */
+export const registered = (type: string, inputs: Record<string, any>, name = "r"): Registered => ({
+  urn: `urn:pulumi:test::platform::${type}::${name}`,
+  type,
+  name,
+  parent: undefined,
+  custom: true,
+  protect: false,
+  inputs,
+  dependencies: [],
+  propertyDependencies: {},
+  provider: undefined,
+});

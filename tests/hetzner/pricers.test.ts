@@ -1,22 +1,11 @@
 import { machineByName, SERVICES } from "../../catalog";
+import { registered } from "../helpers/mocks";
 import { priceStack } from "../../plan/cost";
-import type { Registered } from "../../plan/mocks";
 import "../../plan/pricers";
 
 const H = SERVICES.hetzner;
 
-const fake = (type: string, inputs: Record<string, any>, name = "r"): Registered => ({
-  urn: `urn:pulumi:test::platform::${type}::${name}`,
-  type,
-  name,
-  parent: undefined,
-  custom: true,
-  protect: false,
-  inputs,
-  dependencies: [],
-  propertyDependencies: {},
-  provider: undefined,
-});
+const fake = registered;
 
 const price = (type: string, inputs: Record<string, any>) =>
   priceStack([fake(type, inputs)], "hetzner").monthlyUsd;

@@ -1,18 +1,7 @@
 import { cpuCores, memoryGi, sumRequests } from "../../plan/requests";
-import type { Registered } from "../../plan/mocks";
+import { registered } from "../helpers/mocks";
 
-const res = (type: string, inputs: Record<string, any>): Registered => ({
-  urn: `urn:${type}`,
-  type,
-  name: type,
-  parent: undefined,
-  custom: true,
-  protect: false,
-  inputs,
-  dependencies: [],
-  propertyDependencies: {},
-  provider: undefined,
-});
+const res = (type: string, inputs: Record<string, any>) => registered(type, inputs, type);
 const requests = (cpu: string, memory: string) => ({ resources: { requests: { cpu, memory } } });
 
 describe("workload requests", () => {
