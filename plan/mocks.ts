@@ -56,12 +56,17 @@ export class Recorder {
   public readonly resources: Registered[] = [];
 
   constructor(project: string, stack: string) {
+    // The mock sees inputs already deserialized; keep them for the record instead of decoding twice.
+    const inputs = new Map<string, Record<string, any>>();
     pulumi.runtime.setMocks(
       {
-        newResource: (a) => ({
-          id: a.custom ? `${a.name}-id` : undefined,
-          state: mockState(a.type, a.name, a.inputs),
-        }),
+        newResource: (a) => {
+          inputs.set(`${a.type}::${a.name}`, a.inputs);
+          return {
+            id: a.custom ? `${a.name}-id` : undefined,
+            state: mockState(a.type, a.name, a.inputs),
+          };
+        },
         call: (a) => ({ ...a.inputs }),
       },
       project,
@@ -80,7 +85,7 @@ export class Recorder {
             parent: req.getParent() || undefined,
             custom: req.getCustom(),
             protect: !!req.getProtect(),
-            inputs: unwrapSecrets(pulumi.runtime.deserializeProperties(req.getObject())),
+            inputs: unwrapSecrets(inputs.get(`${req.getType()}::${req.getName()}`) ?? {}),
             dependencies: req.getDependenciesList(),
             propertyDependencies: Object.fromEntries(
               req
