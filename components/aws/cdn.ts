@@ -183,6 +183,13 @@ export class Cdn extends pulumi.ComponentResource {
     const noStoreHeaders = headers("noStore", true);
 
     const compress = { enableAcceptEncodingBrotli: true, enableAcceptEncodingGzip: true };
+    // Keyed on the object alone: no headers, cookies or query strings reach the origin.
+    const objectOnly = {
+      ...compress,
+      cookiesConfig: { cookieBehavior: "none" },
+      headersConfig: { headerBehavior: "none" },
+      queryStringsConfig: { queryStringBehavior: "none" },
+    };
     const staticCache = new aws.cloudfront.CachePolicy(
       `${name}-static-cache`,
       {
@@ -190,12 +197,7 @@ export class Cdn extends pulumi.ComponentResource {
         minTtl: 31536000,
         defaultTtl: 31536000,
         maxTtl: 31536000,
-        parametersInCacheKeyAndForwardedToOrigin: {
-          ...compress,
-          cookiesConfig: { cookieBehavior: "none" },
-          headersConfig: { headerBehavior: "none" },
-          queryStringsConfig: { queryStringBehavior: "none" },
-        },
+        parametersInCacheKeyAndForwardedToOrigin: objectOnly,
       },
       parent,
     );
@@ -281,12 +283,7 @@ export class Cdn extends pulumi.ComponentResource {
           minTtl: 0,
           defaultTtl: 60,
           maxTtl: 31536000,
-          parametersInCacheKeyAndForwardedToOrigin: {
-            ...compress,
-            cookiesConfig: { cookieBehavior: "none" },
-            headersConfig: { headerBehavior: "none" },
-            queryStringsConfig: { queryStringBehavior: "none" },
-          },
+          parametersInCacheKeyAndForwardedToOrigin: objectOnly,
         },
         parent,
       );
