@@ -1,30 +1,11 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterFacts } from "../../components/cluster";
 import { parseStackConfig, StackConfig } from "../../config";
 import { awsCluster } from "../../components/aws";
 import type { Registered } from "../../plan/mocks";
-import { readStack } from "../../plan/stack";
 import { record } from "../helpers/mocks";
 
-const ROOT = path.resolve(__dirname, "../..");
-
-/** The validated config of a shipped stack file, as the program sees it. */
-export function stackConfig(stack: string): StackConfig {
-  const { config } = readStack(stack, ROOT);
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (!key.startsWith("platform:")) continue;
-    let decoded: unknown = value;
-    try {
-      decoded = JSON.parse(value);
-    } catch {
-      // a plain string stays a string
-    }
-    raw[key.slice("platform:".length)] = decoded;
-  }
-  return parseStackConfig(raw);
-}
+export { stackConfig } from "../helpers/stacks";
 
 /** A config from raw keys on top of an AWS stack's defaults. */
 export function awsConfig(raw: Record<string, unknown> = {}): StackConfig {

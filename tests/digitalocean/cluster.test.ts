@@ -9,7 +9,7 @@ import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
 import type { Registered } from "../../plan/mocks";
 import { one, ofType, record } from "../helpers/mocks";
-import { stackConfig } from "./stacks";
+import { stackConfig } from "../helpers/stacks";
 
 const T = {
   vpc: "digitalocean:index/vpc:Vpc",

@@ -4,7 +4,7 @@ import { cachePlan, databasePlan, nodePoolSpecs } from "../../components/digital
 import { priceStack } from "../../plan/cost";
 import "../../plan/pricers";
 import { record } from "../helpers/mocks";
-import { stackConfig } from "./stacks";
+import { stackConfig } from "../helpers/stacks";
 
 const DO = SERVICES.digitalocean;
 

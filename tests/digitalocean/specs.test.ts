@@ -23,7 +23,7 @@ import {
   uptimeTargets,
   workMemMb,
 } from "../../components/digitalocean/specs";
-import { stackConfig } from "./stacks";
+import { stackConfig } from "../helpers/stacks";
 
 const staging = stackConfig("staging");
 const productionDo = stackConfig("production-do");
