@@ -34,14 +34,11 @@ export function packConfigFile(
   policies: readonly { name: string; configSchema?: unknown; enforcementLevel?: string }[],
   config: StackConfig,
 ): Record<string, object> {
-  const production = environmentOf(config.tier) === "production";
   const shared = policyConfig(config);
   const out: Record<string, object> = {};
   for (const p of policies) {
     const level =
-      config.policies.overrides[p.name] ??
-      p.enforcementLevel ??
-      (production ? "mandatory" : config.policies.enforcement);
+      config.policies.overrides[p.name] ?? p.enforcementLevel ?? config.policies.enforcement;
     out[p.name] = p.configSchema
       ? { enforcementLevel: level, ...shared }
       : { enforcementLevel: level };

@@ -26,8 +26,24 @@ export interface PlanResult {
   config?: StackConfig;
 }
 
-const emptyCost = { monthlyUsd: 0, byComponent: {}, lines: [], budget: null };
-const noRequests = { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 } };
+/** A plan that stopped before policies and cost: invalid config, or a failing program. */
+function stopped(
+  stack: string,
+  status: "invalid-config" | "error",
+  problems: string[],
+  resources: Registered[],
+): PlanResult {
+  return {
+    stack,
+    status,
+    problems,
+    resources,
+    violations: [],
+    cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
+    requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 } },
+    capacity: null,
+  };
+}
 
 /**
  * Runs the program of one stack offline: its config into the Pulumi runtime, `index.ts` under mocks,
@@ -47,48 +63,21 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     require(path.join(root, "index"));
     await recorder.settle();
   } catch (e) {
-    if (e instanceof ConfigError)
-      return {
-        stack,
-        status: "invalid-config",
-        problems: e.problems,
-        resources: [],
-        violations: [],
-        cost: emptyCost,
-        requests: noRequests,
-        capacity: null,
-      };
-    return {
-      stack,
-      status: "error",
-      problems: [(e as Error).message],
-      resources: recorder.resources,
-      violations: [],
-      cost: emptyCost,
-      requests: noRequests,
-      capacity: null,
-    };
+    if (e instanceof ConfigError) return stopped(stack, "invalid-config", e.problems, []);
+    return stopped(stack, "error", [(e as Error).message], recorder.resources);
   } finally {
     process.off("unhandledRejection", onRejection);
   }
   if (failures.length) {
-    return {
-      stack,
-      status: "error",
-      problems: failures.map((f) => (f as Error).message ?? String(f)),
-      resources: recorder.resources,
-      violations: [],
-      cost: emptyCost,
-      requests: noRequests,
-      capacity: null,
-    };
+    const problems = failures.map((f) => (f as Error).message ?? String(f));
+    return stopped(stack, "error", problems, recorder.resources);
   }
 
   const { policies } = await import("../policies/list");
-  const production = environmentOf(config.tier) === "production";
   const violations = await evaluatePolicies(policies, recorder.resources, {
     config: policyConfig(config),
-    enforcement: production ? "mandatory" : config.policies.enforcement,
+    // The schema keeps this mandatory on production tiers.
+    enforcement: config.policies.enforcement,
     overrides: config.policies.overrides as Record<string, EnforcementLevel>,
     stackTags: { environment: environmentOf(config.tier), tier: config.tier },
   });

@@ -80,6 +80,18 @@ describe("offline plan", () => {
     },
   );
 
+  it("writes the --policy-pack-config file of a stack: its admin networks, environment and levels", () => {
+    const r = plan(["production", "--policy-config"]);
+    expect(r.status).toBe(0);
+    const file = JSON.parse(r.stdout);
+    expect(file["aws-ec2-disallow-public-ssh"]).toMatchObject({
+      enforcementLevel: "mandatory",
+      adminCidrs: ["203.0.113.0/24"],
+      environment: "production",
+    });
+    expect(Object.values(file).every((p: any) => p.enforcementLevel === "mandatory")).toBe(true);
+  });
+
   it("prints the resource tree grouped by component", () => {
     const r = plan(["local"]);
     expect(r.status).toBe(0);
