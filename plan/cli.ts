@@ -5,6 +5,11 @@ import { packConfigFile } from "./policy-config";
 /** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
 const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
 
+// The Pulumi runtime captures a stack trace for every promise and resource it registers, for leak
+// reports and source positions; the plan prints neither (errors are reported by message), and
+// formatting those traces was a fifth of an AWS stack's plan time.
+Error.stackTraceLimit = 0;
+
 async function main() {
   const args = process.argv.slice(2);
   const stack = args.find((a) => !a.startsWith("--"));
@@ -35,8 +40,9 @@ async function main() {
     !args.includes("--json") && (result.status === "invalid-config" || result.status === "error");
   (toStderr ? process.stderr : process.stdout).write(`${out}\n`);
   process.exitCode = EXIT[result.status];
-  // The Pulumi runtime keeps handles open; the plan is done once its report is written.
-  setImmediate(() => process.exit(process.exitCode));
+  // Exit on our own only if something keeps the process alive: ending naturally lets the
+  // transpiler finish writing its cache, which makes the next plan a fifth faster.
+  setTimeout(() => process.exit(process.exitCode), 1000).unref();
 }
 
 void main();
