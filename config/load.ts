@@ -14,6 +14,8 @@ export const SECRET_KEYS = {
   pagingSecret: "routing key or webhook URL of the paging receiver (monitoring.receivers.paging)",
   chatWebhookUrl: "incoming webhook URL of the chat receiver (monitoring.receivers.chat)",
   smtpPassword: "password of the SMTP smarthost (monitoring.receivers.email)",
+  offsiteAccessKeyId: "access key of the off-site backup bucket (backups.offsite)",
+  offsiteSecretAccessKey: "secret key of the off-site backup bucket (backups.offsite)",
 } as const;
 
 /**

@@ -211,6 +211,27 @@ export const StackConfigSchema = z
       databaseRetentionDays: int(1),
       /** Self-hosted §3.2: file storage RPO 1 hour (hourly sync). */
       fileSyncSchedule: cron,
+      /**
+       * Self-hosted §3.1 "upload to remote storage": an S3-compatible bucket off the site the backup
+       * bucket is mirrored to (keys: secret config offsiteAccessKeyId, offsiteSecretAccessKey).
+       */
+      offsite: z
+        .strictObject({
+          endpoint: z.url({
+            protocol: /^https$/,
+            error: "must be an https:// URL such as https://hel1.your-objectstorage.com",
+          }),
+          region: z.string().min(1),
+          bucket: z
+            .string()
+            .regex(
+              /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+              "must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-')",
+            ),
+          /** After the hourly media mirror, so each run carries it. */
+          schedule: cron.default("30 * * * *"),
+        })
+        .optional(),
     }),
     apps: z.array(AppSchema),
     policies: z.strictObject({
@@ -255,6 +276,19 @@ export const StackConfigSchema = z
             `cannot be lowered to ${level} for the ${c.tier} tier (production)`,
           );
     }
+    const offsite = c.backups.offsite;
+    if (!offsite && c.provider === "hetzner" && environmentOf(c.tier) === "production")
+      issue(
+        ["backups", "offsite"],
+        "is required for a hetzner production tier: every other copy lives on the cluster's own servers (docs/hetzner.md)",
+      );
+    if (offsite && c.provider === "aws" && c.objectStorage.mode === "managed")
+      issue(
+        ["backups", "offsite"],
+        "is not used with S3 on aws: AWS Backup copies to a second region (large tier)",
+      );
+    if (offsite && c.database.mode === "none")
+      issue(["backups", "offsite"], "needs a database to back up (database.mode is none)");
     const seen = new Set<string>();
     c.apps.forEach((app, i) => {
       if (seen.has(app.name))

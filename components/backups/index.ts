@@ -15,6 +15,7 @@ import {
   backupJobName,
   dumpScript,
   mirrorScript,
+  offsiteScript,
   retentionPlan,
   uploadScript,
 } from "./plan";
@@ -60,6 +61,11 @@ export interface BackupsArgs {
   lifecycleRules: boolean;
   /** Media bucket mirrored into the target every `backups.fileSyncSchedule`; none skips the mirror. */
   media?: S3Target;
+  /**
+   * Bucket at another site the whole target is copied to every `backups.offsite.schedule`
+   * (self-hosted §3.1); static keys, like the target's. @example offsiteTarget(config.backups.offsite)
+   */
+  offsite?: S3Target;
   /** Roles with a dedicated node pool; the jobs run on the management (`monitoring`) pool if any. */
   pools: readonly Role[];
   /** Storage class of the scratch volume a dump is written to; the default class when empty. @example "" */
@@ -81,7 +87,7 @@ export function scratchSizeGb(databaseStorageGb: number): number {
 
 /** Which client reaches the backup store, and whether the combination can work. */
 export function storeTool(
-  args: Pick<BackupsArgs, "target" | "media" | "lifecycleRules">,
+  args: Pick<BackupsArgs, "target" | "media" | "lifecycleRules" | "offsite">,
 ): StoreTool {
   const errors: { propertyPath: string; reason: string }[] = [];
   const tool: StoreTool = args.target.credentials.kind === "role" ? "aws" : "mc";
@@ -90,6 +96,11 @@ export function storeTool(
       propertyPath: "lifecycleRules",
       reason:
         "a store reached through an IAM role is S3: expire the dumps with bucket lifecycle rules",
+    });
+  if (args.offsite && (tool !== "mc" || args.offsite.credentials.kind !== "keys"))
+    errors.push({
+      propertyPath: "offsite",
+      reason: "the off-site copy runs mc, so the target and the off-site bucket need static keys",
     });
   if (args.media && args.media.credentials.kind !== args.target.credentials.kind)
     errors.push({
@@ -108,10 +119,11 @@ const RESOURCES = {
 };
 
 /**
- * Self-hosted §3.1 and the tiers document's backup strategy as two CronJobs: a daily pg_dump at
- * 02:00 UTC kept 7 daily / 4 weekly / 12 monthly (and never less than 30 days), and an hourly
- * mirror of the media bucket (file storage RPO 1 hour). Both names contain "backup", which the
- * BackupFailed alert selects on. Cost: two short-lived pods and the backup bucket's storage.
+ * Self-hosted §3.1 and the tiers document's backup strategy as CronJobs: a daily pg_dump at
+ * 02:00 UTC kept 7 daily / 4 weekly / 12 monthly (and never less than 30 days), an hourly mirror
+ * of the media bucket (file storage RPO 1 hour) and, when an off-site bucket is given, an hourly
+ * copy of the whole backup bucket there. Every name contains "backup", which the BackupFailed
+ * alert selects on. Cost: short-lived pods, the backup bucket's and the off-site bucket's storage.
  */
 export class Backups extends pulumi.ComponentResource {
   /** Names of the CronJobs (their Jobs are named `<cronjob>-<minute>`). */
@@ -159,6 +171,10 @@ export class Backups extends pulumi.ComponentResource {
     if (args.media?.credentials.kind === "keys") {
       secretData.SOURCE_ACCESS_KEY_ID = args.media.credentials.accessKeyId;
       secretData.SOURCE_SECRET_ACCESS_KEY = args.media.credentials.secretAccessKey;
+    }
+    if (args.offsite?.credentials.kind === "keys") {
+      secretData.OFFSITE_ACCESS_KEY_ID = args.offsite.credentials.accessKeyId;
+      secretData.OFFSITE_SECRET_ACCESS_KEY = args.offsite.credentials.secretAccessKey;
     }
     if ("value" in args.database.password) secretData.PGPASSWORD = args.database.password.value;
     const secretName = `${prefix}-backup-credentials`;
@@ -214,7 +230,7 @@ export class Backups extends pulumi.ComponentResource {
       },
     });
     const cronJob = (
-      what: "db" | "files",
+      what: "db" | "files" | "offsite",
       cronName: string,
       schedule: string,
       deadline: number,
@@ -336,6 +352,38 @@ export class Backups extends pulumi.ComponentResource {
         mirrorLabels,
       );
       names.push(mirrorName);
+    }
+    if (args.offsite) {
+      const offsiteName = backupJobName(prefix, "offsite");
+      const offsiteLabels = { ...part, "app.kubernetes.io/name": offsiteName };
+      cronJob(
+        "offsite",
+        offsiteName,
+        args.backups.offsite?.schedule ?? args.backups.fileSyncSchedule,
+        args.mirrorDeadlineSeconds ?? 3300,
+        pod(offsiteLabels, {
+          containers: [
+            {
+              name: "offsite",
+              image: MC_IMAGE,
+              command: ["/bin/sh", "-c", offsiteScript()],
+              env: [
+                ...storeEnv,
+                { name: "OFFSITE_URL", value: args.offsite.endpoint },
+                { name: "OFFSITE_BUCKET", value: args.offsite.bucket },
+                fromSecret("OFFSITE_ACCESS_KEY_ID"),
+                fromSecret("OFFSITE_SECRET_ACCESS_KEY"),
+              ],
+              resources: RESOURCES.mirror,
+              securityContext: restrictedContainer,
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        }),
+        offsiteLabels,
+      );
+      names.push(offsiteName);
     }
     this.cronJobNames = names;
 

@@ -176,6 +176,23 @@ export function mirrorScript(tool: StoreTool): string {
   ].join("\n");
 }
 
+/**
+ * The off-site copy (self-hosted §3.1, "upload to remote storage"): the whole backup bucket, i.e.
+ * the dumps, CloudNativePG's base backups and WAL, and the media mirror, copied to a bucket at
+ * another site. Deletions follow the backup bucket's own retention (`--remove`), so the copy does
+ * not grow without bound; the off-site bucket's versioning keeps what was removed for a while.
+ * Variables: TARGET_URL, BACKUP_BUCKET, OFFSITE_URL, OFFSITE_BUCKET and the keys of both.
+ */
+export function offsiteScript(): string {
+  return [
+    "set -eu",
+    'mc alias set target "$TARGET_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+    'mc alias set offsite "$OFFSITE_URL" "$OFFSITE_ACCESS_KEY_ID" "$OFFSITE_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
+    'mc mirror --overwrite --remove --quiet "target/$BACKUP_BUCKET" "offsite/$OFFSITE_BUCKET/$BACKUP_BUCKET"',
+    'echo "copied $BACKUP_BUCKET off site"',
+  ].join("\n");
+}
+
 /** A Kubernetes name of at most `max` characters that still ends in "-backup". */
 export function backupJobName(prefix: string, what: string, max = 52): string {
   const suffix = `-${what}-backup`;

@@ -185,5 +185,12 @@ export function hetznerCluster(config: StackConfig): ClusterFacts {
     hcloudToken: new pulumi.Config("hcloud").requireSecret("token"),
     sshPublicKey: config.sshPublicKey || undefined,
     kubeconfig: new pulumi.Config("kubernetes").getSecret("kubeconfig"),
+    // The backup bucket holds at most what object storage holds: the estimate's upper bound.
+    offsite: config.backups.offsite && {
+      endpoint: config.backups.offsite.endpoint,
+      bucket: config.backups.offsite.bucket,
+      region: config.backups.offsite.region,
+      expectedGb: config.objectStorage.storageGb,
+    },
   });
 }

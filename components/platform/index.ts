@@ -9,7 +9,7 @@ import { Postgres, POSTGRES_NAMES } from "../database";
 import { Logging } from "../logging";
 import { Monitoring } from "../monitoring";
 import { Gateway } from "../gateway";
-import { managedS3Target, Minio, type S3Target } from "../storage";
+import { managedS3Target, Minio, offsiteS3Target, type S3Target } from "../storage";
 import { Namespace } from "./namespace";
 
 /**
@@ -199,6 +199,7 @@ export class Platform extends pulumi.ComponentResource {
                 },
           target: backup,
           media,
+          offsite: config.backups.offsite && offsiteS3Target(config.backups.offsite),
           // Managed buckets prune by lifecycle rules; MinIO by the job itself.
           lifecycleRules: store !== undefined,
           pools: cluster.pools,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { NAMESPACE, type StackConfig } from "../../config";
 import type { ManagedObjectStorage } from "../cluster";
 
 /** How a workload authenticates to an S3-compatible store. */
@@ -43,5 +44,23 @@ export function managedS3Target(
       c.kind === "role"
         ? { kind: "role", roleArn: c.roleArn, annotationKey: c.annotationKey }
         : { kind: "keys", accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+  };
+}
+
+/**
+ * The off-site backup bucket of `backups.offsite`, with its keys from the secret config keys
+ * `offsiteAccessKeyId` and `offsiteSecretAccessKey` (made with the bucket, outside this program).
+ */
+export function offsiteS3Target(offsite: NonNullable<StackConfig["backups"]["offsite"]>): S3Target {
+  const secrets = new pulumi.Config(NAMESPACE);
+  return {
+    endpoint: offsite.endpoint,
+    region: offsite.region,
+    bucket: offsite.bucket,
+    credentials: {
+      kind: "keys",
+      accessKeyId: secrets.requireSecret("offsiteAccessKeyId"),
+      secretAccessKey: secrets.requireSecret("offsiteSecretAccessKey"),
+    },
   };
 }

@@ -10,6 +10,7 @@ import {
   BackupsConfig,
   dumpScript,
   mirrorScript,
+  offsiteScript,
   olderThan,
   retentionPlan,
   scratchSizeGb,
@@ -40,6 +41,21 @@ const minioTarget = {
   credentials: keys,
 };
 const minioMedia = { ...minioTarget, bucket: "media" };
+const offsite = {
+  endpoint: "https://hel1.your-objectstorage.com",
+  region: "hel1",
+  bucket: "acme-offsite",
+  credentials: {
+    kind: "keys" as const,
+    accessKeyId: "offsite-key",
+    secretAccessKey: "offsite-secret",
+  },
+};
+const withOffsite = () =>
+  args({
+    backups: { ...production, offsite: { ...offsite, schedule: "30 * * * *" } },
+    offsite,
+  });
 
 const args = (over: Partial<BackupsArgs> = {}): BackupsArgs => ({
   namespace: "data",
@@ -184,6 +200,7 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
       uploadScript(retentionPlan(production), "aws", false),
       mirrorScript("mc"),
       mirrorScript("aws"),
+      offsiteScript(),
     ];
     for (const s of scripts) expect(() => execFileSync("/bin/sh", ["-n", "-c", s])).not.toThrow();
   });
@@ -238,6 +255,25 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
       "target/backup/pg_dump/daily/app_20261103_020000.dump.gz",
     ]);
     expect(calls.some((c) => c.startsWith("rm "))).toBe(false);
+  });
+
+  it("copies the whole backup bucket off site, following its retention", () => {
+    const run = sh(offsiteScript(), {
+      TARGET_URL: "http://minio.data.svc:9000",
+      BACKUP_BUCKET: "backup",
+      AWS_ACCESS_KEY_ID: "k",
+      AWS_SECRET_ACCESS_KEY: "s",
+      OFFSITE_URL: "https://hel1.your-objectstorage.com",
+      OFFSITE_BUCKET: "acme-offsite",
+      OFFSITE_ACCESS_KEY_ID: "ok",
+      OFFSITE_SECRET_ACCESS_KEY: "os",
+    });
+    expect(run.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "mc.log"), "utf8").trim().split("\n")).toEqual([
+      "alias set target http://minio.data.svc:9000 k s --api S3v4",
+      "alias set offsite https://hel1.your-objectstorage.com ok os --api S3v4",
+      "mirror --overwrite --remove --quiet target/backup offsite/acme-offsite/backup",
+    ]);
   });
 
   it("fails the job when pg_dump fails, so the BackupFailed alert fires", () => {
@@ -360,8 +396,8 @@ describe("Backups", () => {
       new RegExp(
         `^(?:${JSON.parse(new RegExp(`${label}=~("(?:[^"\\\\]|\\\\.)*")`).exec(expr)![1])})$`,
       );
-    const jobs = await cronJobs();
-    expect(jobs).toHaveLength(2);
+    const jobs = await cronJobs(withOffsite());
+    expect(jobs).toHaveLength(3);
     for (const cron of jobs) {
       const cronName = cron.inputs.metadata.name as string;
       // A CronJob's Jobs are named <cronjob>-<scheduled minute since the epoch>.
@@ -385,6 +421,43 @@ describe("Backups", () => {
     expect(np.egress[0].ports).toEqual([{ protocol: "TCP", port: 5432 }]);
   });
 
+  it("copies the backup bucket off site every hour at half past, after the media mirror, with keys from the Secret", async () => {
+    const rs = await record(build(withOffsite()));
+    const job = ofType(rs, "kubernetes:batch/v1:CronJob").find(
+      (c) => c.name === "platform-offsite",
+    )!.inputs;
+    expect(job.metadata.name).toBe("platform-offsite-backup");
+    expect(job.spec.schedule).toBe("30 * * * *");
+    expect(job.spec.concurrencyPolicy).toBe("Forbid");
+    const container = job.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.command.join(" ")).toContain("mc mirror --overwrite --remove");
+    expect(container.env.find((e: any) => e.name === "OFFSITE_BUCKET").value).toBe("acme-offsite");
+    expect(one(rs, "kubernetes:core/v1:Secret").inputs.stringData).toMatchObject({
+      OFFSITE_ACCESS_KEY_ID: "offsite-key",
+      OFFSITE_SECRET_ACCESS_KEY: "offsite-secret",
+    });
+    expect(JSON.stringify(job)).not.toContain("offsite-secret");
+  });
+
+  it("refuses an off-site copy from a store reached through an IAM role", () => {
+    const role = {
+      kind: "role" as const,
+      roleArn: "arn:aws:iam::1:role/b",
+      annotationKey: "eks.amazonaws.com/role-arn",
+    };
+    let error: any;
+    try {
+      storeTool({
+        target: { ...minioTarget, credentials: role },
+        lifecycleRules: true,
+        offsite,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error.errors.map((e: any) => e.propertyPath)).toEqual(["offsite"]);
+  });
+
   it("skips the mirror when no media bucket is given", async () => {
     expect((await cronJobs(args({ media: undefined }))).map((c) => c.name)).toEqual([
       "platform-db",
@@ -392,7 +465,7 @@ describe("Backups", () => {
   });
 
   it("registers only objects valid against the Kubernetes schema", async () => {
-    const rs = await record(build());
+    const rs = await record(build(withOffsite()));
     expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
     const role = {
       kind: "role" as const,
@@ -418,7 +491,7 @@ describe("Backups", () => {
       receivers: { paging: null, chat: null, email: null },
     };
     const rs = await record(() => {
-      build()();
+      build(withOffsite())();
       new Monitoring("monitoring", {
         monitoring,
         tier: "medium",

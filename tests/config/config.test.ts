@@ -68,6 +68,42 @@ describe("stack config", () => {
     expect(problems({ ...base, policies: { enforcement: "advisory" } })).toEqual([]);
   });
 
+  it("requires an off-site backup bucket on Hetzner production tiers, and checks its address", () => {
+    const hetzner = { ...base, provider: "hetzner", tier: "small", region: "fsn1" };
+    expect(problems(hetzner)).toEqual([
+      "platform:backups.offsite: is required for a hetzner production tier: every other copy lives on the cluster's own servers (docs/hetzner.md)",
+    ]);
+    const offsite = {
+      endpoint: "https://hel1.your-objectstorage.com",
+      region: "hel1",
+      bucket: "offsite",
+    };
+    expect(problems({ ...hetzner, backups: { offsite } })).toEqual([]);
+    expect(problems({ ...hetzner, tier: "local" })).toEqual([]);
+    const plain = problems({
+      ...hetzner,
+      backups: { offsite: { ...offsite, endpoint: "http://x.example" } },
+    });
+    expect(plain).toEqual([
+      'platform:backups.offsite.endpoint: must be an https:// URL such as https://hel1.your-objectstorage.com (got "http://x.example")',
+    ]);
+    expect(parseStackConfig({ ...hetzner, backups: { offsite } }).backups.offsite?.schedule).toBe(
+      "30 * * * *",
+    );
+  });
+
+  it("refuses an off-site copy where the backups sit in S3 reached by IAM role", () => {
+    const aws = { ...base, provider: "aws", tier: "medium", region: "us-east-1" };
+    const offsite = {
+      endpoint: "https://hel1.your-objectstorage.com",
+      region: "hel1",
+      bucket: "offsite",
+    };
+    expect(problems({ ...aws, objectStorage: { mode: "managed" }, backups: { offsite } })).toEqual([
+      "platform:backups.offsite: is not used with S3 on aws: AWS Backup copies to a second region (large tier)",
+    ]);
+  });
+
   it("fills apps from the tier: the documented container 1 CPU / 2 GB request, 2 CPU / 4 GB limit, HPA 3..50 at 70 %", () => {
     const c = parseStackConfig({
       ...base,

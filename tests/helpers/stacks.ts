@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { deepMerge, parseStackConfig, type StackConfig } from "../../config";
+import { deepMerge, parseStackConfig, SECRET_KEYS, type StackConfig } from "../../config";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -11,7 +11,8 @@ export function rawStack(stack: string): Record<string, any> {
   const raw: Record<string, any> = {};
   for (const [key, value] of Object.entries<any>(file.config ?? {})) {
     const [ns, name] = key.split(":");
-    if (ns === "platform") raw[name] = value;
+    // Secret keys are read where they are used, never as part of the validated config.
+    if (ns === "platform" && !(name in SECRET_KEYS)) raw[name] = value;
   }
   return raw;
 }

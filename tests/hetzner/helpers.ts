@@ -1,28 +1,18 @@
-import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
 import {
   buildHetznerCluster,
   hetznerCluster,
   type HetznerClusterArgs,
 } from "../../components/hetzner";
-import { deepMerge, loadStackConfig, parseStackConfig, type StackConfig } from "../../config";
+import { loadStackConfig, type StackConfig } from "../../config";
 import type { Registered } from "../../plan/mocks";
 import { readStack } from "../../plan/stack";
 import { record } from "../helpers/mocks";
+import { stackConfig } from "../helpers/stacks";
+
+export { stackConfig };
 
 const ROOT = path.resolve(__dirname, "../..");
-
-/** A shipped stack's validated config, `overrides` merged over its `platform:` keys. */
-export function stackConfig(stack: string, overrides: Record<string, any> = {}): StackConfig {
-  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  const raw: Record<string, any> = {};
-  for (const [key, value] of Object.entries<any>(file.config ?? {})) {
-    const [ns, name] = key.split(":");
-    if (ns === "platform") raw[name] = value;
-  }
-  return parseStackConfig(deepMerge(raw, overrides));
-}
 
 /**
  * Runs the layer of a shipped stack the way the program does: its stack file's config (secure

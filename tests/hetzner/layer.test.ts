@@ -221,12 +221,18 @@ describe("the small stack", () => {
     expect(rules.filter((r: any) => ["80", "443"].includes(r.port))).toEqual([]);
   });
 
-  it("costs its server with backups, the server's IPv4 and an lb11, within the small tier's ceiling", () => {
+  it("costs its server with backups, the server's IPv4, an lb11 and the off-site bucket, within the small tier's ceiling", () => {
     const [only] = servers(small.rs);
     const type = machineByName("hetzner", only.inputs.serverType)!;
     const H = SERVICES.hetzner;
+    expect(one(small.rs, "platform:hetzner:ObjectStorage").inputs.endpoint).toMatch(
+      /^https:\/\/\w+\.your-objectstorage\.com$/,
+    );
     const expected =
-      type.monthlyUsd * (1 + H.backups.fraction) + H.primaryIpv4.monthlyUsd + H.lb11.monthlyUsd;
+      type.monthlyUsd * (1 + H.backups.fraction) +
+      H.primaryIpv4.monthlyUsd +
+      H.lb11.monthlyUsd +
+      H.objectStorage.monthlyUsd;
     const cost = priceStack(small.rs, "hetzner");
     expect(cost.monthlyUsd).toBeCloseTo(expected, 1);
     expect(cost.monthlyUsd).toBeLessThanOrEqual(TIER_BUDGETS.small.max!);
