@@ -14,6 +14,8 @@ export interface ManagedDatabase {
   database: pulumi.Input<string>;
   user: pulumi.Input<string>;
   password: pulumi.Input<string>; // secret
+  /** The host is already a pool the provider runs (DigitalOcean's PgBouncer connection pool). */
+  pooled?: boolean;
 }
 
 /** A managed Valkey/Redis the cloud layer created (ElastiCache, DigitalOcean); TLS and auth on. */

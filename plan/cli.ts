@@ -5,11 +5,6 @@ import { packConfigFile } from "./policy-config";
 /** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
 const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
 
-// The Pulumi runtime captures a stack trace for every promise and resource it registers, for leak
-// reports and source positions; the plan prints neither (errors are reported by message), and
-// formatting those traces was a fifth of an AWS stack's plan time.
-Error.stackTraceLimit = 0;
-
 async function main() {
   const args = process.argv.slice(2);
   const stack = args.find((a) => !a.startsWith("--"));

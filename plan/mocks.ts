@@ -39,6 +39,10 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
   if (type.startsWith("aws:")) {
     state.arn ??= `arn:aws:mock:us-east-1:123456789012:${type.split(":").pop()?.toLowerCase()}/${name}`;
   }
+  // Endpoints the in-cluster clients (pooler, app URLs, backup jobs) are configured with.
+  if (type === "aws:rds/instance:Instance") state.address ??= `${name}.mock.rds.amazonaws.com`;
+  if (type === "aws:elasticache/replicationGroup:ReplicationGroup")
+    state.primaryEndpointAddress ??= `master.${name}.mock.cache.amazonaws.com`;
   if (
     type === "random:index/randomPassword:RandomPassword" ||
     type === "random:index/randomString:RandomString"

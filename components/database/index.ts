@@ -22,7 +22,9 @@ import { CnpgOperator, apiServerEgress } from "./operator";
 import { postgresParameters } from "./tuning";
 
 export * from "./cnpg";
+export * from "./pgbouncer-plan";
 export { CnpgOperator } from "./operator";
+export { PgBouncer, type PgBouncerArgs } from "./pgbouncer";
 
 export interface PostgresArgs {
   /** The stack's `database` section; its mode must be `self-hosted`. @example config.database */

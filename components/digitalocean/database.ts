@@ -137,6 +137,7 @@ export class ManagedPostgres extends pulumi.ComponentResource {
       user: cluster.user,
       password: pulumi.secret(cluster.password),
       readHost: replicas[0]?.privateHost,
+      pooled: pool !== undefined,
     };
     this.clusterId = cluster.id;
     this.registerOutputs({ host: this.connection.host, password: this.connection.password });

@@ -341,10 +341,11 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "PostgresPoolerClientsWaiting",
       "warning",
-      "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting) > 0",
+      // The CloudNativePG Pooler's own metric, or the exporter beside the PgBouncer in front of RDS.
+      "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting or pgbouncer_pools_client_waiting_connections) > 0",
       "5m",
       "Pooler {{ $labels.namespace }}/{{ $labels.pod }} has {{ $value }} clients waiting for a server connection",
-      "Clients have been queued in PgBouncer for a server connection for 5 minutes: the pool is exhausted, and clients that wait past query_wait_timeout get connection errors (cnpg_pgbouncer_pools_cl_waiting). Tiers document: database connection errors are monitored.",
+      "Clients have been queued in PgBouncer for a server connection for 5 minutes: the pool is exhausted, and clients that wait past query_wait_timeout get connection errors (cnpg_pgbouncer_pools_cl_waiting, pgbouncer_pools_client_waiting_connections). Tiers document: database connection errors are monitored.",
     ),
   ];
 

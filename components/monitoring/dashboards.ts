@@ -51,7 +51,7 @@ export const DASHBOARDS: DashboardSpec[] = [
       },
       {
         title: "Pooler clients waiting",
-        expr: "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting)",
+        expr: "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting or pgbouncer_pools_client_waiting_connections)",
         legend: "{{pod}}",
         unit: "short",
       },

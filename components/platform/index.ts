@@ -5,11 +5,12 @@ import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
 import type { ClusterFacts } from "../cluster";
 import { Backups, scratchSizeGb } from "../backups";
-import { Postgres, POSTGRES_NAMES } from "../database";
+import { PgBouncer, Postgres, POSTGRES_NAMES } from "../database";
 import { Logging } from "../logging";
 import { Monitoring } from "../monitoring";
 import { Gateway } from "../gateway";
 import { managedS3Target, Minio, offsiteS3Target, type S3Target } from "../storage";
+import { managedDataEnv } from "./env";
 import { Namespace } from "./namespace";
 
 /**
@@ -159,7 +160,7 @@ export class Platform extends pulumi.ComponentResource {
       },
       observed,
     );
-    new Monitoring(
+    const monitoring = new Monitoring(
       `${name}-monitoring`,
       {
         monitoring: config.monitoring,
@@ -172,6 +173,23 @@ export class Platform extends pulumi.ComponentResource {
       observed,
     );
     const managedDb = cluster.managed?.database;
+    // Tiers document, Large Deployments: PgBouncer in front of a managed server that has no pool.
+    const pooler =
+      managedDb && !managedDb.pooled && config.database.pooler.enabled
+        ? new PgBouncer(
+            `${name}-pgbouncer`,
+            {
+              ...common,
+              database: config.database,
+              server: managedDb,
+              serverNetwork: config.network.cidr,
+              certManager: [this.gateway.certManager],
+              monitoring: [monitoring],
+            },
+            data,
+          )
+        : undefined;
+    Object.assign(secretEnv, managedDataEnv(cluster.managed ?? {}, pooler));
     if (config.database.mode !== "none" && backup && media) {
       new Backups(
         `${name}-backups`,

@@ -2,6 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 
 /**
+ * Label of pods that bring their own, narrower egress policy: the namespace's baseline below skips
+ * them, since network policies only ever add to what a pod may reach. @example "own"
+ */
+export const OWN_EGRESS_LABEL = "platform/egress";
+
+/**
  * A namespace that denies all traffic by default (tiers document, Firewall Rules: internal-only data
  * ports, egress blocked but for HTTP/HTTPS to external APIs). Workloads add the ingress they need.
  * `baseline` relaxes the Pod Security Standard for operators that need it (node exporter, log agents).
@@ -45,7 +51,9 @@ export class Namespace extends pulumi.ComponentResource {
       {
         metadata: { name: "egress-baseline", namespace: this.name },
         spec: {
-          podSelector: {},
+          podSelector: {
+            matchExpressions: [{ key: OWN_EGRESS_LABEL, operator: "NotIn", values: ["own"] }],
+          },
           policyTypes: ["Egress"],
           egress: [
             // Cluster DNS, and every pod in the cluster (the callee's own policy decides).

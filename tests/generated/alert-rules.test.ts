@@ -487,6 +487,24 @@ const cases: Case[] = [
     ],
   },
   {
+    title: "a client waiting in the PgBouncer in front of a managed database warns",
+    alert: "PostgresPoolerClientsWaiting",
+    series: [
+      gauge(
+        "pgbouncer_pools_client_waiting_connections",
+        { namespace: "data", pod: "pgbouncer-1", database: "app", user: "platform" },
+        2,
+      ),
+    ],
+    checks: [
+      ...none(forOf("PostgresPoolerClientsWaiting", "warning") - 1),
+      {
+        at: forOf("PostgresPoolerClientsWaiting", "warning"),
+        fires: [warning({ namespace: "data", pod: "pgbouncer-1" })],
+      },
+    ],
+  },
+  {
     title: "no client waiting in the pooler does not warn",
     alert: "PostgresPoolerClientsWaiting",
     series: [

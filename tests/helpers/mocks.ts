@@ -11,8 +11,16 @@ export async function record(
 ): Promise<Registered[]> {
   pulumi.runtime.setAllConfig(config);
   const recorder = new Recorder("platform", "test");
-  build();
-  return recorder.settle();
+  // The runtime captures a stack trace per promise and resource it registers, and jest maps each
+  // through source maps: most of a recording's time. Assertions run after, with traces back on.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    build();
+    return await recorder.settle();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 export const ofType = (rs: Registered[], type: string) => rs.filter((r) => r.type === type);

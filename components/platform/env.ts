@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ManagedCache, ManagedDatabase } from "../cluster";
+
+/** A PostgreSQL URL with TLS required: managed servers refuse anything else (rds.force_ssl). */
+export function postgresUrl(c: {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+}): string {
+  const auth = `${encodeURIComponent(c.user)}:${encodeURIComponent(c.password)}`;
+  return `postgresql://${auth}@${c.host}:${c.port}/${encodeURIComponent(c.database)}?sslmode=require`;
+}
+
+/** A Redis URL over TLS (`rediss`): ElastiCache and DigitalOcean require transit encryption. */
+export function redisUrl(c: { host: string; port: number; password: string }): string {
+  return `rediss://:${encodeURIComponent(c.password)}@${c.host}:${c.port}`;
+}
+
+/**
+ * The apps' connection environment for the data services the cloud manages: DATABASE_URL through
+ * the in-cluster pooler when there is one (else straight to the server), DATABASE_READ_URL to the
+ * read replica (or the primary), REDIS_URL. Every value stays a Pulumi secret.
+ */
+export function managedDataEnv(
+  managed: { database?: ManagedDatabase; cache?: ManagedCache },
+  pooler?: { host: pulumi.Input<string>; port: number },
+): Record<string, pulumi.Output<string>> {
+  const env: Record<string, pulumi.Output<string>> = {};
+  const db = managed.database;
+  if (db) {
+    const url = (host: pulumi.Input<string>, port: pulumi.Input<number>) =>
+      pulumi.secret(
+        pulumi
+          .all([host, port, db.database, db.user, db.password])
+          .apply(([h, p, database, user, password]) =>
+            postgresUrl({ host: h, port: p, database, user, password }),
+          ),
+      );
+    env.DATABASE_URL = pooler ? url(pooler.host, pooler.port) : url(db.host, db.port);
+    env.DATABASE_READ_URL = url(db.readHost ?? db.host, db.port);
+  }
+  const cache = managed.cache;
+  if (cache)
+    env.REDIS_URL = pulumi.secret(
+      pulumi
+        .all([cache.host, cache.port, cache.password])
+        .apply(([host, port, password]) => redisUrl({ host, port, password })),
+    );
+  return env;
+}

@@ -1,0 +1,167 @@
+/**
+ * The platform layer over managed data services, on the shipped stacks: the large tier's RDS gets
+ * the in-cluster PgBouncer (tiers document, Large Deployments: PgBouncer, 2,000-5,000 connections),
+ * and the apps get their connection URLs from whatever the cloud manages.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { cloudLayer } from "../../components";
+import { Platform } from "../../components/platform";
+import { managedDataEnv, postgresUrl, redisUrl } from "../../components/platform/env";
+import type { StackConfig } from "../../config";
+import { evaluatePolicies } from "../../plan/policy";
+import { policyConfig } from "../../plan/policy-config";
+import type { Registered } from "../../plan/mocks";
+import { policies } from "../../policies/list";
+import { record, ofType, one } from "../helpers/mocks";
+import { validateK8s } from "../helpers/k8s-schema";
+import { stackConfig } from "../helpers/stacks";
+import { resolved } from "../aws/helpers";
+
+const PGBOUNCER = "platform:data:PgBouncer";
+const T = {
+  deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
+  configMap: "kubernetes:core/v1:ConfigMap",
+  secret: "kubernetes:core/v1:Secret",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+};
+
+/** The whole program of a stack (cloud layer and platform), as index.ts composes it. */
+function program(config: StackConfig): Promise<Registered[]> {
+  return record(() => {
+    new Platform("platform", { config, cluster: cloudLayer(config) });
+  });
+}
+const named = (rs: Registered[], type: string, name: string) =>
+  ofType(rs, type).find((r) => r.inputs.metadata?.name === name);
+const appEnv = (rs: Registered[], app: string) =>
+  one(rs, T.secret, `platform-${app}-secret`).inputs.stringData as Record<string, string>;
+
+describe("connection URLs for managed data services", () => {
+  it("require TLS, escape credentials, and use rediss for the cache", () => {
+    expect(
+      postgresUrl({ host: "h", port: 5432, database: "app", user: "platform", password: "a/b@c" }),
+    ).toBe("postgresql://platform:a%2Fb%40c@h:5432/app?sslmode=require");
+    expect(redisUrl({ host: "cache", port: 6379, password: "p+q" })).toBe(
+      "rediss://:p%2Bq@cache:6379",
+    );
+  });
+
+  it("send writes through the pooler, reads to the replica (or the primary), and stay secrets", async () => {
+    const database = { host: "rw", port: 5432, database: "app", user: "u", password: "p" };
+    const pooled = managedDataEnv(
+      { database: { ...database, readHost: "ro" } },
+      { host: "pgbouncer.data.svc", port: 5432 },
+    );
+    expect(await resolved(pooled.DATABASE_URL)).toBe(
+      "postgresql://u:p@pgbouncer.data.svc:5432/app?sslmode=require",
+    );
+    expect(await resolved(pooled.DATABASE_READ_URL)).toBe(
+      "postgresql://u:p@ro:5432/app?sslmode=require",
+    );
+    expect(await pulumi.isSecret(pooled.DATABASE_URL)).toBe(true);
+    const direct = managedDataEnv({ database });
+    expect(await resolved(direct.DATABASE_URL)).toBe(
+      "postgresql://u:p@rw:5432/app?sslmode=require",
+    );
+    expect(await resolved(direct.DATABASE_READ_URL)).toBe(
+      "postgresql://u:p@rw:5432/app?sslmode=require",
+    );
+    expect(direct.REDIS_URL).toBeUndefined();
+    expect(Object.keys(managedDataEnv({}))).toEqual([]);
+  });
+});
+
+describe("stack production-large (RDS behind PgBouncer)", () => {
+  const config = stackConfig("production-large");
+  let rs: Registered[];
+  beforeAll(async () => {
+    rs = await program(config);
+  }, 120000);
+
+  it("registers the PgBouncer Deployment, Service, PodDisruptionBudget and NetworkPolicies in the data namespace", () => {
+    expect(config.database).toMatchObject({
+      mode: "managed",
+      pooler: { enabled: true, maxClientConnections: 2000 },
+    });
+    expect(ofType(rs, PGBOUNCER)).toHaveLength(1);
+    const deployment = named(rs, T.deployment, "pgbouncer")!.inputs;
+    expect(deployment.metadata.namespace).toBe("data");
+    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(named(rs, T.service, "pgbouncer")!.inputs.spec.ports[0].port).toBe(5432);
+    expect(named(rs, T.pdb, "pgbouncer")!.inputs.spec.maxUnavailable).toBe(1);
+    const egress = named(rs, T.networkPolicy, "pgbouncer-egress")!.inputs.spec.egress;
+    expect(egress[1].to).toEqual([{ ipBlock: { cidr: config.network.cidr } }]);
+    expect(named(rs, T.networkPolicy, "pgbouncer-ingress")).toBeDefined();
+  });
+
+  it("configures the documented 2,000 client connections, in transaction mode, over the RDS database", () => {
+    const ini: string = named(rs, T.configMap, "pgbouncer-config")!.inputs.data["pgbouncer.ini"];
+    expect(ini).toMatch(/^max_client_conn = 2000$/m);
+    expect(ini).toMatch(/^pool_mode = transaction$/m);
+    expect(ini).toMatch(/^app = host=\S+\.rds\.amazonaws\.com port=5432 dbname=app$/m);
+    // RDS max_connections 500, less 50 headroom, over 2 pods and one surge pod.
+    expect(ini).toMatch(/^max_db_connections = 150$/m);
+  });
+
+  it("hands every app a DATABASE_URL through the pooler, reads straight to a replica", () => {
+    for (const app of config.apps.map((a) => a.name)) {
+      const env = appEnv(rs, app);
+      expect(env.DATABASE_URL).toMatch(
+        /^postgresql:\/\/platform:[^@]+@pgbouncer\.data\.svc:5432\/app\?sslmode=require$/,
+      );
+      expect(env.DATABASE_READ_URL).toMatch(/sslmode=require$/);
+      expect(env.DATABASE_READ_URL).not.toContain("pgbouncer");
+    }
+  });
+
+  it("registers only schema-valid Kubernetes objects and passes the policy pack", async () => {
+    expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
+    const violations = await evaluatePolicies(policies, rs, {
+      config: policyConfig(config),
+      enforcement: "mandatory",
+      overrides: {},
+      stackTags: { environment: "production", tier: "large" },
+    });
+    expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+  });
+});
+
+describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
+  const config = stackConfig("production");
+  let rs: Registered[];
+  beforeAll(async () => {
+    rs = await program(config);
+  }, 120000);
+
+  it("runs no PgBouncer and sends DATABASE_URL straight to RDS", () => {
+    expect(config.database.pooler.enabled).toBe(false);
+    expect(ofType(rs, PGBOUNCER)).toEqual([]);
+    expect(named(rs, T.deployment, "pgbouncer")).toBeUndefined();
+    const env = appEnv(rs, "web");
+    expect(env.DATABASE_URL).toMatch(
+      /^postgresql:\/\/platform:[^@]+@\S+\.rds\.amazonaws\.com:5432\/app\?sslmode=require$/,
+    );
+    expect(env.DATABASE_URL).not.toContain("pgbouncer");
+  });
+
+  it("hands the apps REDIS_URL to ElastiCache over TLS", () => {
+    expect(config.cache.mode).toBe("managed");
+    expect(appEnv(rs, "web").REDIS_URL).toMatch(
+      /^rediss:\/\/:[^@]+@\S+\.cache\.amazonaws\.com:6379$/,
+    );
+  });
+});
+
+describe("stack production-do with the pooler on", () => {
+  it("uses DigitalOcean's own PgBouncer pool instead of a second one in the cluster", async () => {
+    const config = stackConfig("production-do", { database: { pooler: { enabled: true } } });
+    const rs = await program(config);
+    expect(ofType(rs, PGBOUNCER)).toEqual([]);
+    expect(
+      ofType(rs, "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool"),
+    ).toHaveLength(1);
+    expect(appEnv(rs, "web").DATABASE_URL).toMatch(/sslmode=require$/);
+  }, 120000);
+});
