@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod, spread } from "../apps/pod";
 import { placement, type ManagedDatabase } from "../cluster";
-import { OWN_EGRESS_LABEL } from "../platform/namespace";
+import { DNS_EGRESS, OWN_EGRESS_LABEL } from "../platform/namespace";
 import {
   PGBOUNCER_EXPORTER_IMAGE,
   PGBOUNCER_EXPORTER_PORT,
@@ -347,13 +347,7 @@ export class PgBouncer extends pulumi.ComponentResource {
           podSelector: { matchLabels: labels },
           policyTypes: ["Egress"],
           egress: [
-            {
-              to: [{ namespaceSelector: {} }],
-              ports: [
-                { protocol: "UDP", port: 53 },
-                { protocol: "TCP", port: 53 },
-              ],
-            },
+            DNS_EGRESS,
             {
               to: [{ ipBlock: { cidr: args.serverNetwork } }],
               ports: [{ protocol: "TCP", port: args.server.port }],

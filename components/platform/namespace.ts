@@ -7,6 +7,15 @@ import * as k8s from "@pulumi/kubernetes";
  */
 export const OWN_EGRESS_LABEL = "platform/egress";
 
+/** Egress to the cluster DNS, wherever it runs: every egress policy starts with it. */
+export const DNS_EGRESS = {
+  to: [{ namespaceSelector: {} }],
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
+
 /**
  * A namespace that denies all traffic by default (tiers document, Firewall Rules: internal-only data
  * ports, egress blocked but for HTTP/HTTPS to external APIs). Workloads add the ingress they need.
@@ -57,13 +66,7 @@ export class Namespace extends pulumi.ComponentResource {
           policyTypes: ["Egress"],
           egress: [
             // Cluster DNS, and every pod in the cluster (the callee's own policy decides).
-            {
-              to: [{ namespaceSelector: {} }],
-              ports: [
-                { protocol: "UDP", port: 53 },
-                { protocol: "TCP", port: 53 },
-              ],
-            },
+            DNS_EGRESS,
             { to: [{ namespaceSelector: {} }] },
             // HTTP/HTTPS to external APIs and object storage, and the Kubernetes API on 6443 (k3s,
             // kind, kubeadm) for operators; nothing else leaves the cluster.
