@@ -66,6 +66,12 @@ export function text(r: PlanResult): string {
         ? ` (node pools at most: ${r.capacity.cpu} CPU, ${r.capacity.memoryGi} GiB allocatable)`
         : ""),
   );
+  for (const p of r.capacity?.pools ?? [])
+    out.push(
+      `  ${p.role} pool: ${p.requested.cpu} CPU, ${p.requested.memoryGi} GiB requested of ` +
+        `${p.capacity.cpu} CPU, ${p.capacity.memoryGi} GiB on ${p.nodes} node(s)` +
+        (p.fits ? "" : "  DOES NOT FIT: raise the pool's max or its profile"),
+    );
   out.push(
     "",
     `monthly cost estimate: ${usd(r.cost.monthlyUsd)}${budgetText(r) ? `, ${budgetText(r)}` : ""}`,
@@ -123,6 +129,15 @@ export function markdown(r: PlanResult): string {
         `| ${v.enforcementLevel} | ${v.policy} | ${v.resource.split("::").pop()} | ${v.message.replace(/\|/g, "\\|")} |`,
       );
     if (r.violations.length > 100) out.push(`| … | ${r.violations.length - 100} more | | |`);
+  }
+  const pools = r.capacity?.pools ?? [];
+  if (pools.length) {
+    out.push("", "| node pool | requested | allocatable at max | fits |", "|---|---:|---:|---|");
+    for (const p of pools)
+      out.push(
+        `| ${p.role} × ${p.nodes} | ${p.requested.cpu} CPU, ${p.requested.memoryGi} GiB | ` +
+          `${p.capacity.cpu} CPU, ${p.capacity.memoryGi} GiB | ${p.fits ? "yes" : "**no**"} |`,
+      );
   }
   if (Object.keys(r.cost.byComponent).length) {
     out.push("", "| component | monthly USD |", "|---|---:|");

@@ -1,5 +1,6 @@
 import { resolveProfile } from "../catalog";
-import type { StackConfig } from "../config";
+import { ROLE_LABEL, TAINTED_ROLES } from "../components/cluster";
+import type { NodePoolConfig, Role, StackConfig } from "../config";
 import type { Registered } from "./mocks";
 
 /** CPU cores of a Kubernetes quantity: "500m" → 0.5, "2" → 2. */
@@ -28,67 +29,134 @@ export function memoryGi(q: unknown): number {
   return (Number(m[1]) * (m[2] ? UNITS[m[2]] : 1)) / 2 ** 30;
 }
 
-export interface Requests {
+export interface Usage {
   cpu: number;
   memoryGi: number;
+}
+
+export interface Requests extends Usage {
   /** Requests of DaemonSet pods, paid once on every node. */
-  perNode: { cpu: number; memoryGi: number };
+  perNode: Usage;
+  /** The same requests by the node pool role the workload is pinned to; `unpinned` for the rest. */
+  byPool: Record<string, Usage>;
 }
 
 const REPLICA_KEYS = ["replicas", "replicaCount", "instances", "count"];
+export const UNPINNED = "unpinned";
+
+/** The role a `nodeSelector` (of a pod spec, chart values or CloudNativePG's affinity) pins to. */
+function pinnedRole(o: Record<string, unknown>): string | undefined {
+  const affinity = o.affinity as Record<string, unknown> | undefined;
+  const selector = (o.nodeSelector ?? affinity?.nodeSelector) as
+    Record<string, unknown> | undefined;
+  const role = selector?.[ROLE_LABEL];
+  return typeof role === "string" ? role : undefined;
+}
 
 /**
  * Sums `resources.requests` found anywhere in an object (pod templates, chart values, operator
- * specs), each multiplied by the nearest enclosing replica count.
+ * specs), each multiplied by the nearest enclosing replica count and filed under the nearest
+ * enclosing node pool role.
  */
-function walk(node: unknown, multiplier: number, add: (cpu: number, mem: number) => void): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, multiplier, add));
+function walk(
+  node: unknown,
+  multiplier: number,
+  role: string,
+  add: (role: string, cpu: number, mem: number) => void,
+): void {
+  if (Array.isArray(node)) return node.forEach((n) => walk(n, multiplier, role, add));
   if (!node || typeof node !== "object") return;
   const o = node as Record<string, unknown>;
   const count = REPLICA_KEYS.map((k) => o[k]).find((v) => typeof v === "number") as
     number | undefined;
   const m = count !== undefined ? count : multiplier;
+  const r = pinnedRole(o) ?? role;
   const res = o.resources as { requests?: Record<string, unknown> } | undefined;
   if (res && typeof res === "object" && res.requests)
-    add(cpuCores(res.requests.cpu) * m, memoryGi(res.requests.memory) * m);
-  for (const [k, v] of Object.entries(o)) if (k !== "resources") walk(v, m, add);
+    add(r, cpuCores(res.requests.cpu) * m, memoryGi(res.requests.memory) * m);
+  for (const [k, v] of Object.entries(o)) if (k !== "resources") walk(v, m, r, add);
 }
+
+const round = (n: number) => Math.round(n * 100) / 100;
 
 /** What the stack asks the cluster to reserve: the sum of every workload's requests. */
 export function sumRequests(registered: Registered[]): Requests {
-  const total = { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 } };
+  const total = { cpu: 0, memoryGi: 0 };
+  const perNode = { cpu: 0, memoryGi: 0 };
+  const byPool: Record<string, Usage> = {};
   for (const r of registered) {
     if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
     const daemon = r.type === "kubernetes:apps/v1:DaemonSet";
-    const target = daemon ? total.perNode : total;
     const source = r.type === "kubernetes:helm.sh/v3:Release" ? r.inputs.values : r.inputs.spec;
     // A workload without `replicas` runs one pod (Deployments default to 1).
-    walk(source, 1, (cpu, mem) => {
-      target.cpu += cpu;
-      target.memoryGi += mem;
+    walk(source, 1, UNPINNED, (role, cpu, mem) => {
+      const targets = daemon ? [perNode] : [total, (byPool[role] ??= { cpu: 0, memoryGi: 0 })];
+      for (const t of targets) {
+        t.cpu += cpu;
+        t.memoryGi += mem;
+      }
     });
   }
-  const round = (n: number) => Math.round(n * 100) / 100;
+  const rounded = (u: Usage) => ({ cpu: round(u.cpu), memoryGi: round(u.memoryGi) });
   return {
-    cpu: round(total.cpu),
-    memoryGi: round(total.memoryGi),
-    perNode: { cpu: round(total.perNode.cpu), memoryGi: round(total.perNode.memoryGi) },
+    ...rounded(total),
+    perNode: rounded(perNode),
+    byPool: Object.fromEntries(Object.entries(byPool).map(([k, u]) => [k, rounded(u)])),
   };
+}
+
+/** One node pool at its largest: what it offers, and what is asked of it. */
+export interface PoolFit {
+  role: Role;
+  nodes: number;
+  /** Allocatable at `nodes`, less the DaemonSets' share on every node. */
+  capacity: Usage;
+  /** Requests pinned to the pool, plus the unpinned ones on the pools without a taint. */
+  requested: Usage;
+  fits: boolean;
+}
+
+export interface Capacity extends Usage {
+  pools: PoolFit[];
 }
 
 /**
  * What the node pools offer at their largest: vCPU and memory of the resolved machine types times
- * each pool's maximum, less what the kubelet and system daemons keep (about 10 % CPU, 20 % memory).
- * Null for an existing cluster, which is not ours to size.
+ * each pool's maximum, less what the kubelet and system daemons keep (about 10 % CPU, 20 % memory),
+ * set against what the workloads pinned to each pool request. Unpinned workloads may land on any
+ * pool without a taint, so they are set against those pools together. Null for an existing
+ * cluster, which is not ours to size.
  */
-export function poolCapacity(config: StackConfig): { cpu: number; memoryGi: number } | null {
+export function poolCapacity(config: StackConfig, requests: Requests): Capacity | null {
   if (config.provider === "existing") return null;
-  let cpu = 0;
-  let memoryGi = 0;
-  for (const pool of Object.values(config.nodePools)) {
+  const open = (Object.keys(config.nodePools) as Role[]).filter((r) => !TAINTED_ROLES.includes(r));
+  const openNodes = open.reduce((n, r) => n + config.nodePools[r]!.max, 0);
+  const pools: PoolFit[] = [];
+  for (const [role, pool] of Object.entries(config.nodePools) as [Role, NodePoolConfig][]) {
     const type = resolveProfile(config.provider, pool.profile).type;
-    cpu += pool.max * type.vcpu * 0.9;
-    memoryGi += pool.max * type.memoryGb * 0.8;
+    const capacity = {
+      cpu: round(pool.max * (type.vcpu * 0.9 - requests.perNode.cpu)),
+      memoryGi: round(pool.max * (type.memoryGb * 0.8 - requests.perNode.memoryGi)),
+    };
+    const pinned = requests.byPool[role] ?? { cpu: 0, memoryGi: 0 };
+    // The unpinned requests, shared among the open pools by their node counts.
+    const share = open.includes(role) && openNodes > 0 ? pool.max / openNodes : 0;
+    const unpinned = requests.byPool[UNPINNED] ?? { cpu: 0, memoryGi: 0 };
+    const requested = {
+      cpu: round(pinned.cpu + share * unpinned.cpu),
+      memoryGi: round(pinned.memoryGi + share * unpinned.memoryGi),
+    };
+    pools.push({
+      role,
+      nodes: pool.max,
+      capacity,
+      requested,
+      fits: requested.cpu <= capacity.cpu && requested.memoryGi <= capacity.memoryGi,
+    });
   }
-  return { cpu: Math.round(cpu * 100) / 100, memoryGi: Math.round(memoryGi * 100) / 100 };
+  return {
+    cpu: round(pools.reduce((n, p) => n + p.capacity.cpu, 0)),
+    memoryGi: round(pools.reduce((n, p) => n + p.capacity.memoryGi, 0)),
+    pools,
+  };
 }

@@ -8,7 +8,7 @@ import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
 import { evaluatePolicies, Violation } from "./policy";
 import { readStack, ROOT } from "./stack";
-import { poolCapacity, Requests, sumRequests } from "./requests";
+import { Capacity, poolCapacity, Requests, sumRequests } from "./requests";
 import "./pricers";
 
 export interface PlanResult {
@@ -21,8 +21,8 @@ export interface PlanResult {
   cost: CostReport & { budget: { min: number; max: number | null; doc: string } | null };
   /** What the stack's workloads ask the cluster to reserve. */
   requests: Requests;
-  /** What the node pools offer at their maximum size; null on an existing cluster. */
-  capacity: { cpu: number; memoryGi: number } | null;
+  /** What the node pools offer at their maximum size, pool by pool; null on an existing cluster. */
+  capacity: Capacity | null;
   config?: StackConfig;
 }
 
@@ -40,7 +40,7 @@ function stopped(
     resources,
     violations: [],
     cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
-    requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 } },
+    requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
     capacity: null,
   };
 }
@@ -92,6 +92,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     budget: TIER_BUDGETS[config.tier] ?? null,
   };
   const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
+  const requests = sumRequests(recorder.resources);
   return {
     stack,
     status: mandatory ? "violations" : "clean",
@@ -99,8 +100,8 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     resources: recorder.resources,
     violations,
     cost,
-    requests: sumRequests(recorder.resources),
-    capacity: poolCapacity(config),
+    requests,
+    capacity: poolCapacity(config, requests),
     config,
   };
 }

@@ -70,13 +70,18 @@ describe("offline plan", () => {
   });
 
   it.each(stacks.filter((s) => s !== "local"))(
-    "fits %s's workload requests in its node pools at their maximum",
+    "fits %s's workload requests in each node pool at its maximum, pinned workloads in their own pool",
     (stack) => {
       const out = JSON.parse(json.get(stack)!.stdout);
-      expect(out.capacity.cpu).toBeGreaterThanOrEqual(out.requests.cpu + out.requests.perNode.cpu);
-      expect(out.capacity.memoryGi).toBeGreaterThanOrEqual(
-        out.requests.memoryGi + out.requests.perNode.memoryGi,
-      );
+      expect(out.capacity.pools.length).toBeGreaterThan(0);
+      for (const p of out.capacity.pools) {
+        expect([p.role, p.requested.cpu <= p.capacity.cpu]).toEqual([p.role, true]);
+        expect([p.role, p.requested.memoryGi <= p.capacity.memoryGi]).toEqual([p.role, true]);
+        expect(p.fits).toBe(true);
+      }
+      // Every request is set against some pool: none pinned to a pool the stack lacks.
+      const pooled = out.capacity.pools.reduce((n: number, p: any) => n + p.requested.cpu, 0);
+      expect(pooled).toBeCloseTo(out.requests.cpu, 1);
     },
   );
 
