@@ -25,6 +25,11 @@ export interface ManagedCache {
   password: pulumi.Input<string>; // secret
 }
 
+/** An IAM role service accounts assume (AWS IRSA: no static keys), or access keys (Spaces). */
+export type ManagedStoreCredentials =
+  | { kind: "role"; roleArn: pulumi.Input<string>; annotationKey: string }
+  | { kind: "keys"; accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
+
 /** A managed S3-compatible store (S3, Spaces): endpoint, buckets by purpose, and how pods authenticate. */
 export interface ManagedObjectStorage {
   endpoint: pulumi.Input<string>;
@@ -32,12 +37,12 @@ export interface ManagedObjectStorage {
   /** Bucket name per purpose of `objectStorage.buckets` (media, backup, logs). */
   buckets: Record<string, pulumi.Input<string>>;
   /**
-   * IAM role that service accounts assume (AWS IRSA: no static keys), or access keys (Spaces).
-   * With a role, the platform layer annotates the service accounts that write to object storage.
+   * How the backup writers reach the store. With a role, the platform layer annotates the service
+   * accounts that write to object storage.
    */
-  credentials:
-    | { kind: "role"; roleArn: pulumi.Input<string>; annotationKey: string }
-    | { kind: "keys"; accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
+  credentials: ManagedStoreCredentials;
+  /** How the apps reach the media bucket, and only it; absent without a media bucket. */
+  appCredentials?: ManagedStoreCredentials;
 }
 
 /**

@@ -43,6 +43,10 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
   if (type === "aws:rds/instance:Instance") state.address ??= `${name}.mock.rds.amazonaws.com`;
   if (type === "aws:elasticache/replicationGroup:ReplicationGroup")
     state.primaryEndpointAddress ??= `master.${name}.mock.cache.amazonaws.com`;
+  if (type === "digitalocean:index/spacesKey:SpacesKey") {
+    state.accessKey ??= `${name}-access-key`;
+    state.secretKey ??= `${name}-secret-key`;
+  }
   if (
     type === "random:index/randomPassword:RandomPassword" ||
     type === "random:index/randomString:RandomString"

@@ -19,6 +19,8 @@ export interface AppArgs {
   monitoringNamespace: string;
   /** Extra secret environment (database and cache URLs) handed over by the data services. */
   secretEnv?: Record<string, pulumi.Input<string>>;
+  /** Annotations of the app's service account: the IAM role of the media bucket (AWS IRSA). */
+  serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
 /** A release track: one Deployment each. Rolling has one; blue-green two colours; canary adds one. */
@@ -74,7 +76,16 @@ export class App extends pulumi.ComponentResource {
 
     const account = new k8s.core.v1.ServiceAccount(
       `${name}-account`,
-      { metadata: { name: app.name, namespace, labels }, automountServiceAccountToken: false },
+      {
+        metadata: {
+          name: app.name,
+          namespace,
+          labels,
+          annotations: args.serviceAccountAnnotations,
+        },
+        // The IRSA webhook projects its own token; the Kubernetes API token is never needed.
+        automountServiceAccountToken: false,
+      },
       parent,
     );
     const config = new k8s.core.v1.ConfigMap(

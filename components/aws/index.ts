@@ -208,6 +208,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         mediaStorageGb: config.objectStorage.storageGb,
         accessLogDays: logDays,
         oidc: cluster.oidc,
+        appServiceAccounts: [`${config.kubernetes.namespace}:*`],
         policyOwnedElsewhere: cdnServesMedia ? ["media"] : [],
       },
       opts,

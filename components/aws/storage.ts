@@ -68,6 +68,8 @@ export interface ObjectStorageArgs {
   oidc: OidcIssuer;
   /** Service accounts ("namespace:name", * allowed) that write backups. @default BACKUP_SERVICE_ACCOUNTS */
   backupServiceAccounts?: string[];
+  /** Service accounts of the apps, which read and write the media bucket. @example ["platform:*"] */
+  appServiceAccounts: string[];
   /**
    * Purposes whose bucket policy another component writes, because it grants more than TLS-only
    * access (the CDN's read of the media bucket). A bucket has one policy document.
@@ -83,7 +85,8 @@ interface Made {
 /**
  * S3 buckets of the config plus one for their access logs: versioned, SSE-KMS with a bucket key,
  * all public access blocked, owner-enforced (no ACLs), TLS-only, with lifecycle rules and access
- * logging; all protected. An IRSA role lets the platform's backup writers use the backup bucket.
+ * logging; all protected. IRSA roles let the platform's backup writers use the backup bucket and
+ * the apps the media bucket, each nothing else.
  * Cost: storage (the media bucket's assumed size), one KMS key.
  */
 export class ObjectStorage extends pulumi.ComponentResource {
@@ -225,39 +228,49 @@ export class ObjectStorage extends pulumi.ComponentResource {
       parent,
     );
 
-    const backup = this.byPurpose.backup;
-    const role = irsaRole(
+    // Least privilege (self-hosted §2.2): one role per kind of writer, each reaching one bucket.
+    const writer = (id: string, serviceAccounts: string[], bucket?: aws.s3.Bucket) => {
+      const role = irsaRole(id, args.oidc, serviceAccounts, parent);
+      if (bucket)
+        new aws.iam.RolePolicy(
+          id,
+          {
+            role: role.id,
+            policy: policyJson([
+              {
+                Effect: "Allow",
+                Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+                Resource: bucket.arn,
+              },
+              {
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                Resource: pulumi.interpolate`${bucket.arn}/*`,
+              },
+              {
+                Effect: "Allow",
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: key.arn,
+              },
+            ]),
+          },
+          parent,
+        );
+      return {
+        kind: "role" as const,
+        roleArn: role.arn,
+        annotationKey: "eks.amazonaws.com/role-arn",
+      };
+    };
+    const credentials = writer(
       `${name}-backup-writer`,
-      args.oidc,
       args.backupServiceAccounts ?? BACKUP_SERVICE_ACCOUNTS,
-      parent,
+      this.byPurpose.backup,
     );
-    if (backup) {
-      new aws.iam.RolePolicy(
-        `${name}-backup-writer`,
-        {
-          role: role.id,
-          policy: policyJson([
-            {
-              Effect: "Allow",
-              Action: ["s3:ListBucket", "s3:GetBucketLocation"],
-              Resource: backup.arn,
-            },
-            {
-              Effect: "Allow",
-              Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-              Resource: pulumi.interpolate`${backup.arn}/*`,
-            },
-            {
-              Effect: "Allow",
-              Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-              Resource: key.arn,
-            },
-          ]),
-        },
-        parent,
-      );
-    }
+    const media = this.byPurpose.media;
+    const appCredentials = media
+      ? writer(`${name}-media-writer`, args.appServiceAccounts, media)
+      : undefined;
 
     const buckets: Record<string, pulumi.Input<string>> = {};
     for (const [purpose, bucket] of Object.entries(this.byPurpose))
@@ -266,11 +279,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
       endpoint: `https://s3.${args.region}.amazonaws.com`,
       region: args.region,
       buckets,
-      credentials: {
-        kind: "role",
-        roleArn: role.arn,
-        annotationKey: "eks.amazonaws.com/role-arn",
-      },
+      credentials,
+      appCredentials,
     };
     this.registerOutputs({ buckets });
   }

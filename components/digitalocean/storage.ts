@@ -90,6 +90,18 @@ export class Spaces extends pulumi.ComponentResource {
       parent,
     );
 
+    // The apps' own key reaches the media bucket only: an app can never touch the backups.
+    const appKey = media
+      ? new digitalocean.SpacesKey(
+          `${name}-app-key`,
+          {
+            name: `${args.prefix}-apps`,
+            grants: [{ bucket: media.resource.name, permission: "readwrite" }],
+          },
+          parent,
+        )
+      : undefined;
+
     if (args.cdn.enabled) {
       if (!media)
         throw new pulumi.InputPropertyError({
@@ -125,6 +137,11 @@ export class Spaces extends pulumi.ComponentResource {
         kind: "keys",
         accessKeyId: key.accessKey,
         secretAccessKey: pulumi.secret(key.secretKey),
+      },
+      appCredentials: appKey && {
+        kind: "keys",
+        accessKeyId: appKey.accessKey,
+        secretAccessKey: pulumi.secret(appKey.secretKey),
       },
     };
     this.registerOutputs({ endpoint: this.storage.endpoint });

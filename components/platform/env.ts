@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ManagedCache, ManagedDatabase } from "../cluster";
+import type { ManagedCache, ManagedDatabase, ManagedObjectStorage } from "../cluster";
 
 /** A PostgreSQL URL with TLS required: managed servers refuse anything else (rds.force_ssl). */
 export function postgresUrl(c: {
@@ -21,10 +21,15 @@ export function redisUrl(c: { host: string; port: number; password: string }): s
 /**
  * The apps' connection environment for the data services the cloud manages: DATABASE_URL through
  * the in-cluster pooler when there is one (else straight to the server), DATABASE_READ_URL to the
- * read replica (or the primary), REDIS_URL. Every value stays a Pulumi secret.
+ * read replica (or the primary), REDIS_URL, and the media bucket as S3_* (with the apps' own keys,
+ * or none where an IAM role on their service account grants it). Every value stays a secret.
  */
 export function managedDataEnv(
-  managed: { database?: ManagedDatabase; cache?: ManagedCache },
+  managed: {
+    database?: ManagedDatabase;
+    cache?: ManagedCache;
+    objectStorage?: ManagedObjectStorage;
+  },
   pooler?: { host: pulumi.Input<string>; port: number },
 ): Record<string, pulumi.Output<string>> {
   const env: Record<string, pulumi.Output<string>> = {};
@@ -48,5 +53,25 @@ export function managedDataEnv(
         .all([cache.host, cache.port, cache.password])
         .apply(([host, port, password]) => redisUrl({ host, port, password })),
     );
+  const store = managed.objectStorage;
+  const media = store?.buckets.media;
+  if (store && media !== undefined && store.appCredentials) {
+    env.S3_ENDPOINT = pulumi.secret(pulumi.output(store.endpoint));
+    env.S3_REGION = pulumi.secret(pulumi.output(store.region));
+    env.S3_BUCKET = pulumi.secret(pulumi.output(media));
+    const c = store.appCredentials;
+    if (c.kind === "keys") {
+      env.S3_ACCESS_KEY_ID = pulumi.secret(pulumi.output(c.accessKeyId));
+      env.S3_SECRET_ACCESS_KEY = pulumi.secret(pulumi.output(c.secretAccessKey));
+    }
+  }
   return env;
+}
+
+/** The apps' service account annotations: the media bucket's IAM role, where it is one. */
+export function appAccountAnnotations(
+  store?: ManagedObjectStorage,
+): Record<string, pulumi.Input<string>> | undefined {
+  const c = store?.appCredentials;
+  return c?.kind === "role" ? { [c.annotationKey]: c.roleArn } : undefined;
 }

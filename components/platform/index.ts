@@ -10,7 +10,7 @@ import { Logging } from "../logging";
 import { Monitoring } from "../monitoring";
 import { Gateway } from "../gateway";
 import { managedS3Target, Minio, offsiteS3Target, type S3Target } from "../storage";
-import { managedDataEnv } from "./env";
+import { appAccountAnnotations, managedDataEnv } from "./env";
 import { Namespace } from "./namespace";
 
 /**
@@ -240,6 +240,7 @@ export class Platform extends pulumi.ComponentResource {
             gatewayNamespace: this.namespaces.gateway,
             monitoringNamespace: this.namespaces.monitoring,
             secretEnv,
+            serviceAccountAnnotations: appAccountAnnotations(store),
           },
           parent,
         ),

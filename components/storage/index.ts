@@ -65,7 +65,7 @@ export class Minio extends pulumi.ComponentResource {
   public readonly backupTarget: S3Target;
   /** Environment for the apps: the media bucket and the app user's keys (not root's). */
   public readonly secretEnv: Record<
-    "S3_ENDPOINT" | "S3_BUCKET" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY",
+    "S3_ENDPOINT" | "S3_REGION" | "S3_BUCKET" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY",
     pulumi.Output<string>
   >;
   /** Capacity for objects once parity is set aside, in GB. */
@@ -402,6 +402,7 @@ export class Minio extends pulumi.ComponentResource {
     };
     this.secretEnv = {
       S3_ENDPOINT: pulumi.secret(this.endpoint),
+      S3_REGION: pulumi.secret(pulumi.output(REGION)),
       S3_BUCKET: pulumi.secret(pulumi.output(media[0])),
       S3_ACCESS_KEY_ID: pulumi.secret(app.key.result),
       S3_SECRET_ACCESS_KEY: pulumi.secret(app.secret.result),

@@ -128,11 +128,16 @@ describe("DigitalOcean layer, staging", () => {
     }
   });
 
-  it("gives the platform one Spaces key limited to the stack's buckets", async () => {
+  it("gives the platform one Spaces key limited to the stack's buckets, and the apps one to media only", async () => {
     const names = ofType(rs, T.bucket)
       .map((b) => b.inputs.name)
       .sort();
-    const grants = one(rs, T.key).inputs.grants;
+    const media = one(rs, T.bucket, "storage-media").inputs.name;
+    expect(one(rs, T.key, "storage-app-key").inputs.grants).toEqual([
+      { bucket: media, permission: "readwrite" },
+    ]);
+    expect(facts.managed!.objectStorage!.appCredentials!.kind).toBe("keys");
+    const grants = one(rs, T.key, "storage-key").inputs.grants;
     expect(grants.map((g: any) => g.bucket).sort()).toEqual(names);
     expect(grants.every((g: any) => g.permission === "readwrite")).toBe(true);
     const storage = facts.managed!.objectStorage!;

@@ -146,6 +146,31 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
     expect(env.DATABASE_URL).not.toContain("pgbouncer");
   });
 
+  it("lets the apps reach the media bucket, and only it, through an IAM role on their service account", () => {
+    const role = one(rs, "aws:iam/role:Role", "storage-media-writer");
+    expect(role.inputs.assumeRolePolicy).toContain(
+      `system:serviceaccount:${config.kubernetes.namespace}:*`,
+    );
+    const arnOf = (purpose: string) =>
+      ofType(rs, "aws:s3/bucket:Bucket").find((b) => b.name.endsWith(`-${purpose}`))!;
+    const policy = one(rs, "aws:iam/rolePolicy:RolePolicy", "storage-media-writer").inputs.policy;
+    expect(policy).toContain(`bucket/${arnOf("media").name}`);
+    expect(policy).not.toContain(`bucket/${arnOf("backup").name}`);
+    for (const app of config.apps) {
+      const account = ofType(rs, "kubernetes:core/v1:ServiceAccount").find(
+        (a) => a.inputs.metadata.name === app.name,
+      )!;
+      expect(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toContain(
+        "storage-media-writer",
+      );
+      const env = appEnv(rs, app.name);
+      expect(env.S3_ENDPOINT).toBe(`https://s3.${config.region}.amazonaws.com`);
+      expect(env.S3_BUCKET).toMatch(/media/);
+      // No static keys exist on AWS: the role is the credential.
+      expect(env.S3_ACCESS_KEY_ID).toBeUndefined();
+    }
+  });
+
   it("hands the apps REDIS_URL to ElastiCache over TLS", () => {
     expect(config.cache.mode).toBe("managed");
     expect(appEnv(rs, "web").REDIS_URL).toMatch(
@@ -162,6 +187,12 @@ describe("stack production-do with the pooler on", () => {
     expect(
       ofType(rs, "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool"),
     ).toHaveLength(1);
-    expect(appEnv(rs, "web").DATABASE_URL).toMatch(/sslmode=require$/);
+    const env = appEnv(rs, "web");
+    expect(env.DATABASE_URL).toMatch(/sslmode=require$/);
+    // Spaces: the apps' own key, the one granted the media bucket alone.
+    expect(env.S3_ENDPOINT).toMatch(/^https:\/\/\w+\.digitaloceanspaces\.com$/);
+    expect(env.S3_ACCESS_KEY_ID).toBeDefined();
+    const appKey = one(rs, "digitalocean:index/spacesKey:SpacesKey", "storage-app-key");
+    expect(appKey.inputs.grants.map((g: any) => g.bucket)).toEqual([env.S3_BUCKET]);
   }, 120000);
 });
