@@ -41,7 +41,8 @@ export interface Requests extends Usage {
   byPool: Record<string, Usage>;
 }
 
-const REPLICA_KEYS = ["replicas", "replicaCount", "instances", "count"];
+/** Keys that count a workload's pods: Kubernetes, chart values, CloudNativePG, Elastic node sets. */
+export const REPLICA_KEYS = ["replicas", "replicaCount", "instances", "count"];
 export const UNPINNED = "unpinned";
 
 /** The role a `nodeSelector` (of a pod spec, chart values or CloudNativePG's affinity) pins to. */

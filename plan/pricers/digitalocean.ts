@@ -6,7 +6,7 @@ import { registerPricers, type Pricer } from "../cost";
 // they cost: the gateway's load balancer (made by the cloud controller from the gateway Service,
 // recorded by the GatewayLoadBalancer component with its size units) and the Spaces subscription
 // (once per stack, on the Spaces component, which carries the expected storage). Persistent
-// volumes of the platform layer are made by the CSI driver from claims and are not priced here.
+// volumes the CSI driver makes from claims are priced on the claims (plan/pricers/kubernetes.ts).
 
 const DO = SERVICES.digitalocean;
 const usd = (n: number) => `$${Math.round(n * 100) / 100}`;

@@ -4,8 +4,8 @@ import { registerPricers, type Pricer } from "../cost";
 // Hetzner Cloud list prices from the catalog (prices.md §3: the 1 April 2026 rate in EUR, at the
 // catalog's USD rate). Two things the layer does not create itself are priced on components that
 // record them: the gateway's load balancer (made by the cloud controller from the gateway
-// Service) and the off-site Object Storage target. Volumes the CSI driver makes from claims are
-// not priced here; the platform's data lives on the nodes' own volumes, which are.
+// Service) and the off-site Object Storage target. Claims are priced in plan/pricers/kubernetes.ts:
+// the platform's data lives on the nodes' own volumes, which are priced here.
 
 const H = SERVICES.hetzner;
 const usd = (n: number) => `$${(Math.round(n * 100) / 100).toFixed(2)}`;

@@ -2,7 +2,11 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { SERVICES } from "../../catalog";
+import { monitoringSizing } from "../../components/monitoring/values";
 import { shippedStacks } from "../../plan/stack";
+import { VOLUME_TYPES } from "../../plan/volumes";
+import { stackConfig } from "../helpers/stacks";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -84,6 +88,31 @@ describe("offline plan", () => {
       expect(pooled).toBeCloseTo(out.requests.cpu, 1);
     },
   );
+
+  it("prices production's persistent volumes at the catalog's gp3 price: Prometheus, each Alertmanager's 2 GB, Loki", () => {
+    const out = JSON.parse(json.get("production")!.stdout);
+    const config = stackConfig("production");
+    const lines = out.cost.lines.filter((l: any) => VOLUME_TYPES.includes(l.type));
+    expect(lines.map((l: any) => l.name).sort()).toEqual([
+      "platform-logging-loki",
+      "platform-monitoring-stack",
+    ]);
+    // The medium AWS stack gives Loki no bucket, so it runs as one binary on one volume.
+    const gb =
+      config.monitoring.storageGb +
+      monitoringSizing(config.tier).alertmanagerReplicas * 2 +
+      config.logging.storageGb;
+    const sum = lines.reduce((n: number, l: any) => n + l.monthlyUsd, 0);
+    expect(sum).toBeCloseTo(gb * SERVICES.aws.volume.perGbMonthUsd, 2);
+    expect(sum).toBeGreaterThan(0);
+  });
+
+  it("adds nothing for production-hetzner's claims: they sit on node disks the Hetzner layer prices", () => {
+    const out = JSON.parse(json.get("production-hetzner")!.stdout);
+    const lines = out.cost.lines.filter((l: any) => VOLUME_TYPES.includes(l.type));
+    expect(lines.map((l: any) => l.name)).toContain("platform-postgres-cluster");
+    for (const l of lines) expect([l.name, l.monthlyUsd]).toEqual([l.name, 0]);
+  });
 
   it("writes the --policy-pack-config file of a stack: its admin networks, environment and levels", () => {
     const r = plan(["production", "--policy-config"]);
