@@ -3,7 +3,7 @@ import { digitaloceanCluster } from "../../components/digitalocean";
 import { cachePlan, databasePlan, nodePoolSpecs } from "../../components/digitalocean/specs";
 import { priceStack } from "../../plan/cost";
 import "../../plan/pricers";
-import { record } from "../helpers/mocks";
+import { record, registered } from "../helpers/mocks";
 import { stackConfig } from "../helpers/stacks";
 
 const DO = SERVICES.digitalocean;
@@ -99,18 +99,8 @@ describe("DigitalOcean pricing", () => {
   });
 
   it("prices a control plane without HA at $0 and a size it does not know at $0, saying so", () => {
-    const cluster = (inputs: Record<string, any>) => ({
-      urn: "urn:pulumi:test::platform::digitalocean:index/kubernetesCluster:KubernetesCluster::c",
-      type: "digitalocean:index/kubernetesCluster:KubernetesCluster",
-      name: "c",
-      parent: undefined,
-      custom: true,
-      protect: false,
-      inputs,
-      dependencies: [],
-      propertyDependencies: {},
-      provider: undefined,
-    });
+    const cluster = (inputs: Record<string, any>) =>
+      registered("digitalocean:index/kubernetesCluster:KubernetesCluster", inputs, "c");
     const plain = priceStack(
       [cluster({ ha: false, nodePool: { size: "s-2vcpu-4gb", nodeCount: 2 } })],
       "digitalocean",
