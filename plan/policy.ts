@@ -116,14 +116,17 @@ export async function evaluatePolicies(
         );
         continue;
       }
-      const validations = p.validateResource ? ([] as unknown[]).concat(p.validateResource) : [];
+      type Validation = ((a: ResourceValidationArgs, rv: ReportViolation) => unknown) & {
+        __pulumiType?: string;
+      };
+      const validations = (
+        p.validateResource ? ([] as unknown[]).concat(p.validateResource) : []
+      ) as Validation[];
       // validateResourceOfType tags its function with the type it judges: skip the others quickly.
-      const only =
-        validations.length === 1
-          ? (validations[0] as { __pulumiType?: string }).__pulumiType
-          : undefined;
+      const judges = (v: Validation, type: string) => !v.__pulumiType || v.__pulumiType === type;
       for (const r of byUrn.values()) {
-        if (only && only !== r.type) continue;
+        const applicable = validations.filter((v) => judges(v, r.type));
+        if (applicable.length === 0) continue;
         const args: ResourceValidationArgs = {
           type: r.type,
           props: r.props,
@@ -137,10 +140,7 @@ export async function evaluatePolicies(
           getConfig,
           notApplicable,
         };
-        for (const v of validations as ((
-          a: ResourceValidationArgs,
-          rv: ReportViolation,
-        ) => unknown)[]) {
+        for (const v of applicable) {
           try {
             await v(args, report(r.urn));
           } catch (e) {
