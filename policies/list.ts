@@ -12,6 +12,7 @@ import { awsEc2DisallowPublicSsh } from "./aws/aws-ec2-disallow-public-ssh";
 import { awsEc2LimitPublicIngress } from "./aws/aws-ec2-limit-public-ingress";
 import { awsEksLimitPublicEndpoint } from "./aws/aws-eks-limit-public-endpoint";
 import { awsEksRequireAuditLogs } from "./aws/aws-eks-require-audit-logs";
+import { awsEksRequireNetworkPolicy } from "./aws/aws-eks-require-network-policy";
 import { awsEksRequireSecretsEncryption } from "./aws/aws-eks-require-secrets-encryption";
 import { awsElasticacheRequireEncryption } from "./aws/aws-elasticache-require-encryption";
 import { awsElasticacheRequireMultiAz } from "./aws/aws-elasticache-require-multi-az";
@@ -86,6 +87,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsEc2LimitPublicIngress,
   awsEksLimitPublicEndpoint,
   awsEksRequireAuditLogs,
+  awsEksRequireNetworkPolicy,
   awsEksRequireSecretsEncryption,
   awsElasticacheRequireEncryption,
   awsElasticacheRequireMultiAz,

@@ -268,7 +268,12 @@ export class EksCluster extends pulumi.ComponentResource {
         { ...parent, ...o },
       );
     // Nodes turn Ready only once the CNI and kube-proxy run on them.
-    const nodeNetworking = [addon("vpc-cni", {}), addon("kube-proxy", {})];
+    // The platform's NetworkPolicies keep the data tier private; EKS enforces them only when the
+    // CNI's network policy agent is on (policy aws-eks-require-network-policy).
+    const nodeNetworking = [
+      addon("vpc-cni", { configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }),
+      addon("kube-proxy", {}),
+    ];
 
     const plans = nodeGroupPlans(args.nodePools);
     this.pools = plans.map((p) => p.role);

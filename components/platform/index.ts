@@ -55,7 +55,17 @@ export class Platform extends pulumi.ComponentResource {
       data: "data",
       monitoring: "monitoring",
     };
-    const appsNs = new Namespace(`${name}-apps`, { name: this.namespaces.apps }, parent);
+    const managedPorts = [cluster.managed?.database, cluster.managed?.cache].flatMap((m) =>
+      m ? [m.port] : [],
+    );
+    const appsNs = new Namespace(
+      `${name}-apps`,
+      {
+        name: this.namespaces.apps,
+        managedData: { cidr: config.network.cidr, ports: managedPorts },
+      },
+      parent,
+    );
     const gatewayNs = new Namespace(`${name}-gateway`, { name: this.namespaces.gateway }, parent);
     const dataNs = new Namespace(`${name}-data`, { name: this.namespaces.data }, parent);
     const monitoringNs = new Namespace(

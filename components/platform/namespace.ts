@@ -26,7 +26,15 @@ export class Namespace extends pulumi.ComponentResource {
 
   constructor(
     name: string,
-    args: { name: string; podSecurity?: "restricted" | "baseline" | "privileged" },
+    args: {
+      name: string;
+      podSecurity?: "restricted" | "baseline" | "privileged";
+      /**
+       * Managed data services in the VPC (RDS, ElastiCache, DigitalOcean databases): their ports
+       * inside the network's range, which the baseline does not open. @example { cidr, ports: [5432] }
+       */
+      managedData?: { cidr: string; ports: pulumi.Input<number>[] };
+    },
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("platform:k8s:Namespace", name, {}, opts);
@@ -84,6 +92,24 @@ export class Namespace extends pulumi.ComponentResource {
       },
       parent,
     );
+    if (args.managedData && args.managedData.ports.length > 0)
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-managed-data-egress`,
+        {
+          metadata: { name: "managed-data-egress", namespace: this.name },
+          spec: {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [
+              {
+                to: [{ ipBlock: { cidr: args.managedData.cidr } }],
+                ports: args.managedData.ports.map((port) => ({ protocol: "TCP", port })),
+              },
+            ],
+          },
+        },
+        parent,
+      );
     this.registerOutputs({ name: this.name });
   }
 }

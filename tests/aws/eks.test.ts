@@ -189,6 +189,11 @@ describe("EksCluster", () => {
     ).toContain("cluster-ebs-csi");
   });
 
+  it("turns on the VPC CNI's network policy agent, so the platform's NetworkPolicies are enforced", () => {
+    const cni = inputsOf(rs, "aws:eks/addon:Addon").find((a) => a.addonName === "vpc-cni")!;
+    expect(JSON.parse(cni.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
+  });
+
   it("trusts IRSA roles only for their service account through the cluster's OIDC provider", () => {
     one(rs, "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
     const role = one(rs, "aws:iam/role:Role", "cluster-lb-controller").inputs;

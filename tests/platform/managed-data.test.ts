@@ -171,6 +171,20 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
     }
   });
 
+  it("opens the managed database and cache ports from the apps, inside the VPC only", () => {
+    const egress = named(rs, T.networkPolicy, "managed-data-egress")!.inputs;
+    expect(egress.metadata.namespace).toBe(config.kubernetes.namespace);
+    expect(egress.spec.egress).toEqual([
+      {
+        to: [{ ipBlock: { cidr: config.network.cidr } }],
+        ports: [
+          { protocol: "TCP", port: 5432 },
+          { protocol: "TCP", port: 6379 },
+        ],
+      },
+    ]);
+  });
+
   it("hands the apps REDIS_URL to ElastiCache over TLS", () => {
     expect(config.cache.mode).toBe("managed");
     expect(appEnv(rs, "web").REDIS_URL).toMatch(
