@@ -43,6 +43,12 @@ export const CHARTS = {
     version: "9.50.1",
     repo: "https://kubernetes.github.io/autoscaler",
   },
+  /** Metrics Server 0.8.0: EKS ships none, and without it no HorizontalPodAutoscaler scales. */
+  metricsServer: {
+    chart: "metrics-server",
+    version: "3.13.0",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+  },
 } as const;
 
 /** The pinned add-ons of a Kubernetes minor; a minor without pins is refused with the known ones. */

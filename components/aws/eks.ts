@@ -476,6 +476,28 @@ export class EksCluster extends pulumi.ComponentResource {
       { ...inCluster, dependsOn: nodeGroups },
     );
 
+    // Scaling Strategy (HPA 3..50 at 70 % CPU): the autoscalers read pod CPU from the metrics API,
+    // which EKS does not serve by itself. Two replicas, so scaling survives a node drain.
+    const metricsChart = CHARTS.metricsServer;
+    new k8s.helm.v3.Release(
+      `${name}-metrics-server`,
+      {
+        chart: metricsChart.chart,
+        version: metricsChart.version,
+        repositoryOpts: { repo: metricsChart.repo },
+        namespace: "kube-system",
+        values: {
+          replicas: 2,
+          podDisruptionBudget: { enabled: true, minAvailable: 1 },
+          resources: {
+            requests: { cpu: "100m", memory: "200Mi" },
+            limits: { cpu: "500m", memory: "500Mi" },
+          },
+        },
+      },
+      { ...inCluster, dependsOn: nodeGroups },
+    );
+
     this.gatewayServiceAnnotations = gatewayAnnotations(args.securityGroups.dmz);
     this.registerOutputs({ clusterName: this.clusterName });
   }

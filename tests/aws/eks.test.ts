@@ -1,5 +1,5 @@
 import { PROFILES, machineByName } from "../../catalog";
-import { ADDON_VERSIONS, addonVersions } from "../../components/aws/addons";
+import { ADDON_VERSIONS, addonVersions, CHARTS } from "../../components/aws/addons";
 import {
   CONTROL_PLANE_LOGS,
   gatewayAnnotations,
@@ -189,6 +189,16 @@ describe("EksCluster", () => {
     ).toContain("cluster-ebs-csi");
   });
 
+  it("serves the metrics API the HorizontalPodAutoscalers need, from a pinned chart, on two replicas", () => {
+    const release = inputsOf(rs, "kubernetes:helm.sh/v3:Release").find(
+      (r) => r.chart === "metrics-server",
+    )!;
+    expect(release.version).toBe(CHARTS.metricsServer.version);
+    expect(release.namespace).toBe("kube-system");
+    expect(release.values.replicas).toBe(2);
+    expect(release.values.podDisruptionBudget).toEqual({ enabled: true, minAvailable: 1 });
+  });
+
   it("turns on the VPC CNI's network policy agent, so the platform's NetworkPolicies are enforced", () => {
     const cni = inputsOf(rs, "aws:eks/addon:Addon").find((a) => a.addonName === "vpc-cni")!;
     expect(JSON.parse(cni.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
@@ -203,11 +213,12 @@ describe("EksCluster", () => {
     expect(sub[1]).toEqual(["system:serviceaccount:kube-system:aws-load-balancer-controller"]);
   });
 
-  it("runs the load balancer controller and the cluster autoscaler from pinned charts", () => {
+  it("runs the load balancer controller, the cluster autoscaler and metrics-server from pinned charts", () => {
     const releases = inputsOf(rs, "kubernetes:helm.sh/v3:Release");
     expect(releases.map((r) => r.chart).sort()).toEqual([
       "aws-load-balancer-controller",
       "cluster-autoscaler",
+      "metrics-server",
     ]);
     for (const r of releases) expect(r.version).toMatch(/^\d+\.\d+\.\d+$/);
     const lb = releases.find((r) => r.chart === "aws-load-balancer-controller")!;
