@@ -42,7 +42,7 @@ export interface Requests extends Usage {
 }
 
 /** Keys that count a workload's pods: Kubernetes, chart values, CloudNativePG, Elastic node sets. */
-export const REPLICA_KEYS = ["replicas", "replicaCount", "instances", "count"];
+const REPLICA_KEYS = ["replicas", "replicaCount", "instances", "count"];
 export const UNPINNED = "unpinned";
 
 /** The role a `nodeSelector` (of a pod spec, chart values or CloudNativePG's affinity) pins to. */
@@ -54,28 +54,30 @@ function pinnedRole(o: Record<string, unknown>): string | undefined {
   return typeof role === "string" ? role : undefined;
 }
 
+/** Where an object sits: the nearest enclosing replica count and node pool role. */
+export interface Scale {
+  count: number;
+  role: string;
+}
+
 /**
- * Sums `resources.requests` found anywhere in an object (pod templates, chart values, operator
- * specs), each multiplied by the nearest enclosing replica count and filed under the nearest
- * enclosing node pool role.
+ * Visits every object in a workload's spec or chart values with its scale: the nearest enclosing
+ * replica count (a workload without one runs one pod) and the role of the nearest enclosing node
+ * selector. `visit` returns the keys it has read itself, which are not descended into.
  */
-function walk(
+export function forEachScaled(
   node: unknown,
-  multiplier: number,
-  role: string,
-  add: (role: string, cpu: number, mem: number) => void,
+  visit: (o: Record<string, any>, scale: Scale) => Iterable<string>,
+  scale: Scale = { count: 1, role: UNPINNED },
 ): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, multiplier, role, add));
+  if (Array.isArray(node)) return node.forEach((n) => forEachScaled(n, visit, scale));
   if (!node || typeof node !== "object") return;
-  const o = node as Record<string, unknown>;
+  const o = node as Record<string, any>;
   const count = REPLICA_KEYS.map((k) => o[k]).find((v) => typeof v === "number") as
     number | undefined;
-  const m = count !== undefined ? count : multiplier;
-  const r = pinnedRole(o) ?? role;
-  const res = o.resources as { requests?: Record<string, unknown> } | undefined;
-  if (res && typeof res === "object" && res.requests)
-    add(r, cpuCores(res.requests.cpu) * m, memoryGi(res.requests.memory) * m);
-  for (const [k, v] of Object.entries(o)) if (k !== "resources") walk(v, m, r, add);
+  const here = { count: count ?? scale.count, role: pinnedRole(o) ?? scale.role };
+  const read = new Set(visit(o, here));
+  for (const [k, v] of Object.entries(o)) if (!read.has(k)) forEachScaled(v, visit, here);
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -89,13 +91,17 @@ export function sumRequests(registered: Registered[]): Requests {
     if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
     const daemon = r.type === "kubernetes:apps/v1:DaemonSet";
     const source = r.type === "kubernetes:helm.sh/v3:Release" ? r.inputs.values : r.inputs.spec;
-    // A workload without `replicas` runs one pod (Deployments default to 1).
-    walk(source, 1, UNPINNED, (role, cpu, mem) => {
+    forEachScaled(source, (o, { count, role }) => {
+      const requests = o.resources?.requests;
+      if (!requests) return [];
+      const cpu = cpuCores(requests.cpu) * count;
+      const mem = memoryGi(requests.memory) * count;
       const targets = daemon ? [perNode] : [total, (byPool[role] ??= { cpu: 0, memoryGi: 0 })];
       for (const t of targets) {
         t.cpu += cpu;
         t.memoryGi += mem;
       }
+      return ["resources"];
     });
   }
   const rounded = (u: Usage) => ({ cpu: round(u.cpu), memoryGi: round(u.memoryGi) });

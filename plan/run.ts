@@ -58,21 +58,14 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
   const failures: unknown[] = [];
   const onRejection = (e: unknown) => failures.push(e);
   process.on("unhandledRejection", onRejection);
-  // The runtime captures a stack trace for every promise and resource it registers (leak reports,
-  // source positions); the plan reports errors by message, and formatting the traces was a fifth
-  // of an AWS stack's plan.
-  const traceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
   try {
     config = loadStackConfig();
-    require(path.join(root, "index"));
-    await recorder.settle();
+    await recorder.record(() => require(path.join(root, "index")));
   } catch (e) {
     if (e instanceof ConfigError) return stopped(stack, "invalid-config", e.problems, []);
     return stopped(stack, "error", [(e as Error).message], recorder.resources);
   } finally {
     process.off("unhandledRejection", onRejection);
-    Error.stackTraceLimit = traceLimit;
   }
   if (failures.length) {
     const problems = failures.map((f) => (f as Error).message ?? String(f));

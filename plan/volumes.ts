@@ -1,5 +1,5 @@
 import type { Registered } from "./mocks";
-import { memoryGi, REPLICA_KEYS } from "./requests";
+import { forEachScaled, memoryGi } from "./requests";
 
 /** Persistent volumes of one size and class that a resource makes the cluster's CSI driver create. */
 export interface VolumeClaims {
@@ -46,30 +46,22 @@ const KEYED: Record<string, (v: Record<string, any>) => Sized | undefined> = {
   walStorage: (v) => ({ size: v.size, storageClass: v.storageClass }),
 };
 
-/**
- * Calls `add` for every volume size found in an object, with the nearest enclosing replica count
- * (as plan/requests.ts does for CPU and memory).
- */
-function walk(
-  node: unknown,
-  multiplier: number,
-  add: (count: number, size: unknown, storageClass: unknown) => void,
-): void {
-  if (Array.isArray(node)) return node.forEach((n) => walk(n, multiplier, add));
-  if (!node || typeof node !== "object") return;
-  const o = node as Record<string, any>;
-  const count = REPLICA_KEYS.map((k) => o[k]).find((v) => typeof v === "number") as
-    number | undefined;
-  const m = count ?? multiplier;
-  const requested = o.resources?.requests?.storage;
-  if (requested !== undefined) add(m, requested, o.storageClassName);
-  for (const [k, v] of Object.entries(o)) {
-    const shape = KEYED[k] && v && typeof v === "object" ? KEYED[k](v) : undefined;
-    // A key without a size is something else of that name (Loki's `storage` backend, the
-    // Alertmanager `storage` that wraps a claim template): look inside it instead.
-    if (shape?.size !== undefined) add(m, shape.size, shape.storageClass);
-    else walk(v, m, add);
-  }
+/** Calls `add` for every volume size found in an object, with the nearest enclosing replica count. */
+function walk(node: unknown, add: (count: number, size: unknown, storageClass: unknown) => void) {
+  forEachScaled(node, (o, { count }) => {
+    const requested = o.resources?.requests?.storage;
+    if (requested !== undefined) add(count, requested, o.storageClassName);
+    const read: string[] = [];
+    for (const [k, v] of Object.entries(o)) {
+      const shape = KEYED[k] && v && typeof v === "object" ? KEYED[k](v) : undefined;
+      // A key without a size is something else of that name (Loki's `storage` backend, the
+      // Alertmanager `storage` that wraps a claim template): it is looked into instead.
+      if (shape?.size === undefined) continue;
+      add(count, shape.size, shape.storageClass);
+      read.push(k);
+    }
+    return read;
+  });
 }
 
 /**
@@ -81,7 +73,7 @@ export function persistentVolumes(r: Pick<Registered, "type" | "inputs">): Volum
   const source = SOURCES[r.type];
   if (!source) return [];
   const groups = new Map<string, VolumeClaims>();
-  walk(source(r.inputs), 1, (count, size, storageClass) => {
+  walk(source(r.inputs), (count, size, storageClass) => {
     const gb = Math.ceil(memoryGi(size));
     if (count <= 0 || gb <= 0) return;
     const cls = typeof storageClass === "string" && storageClass ? storageClass : undefined;

@@ -399,39 +399,43 @@ export class EksCluster extends pulumi.ComponentResource {
       { role: lbRole.id, policy: policyJson(LOAD_BALANCER_CONTROLLER_POLICY) },
       parent,
     );
-    const lbChart = CHARTS.loadBalancerController;
-    new k8s.helm.v3.Release(
-      `${name}-lb-controller`,
-      {
-        chart: lbChart.chart,
-        version: lbChart.version,
-        repositoryOpts: { repo: lbChart.repo },
-        namespace: "kube-system",
-        values: {
-          clusterName: cluster.name,
-          // IMDS is one hop away from pods, so the controller is told where it runs.
-          region: args.region,
-          vpcId: args.vpcId,
-          replicaCount: 2,
-          serviceAccount: {
-            create: true,
-            name: "aws-load-balancer-controller",
-            annotations: { "eks.amazonaws.com/role-arn": lbRole.arn },
-          },
-          // Only Services annotated for it get an NLB; no WAF, Shield or backend groups (see the policy).
-          enableServiceMutatorWebhook: false,
-          enableShield: false,
-          enableWaf: false,
-          enableWafv2: false,
-          enableBackendSecurityGroup: false,
-          resources: {
-            requests: { cpu: "100m", memory: "128Mi" },
-            limits: { cpu: "500m", memory: "256Mi" },
-          },
+    // The cluster's own controllers, from pinned charts, once the nodes exist to run them.
+    const kubeSystemChart = (id: string, chart: keyof typeof CHARTS, values: object) => {
+      const c = CHARTS[chart];
+      return new k8s.helm.v3.Release(
+        `${name}-${id}`,
+        {
+          chart: c.chart,
+          version: c.version,
+          repositoryOpts: { repo: c.repo },
+          namespace: "kube-system",
+          values,
         },
+        { ...inCluster, dependsOn: nodeGroups },
+      );
+    };
+    kubeSystemChart("lb-controller", "loadBalancerController", {
+      clusterName: cluster.name,
+      // IMDS is one hop away from pods, so the controller is told where it runs.
+      region: args.region,
+      vpcId: args.vpcId,
+      replicaCount: 2,
+      serviceAccount: {
+        create: true,
+        name: "aws-load-balancer-controller",
+        annotations: { "eks.amazonaws.com/role-arn": lbRole.arn },
       },
-      { ...inCluster, dependsOn: nodeGroups },
-    );
+      // Only Services annotated for it get an NLB; no WAF, Shield or backend groups (see the policy).
+      enableServiceMutatorWebhook: false,
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
+      enableBackendSecurityGroup: false,
+      resources: {
+        requests: { cpu: "100m", memory: "128Mi" },
+        limits: { cpu: "500m", memory: "256Mi" },
+      },
+    });
 
     const autoscalerRole = irsaRole(
       `${name}-autoscaler`,
@@ -444,59 +448,37 @@ export class EksCluster extends pulumi.ComponentResource {
       { role: autoscalerRole.id, policy: policyJson(clusterAutoscalerPolicy(args.clusterName)) },
       parent,
     );
-    const autoscalerChart = CHARTS.clusterAutoscaler;
     // Tiers document, Medium Production (auto-scaling min 3, max 10): node groups only bound the
     // size; the Cluster Autoscaler adds nodes when pods are pending and removes idle ones.
-    new k8s.helm.v3.Release(
-      `${name}-autoscaler`,
-      {
-        chart: autoscalerChart.chart,
-        version: autoscalerChart.version,
-        repositoryOpts: { repo: autoscalerChart.repo },
-        namespace: "kube-system",
-        values: {
-          cloudProvider: "aws",
-          awsRegion: args.region,
-          autoDiscovery: { clusterName: cluster.name },
-          image: { tag: versions.clusterAutoscalerImage },
-          rbac: {
-            serviceAccount: {
-              create: true,
-              name: "cluster-autoscaler",
-              annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn },
-            },
-          },
-          extraArgs: { "balance-similar-node-groups": true, expander: "least-waste" },
-          resources: {
-            requests: { cpu: "100m", memory: "300Mi" },
-            limits: { cpu: "500m", memory: "600Mi" },
-          },
+    kubeSystemChart("autoscaler", "clusterAutoscaler", {
+      cloudProvider: "aws",
+      awsRegion: args.region,
+      autoDiscovery: { clusterName: cluster.name },
+      image: { tag: versions.clusterAutoscalerImage },
+      rbac: {
+        serviceAccount: {
+          create: true,
+          name: "cluster-autoscaler",
+          annotations: { "eks.amazonaws.com/role-arn": autoscalerRole.arn },
         },
       },
-      { ...inCluster, dependsOn: nodeGroups },
-    );
+      extraArgs: { "balance-similar-node-groups": true, expander: "least-waste" },
+      resources: {
+        requests: { cpu: "100m", memory: "300Mi" },
+        limits: { cpu: "500m", memory: "600Mi" },
+      },
+    });
 
     // Scaling Strategy (HPA 3..50 at 70 % CPU): the autoscalers read pod CPU from the metrics API,
     // which EKS does not serve by itself. Two replicas, so scaling survives a node drain.
-    const metricsChart = CHARTS.metricsServer;
-    new k8s.helm.v3.Release(
-      `${name}-metrics-server`,
-      {
-        chart: metricsChart.chart,
-        version: metricsChart.version,
-        repositoryOpts: { repo: metricsChart.repo },
-        namespace: "kube-system",
-        values: {
-          replicas: 2,
-          podDisruptionBudget: { enabled: true, minAvailable: 1 },
-          resources: {
-            requests: { cpu: "100m", memory: "200Mi" },
-            limits: { cpu: "500m", memory: "500Mi" },
-          },
-        },
+    kubeSystemChart("metrics-server", "metricsServer", {
+      replicas: 2,
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      resources: {
+        requests: { cpu: "100m", memory: "200Mi" },
+        limits: { cpu: "500m", memory: "500Mi" },
       },
-      { ...inCluster, dependsOn: nodeGroups },
-    );
+    });
 
     this.gatewayServiceAnnotations = gatewayAnnotations(args.securityGroups.dmz);
     this.registerOutputs({ clusterName: this.clusterName });

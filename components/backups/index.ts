@@ -320,71 +320,64 @@ export class Backups extends pulumi.ComponentResource {
     );
     const names = [dumpName];
 
-    if (args.media) {
-      const mirrorLabels = { ...part, "app.kubernetes.io/name": mirrorName };
-      const sourceEnv =
-        args.media.credentials.kind === "keys"
+    // A bucket-to-bucket copy: one restricted container, the store's client and its scratch dir.
+    const copyJob = (
+      what: "files" | "offsite",
+      cronName: string,
+      schedule: string,
+      image: string,
+      script: string,
+      env: k8s.types.input.core.v1.EnvVar[],
+    ) => {
+      const labels = { ...part, "app.kubernetes.io/name": cronName };
+      cronJob(
+        what,
+        cronName,
+        schedule,
+        args.mirrorDeadlineSeconds ?? 3300,
+        pod(labels, {
+          containers: [
+            {
+              name: what === "files" ? "mirror" : "offsite",
+              image,
+              command: ["/bin/sh", "-c", script],
+              env: [...storeEnv, ...env],
+              resources: RESOURCES.mirror,
+              securityContext: restrictedContainer,
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+        }),
+        labels,
+      );
+      names.push(cronName);
+    };
+    if (args.media)
+      copyJob("files", mirrorName, args.backups.fileSyncSchedule, storeImage, mirrorScript(tool), [
+        { name: "MEDIA_BUCKET", value: args.media.bucket },
+        ...(args.media.credentials.kind === "keys"
           ? [
               { name: "SOURCE_URL", value: args.media.endpoint },
               fromSecret("SOURCE_ACCESS_KEY_ID"),
               fromSecret("SOURCE_SECRET_ACCESS_KEY"),
             ]
-          : [];
-      cronJob(
-        "files",
-        mirrorName,
-        args.backups.fileSyncSchedule,
-        args.mirrorDeadlineSeconds ?? 3300,
-        pod(mirrorLabels, {
-          containers: [
-            {
-              name: "mirror",
-              image: storeImage,
-              command: ["/bin/sh", "-c", mirrorScript(tool)],
-              env: [...storeEnv, { name: "MEDIA_BUCKET", value: args.media.bucket }, ...sourceEnv],
-              resources: RESOURCES.mirror,
-              securityContext: restrictedContainer,
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-            },
-          ],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-        }),
-        mirrorLabels,
-      );
-      names.push(mirrorName);
-    }
-    if (args.offsite) {
-      const offsiteName = backupJobName(prefix, "offsite");
-      const offsiteLabels = { ...part, "app.kubernetes.io/name": offsiteName };
-      cronJob(
+          : []),
+      ]);
+    if (args.offsite)
+      copyJob(
         "offsite",
-        offsiteName,
+        backupJobName(prefix, "offsite"),
         args.backups.offsite?.schedule ?? args.backups.fileSyncSchedule,
-        args.mirrorDeadlineSeconds ?? 3300,
-        pod(offsiteLabels, {
-          containers: [
-            {
-              name: "offsite",
-              image: MC_IMAGE,
-              command: ["/bin/sh", "-c", offsiteScript()],
-              env: [
-                ...storeEnv,
-                { name: "OFFSITE_URL", value: args.offsite.endpoint },
-                { name: "OFFSITE_BUCKET", value: args.offsite.bucket },
-                fromSecret("OFFSITE_ACCESS_KEY_ID"),
-                fromSecret("OFFSITE_SECRET_ACCESS_KEY"),
-              ],
-              resources: RESOURCES.mirror,
-              securityContext: restrictedContainer,
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-            },
-          ],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-        }),
-        offsiteLabels,
+        MC_IMAGE,
+        offsiteScript(),
+        [
+          { name: "OFFSITE_URL", value: args.offsite.endpoint },
+          { name: "OFFSITE_BUCKET", value: args.offsite.bucket },
+          fromSecret("OFFSITE_ACCESS_KEY_ID"),
+          fromSecret("OFFSITE_SECRET_ACCESS_KEY"),
+        ],
       );
-      names.push(offsiteName);
-    }
     this.cronJobNames = names;
 
     // Managed databases sit outside the cluster, on a port the namespace's egress baseline does

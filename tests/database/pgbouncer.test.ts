@@ -20,16 +20,11 @@ import { OWN_EGRESS_LABEL } from "../../components/platform/namespace";
 import { evaluatePolicies } from "../../plan/policy";
 import type { Registered } from "../../plan/mocks";
 import { policies } from "../../policies/list";
-import { record, ofType, one } from "../helpers/mocks";
+import { K8S, record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 
 const T = {
-  deployment: "kubernetes:apps/v1:Deployment",
-  service: "kubernetes:core/v1:Service",
-  configMap: "kubernetes:core/v1:ConfigMap",
-  secret: "kubernetes:core/v1:Secret",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  ...K8S,
   certificate: "kubernetes:cert-manager.io/v1:Certificate",
   podMonitor: "kubernetes:monitoring.coreos.com/v1:PodMonitor",
 };

@@ -10,18 +10,19 @@ export async function record(
   config: Record<string, string> = {},
 ): Promise<Registered[]> {
   pulumi.runtime.setAllConfig(config);
-  const recorder = new Recorder("platform", "test");
-  // The runtime captures a stack trace per promise and resource it registers, and jest maps each
-  // through source maps: most of a recording's time. Assertions run after, with traces back on.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    build();
-    return await recorder.settle();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return new Recorder("platform", "test").record(build);
 }
+
+/** Pulumi type tokens of the built-in Kubernetes objects the tests look for. */
+export const K8S = {
+  deployment: "kubernetes:apps/v1:Deployment",
+  service: "kubernetes:core/v1:Service",
+  configMap: "kubernetes:core/v1:ConfigMap",
+  secret: "kubernetes:core/v1:Secret",
+  serviceAccount: "kubernetes:core/v1:ServiceAccount",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+} as const;
 
 export const ofType = (rs: Registered[], type: string) => rs.filter((r) => r.type === type);
 export const one = (rs: Registered[], type: string, name?: string) => {

@@ -12,20 +12,13 @@ import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
 import type { Registered } from "../../plan/mocks";
 import { policies } from "../../policies/list";
-import { record, ofType, one } from "../helpers/mocks";
+import { K8S, record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 import { stackConfig } from "../helpers/stacks";
 import { resolved } from "../aws/helpers";
 
 const PGBOUNCER = "platform:data:PgBouncer";
-const T = {
-  deployment: "kubernetes:apps/v1:Deployment",
-  service: "kubernetes:core/v1:Service",
-  configMap: "kubernetes:core/v1:ConfigMap",
-  secret: "kubernetes:core/v1:Secret",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-};
+const T = K8S;
 
 /** The whole program of a stack (cloud layer and platform), as index.ts composes it. */
 function program(config: StackConfig): Promise<Registered[]> {
@@ -157,7 +150,7 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
     expect(policy).toContain(`bucket/${arnOf("media").name}`);
     expect(policy).not.toContain(`bucket/${arnOf("backup").name}`);
     for (const app of config.apps) {
-      const account = ofType(rs, "kubernetes:core/v1:ServiceAccount").find(
+      const account = ofType(rs, T.serviceAccount).find(
         (a) => a.inputs.metadata.name === app.name,
       )!;
       expect(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toContain(
