@@ -1,0 +1,34 @@
+/**
+ * Child-process entry: records what the program registers for one stack, with `platform:` keys of
+ * the stack file merged key by key with overrides, and prints the registrations (with inputs) as JSON.
+ * usage: node -r ./plan/register.js tests/helpers/record-stack.ts <stack> [overrides JSON]
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { deepMerge } from "../../config";
+import { Recorder } from "../../plan/mocks";
+import { readStack, ROOT } from "../../plan/stack";
+
+async function main() {
+  const [stack, overrides = "{}"] = process.argv.slice(2);
+  const files = readStack(stack);
+  for (const [key, value] of Object.entries<unknown>(JSON.parse(overrides))) {
+    const full = `platform:${key}`;
+    const current = files.config[full] === undefined ? undefined : JSON.parse(files.config[full]);
+    const merged = deepMerge(current, value);
+    files.config[full] = typeof merged === "string" ? merged : JSON.stringify(merged);
+  }
+  pulumi.runtime.setAllConfig(files.config, files.secretKeys);
+  const recorder = new Recorder(files.project, stack);
+  const resources = await recorder.record(() => require(path.join(ROOT, "index")));
+  process.stdout.write(
+    JSON.stringify(
+      resources.map(({ type, name, urn, parent, inputs }) => ({ type, name, urn, parent, inputs })),
+    ),
+  );
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(3);
+});
