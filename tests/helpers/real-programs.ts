@@ -1,6 +1,6 @@
 /**
  * Helpers for tests that check generated configuration with the real server programs from Debian's
- * packages (scripts/ci-apt-packages.txt). Every wait is bounded, servers listen on 127.0.0.1 only,
+ * packages (scripts/test-programs.txt). Every wait is bounded, servers listen on 127.0.0.1 only,
  * and a missing program fails the test with the package to install instead of skipping it.
  */
 import { spawn, execFileSync, ChildProcess } from "child_process";
@@ -35,7 +35,7 @@ export function requireProgram(
   }
   throw new Error(
     `${program} not found: install the Debian package ${debianPackage} ` +
-      `(apt-get install -y ${debianPackage}; CI installs scripts/ci-apt-packages.txt)`,
+      `(scripts/install-test-programs.sh installs it)`,
   );
 }
 
@@ -50,7 +50,7 @@ export function postgresBinDir(root = "/usr/lib/postgresql"): string {
   if (versions.length === 0)
     throw new Error(
       `no Postgres server under ${root}: install the Debian package postgresql ` +
-        "(apt-get install -y postgresql; CI installs scripts/ci-apt-packages.txt)",
+        "(scripts/install-test-programs.sh installs it)",
     );
   return path.join(root, versions[0], "bin");
 }
