@@ -13,6 +13,16 @@ export interface StackFiles {
   secretKeys: string[];
 }
 
+/** A key of `config:` in `Pulumi.yaml`, after the CLI has expanded the shorthand forms. */
+export interface ConfigDeclaration {
+  type?: string;
+  items?: unknown;
+  description?: string;
+  secret?: boolean;
+  default?: unknown;
+  value?: unknown;
+}
+
 function readYaml(file: string): any {
   return parse(fs.readFileSync(file, "utf8")) ?? {};
 }
@@ -26,20 +36,21 @@ export function shippedStacks(root = ROOT): string[] {
     .sort();
 }
 
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A `{ secure: <ciphertext> }` map (pulumi/pulumi v3.259.0, sdk/go/common/resource/config/object.go, isSecureValue). */
+export function isSecureValue(v: unknown): boolean {
+  return isMap(v) && Object.keys(v).length === 1 && typeof v.secure === "string";
+}
+
 function replaceSecure(v: unknown): { value: unknown; secret: boolean } {
-  if (
-    v &&
-    typeof v === "object" &&
-    !Array.isArray(v) &&
-    Object.keys(v).length === 1 &&
-    "secure" in v
-  )
-    return { value: PLACEHOLDER_SECRET, secret: true };
+  if (isSecureValue(v)) return { value: PLACEHOLDER_SECRET, secret: true };
   if (Array.isArray(v)) {
     const items = v.map(replaceSecure);
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
   }
-  if (v && typeof v === "object") {
+  if (isMap(v)) {
     const entries = Object.entries(v).map(([k, x]) => [k, replaceSecure(x)] as const);
     return {
       value: Object.fromEntries(entries.map(([k, x]) => [k, x.value])),
@@ -49,7 +60,138 @@ function replaceSecure(v: unknown): { value: unknown; secret: boolean } {
   return { value: v, secret: false };
 }
 
-/** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the CLI hands them to the program. */
+/**
+ * `<namespace>:<name>`, or the compatibility form `<namespace>:config:<name>`
+ * (pulumi/pulumi v3.259.0, sdk/go/common/resource/config/key.go, ParseKey).
+ */
+export function parseConfigKey(key: string): { namespace: string; name: string } {
+  const parts = key.split(":");
+  if (parts.length === 2) return { namespace: parts[0], name: parts[1] };
+  if (parts.length === 3 && parts[1] === "config" && parts[0] && parts[2])
+    return { namespace: parts[0], name: parts[2] };
+  throw new Error(
+    `could not parse ${key} as a configuration key (configuration keys should be of the form \`<namespace>:<name>\`)`,
+  );
+}
+
+/**
+ * The full key of a `Pulumi.yaml` or stack file key: one without a namespace is the project's
+ * (pulumi/pulumi v3.259.0, pkg/workspace/config.go parseConfigKey; sdk/go/common/workspace/loaders.go
+ * stackConfigNamespacedWithProject).
+ */
+export function fullConfigKey(project: string, key: string): string {
+  if (!key.includes(":")) return `${project}:${key}`;
+  const { namespace, name } = parseConfigKey(key);
+  return `${namespace}:${name}`;
+}
+
+/** The key belongs to the project's namespace (sdk/go/common/workspace/project.go, configKeyIsNamespacedByProject). */
+export function isProjectKey(project: string, key: string): boolean {
+  return !key.includes(":") || key.startsWith(`${project}:`);
+}
+
+/**
+ * `config:` of `Pulumi.yaml` with the shorthand forms expanded: a scalar or a list stands for the
+ * `default` of a project key and the `value` of another namespace's key
+ * (pulumi/pulumi v3.259.0, sdk/go/common/workspace/project.go, RewriteShorthandConfigValues; its
+ * isPrimitiveValue takes strings, integers and booleans, not fractions). A string `config:` is the
+ * old spelling of `stackConfigDir` and declares nothing (RewriteConfigPathIntoStackConfigDir).
+ */
+export function configDeclarations(projectFile: any): Record<string, ConfigDeclaration> {
+  const project: string = projectFile?.name;
+  const config = projectFile?.config;
+  if (!isMap(config)) return {};
+  const out: Record<string, ConfigDeclaration> = {};
+  for (const [key, decl] of Object.entries(config)) {
+    const primitive =
+      typeof decl === "string" ||
+      typeof decl === "boolean" ||
+      (typeof decl === "number" && Number.isInteger(decl));
+    if (primitive || Array.isArray(decl))
+      out[key] = isProjectKey(project, key) ? { default: decl } : { value: decl };
+    else out[key] = isMap(decl) ? (decl as ConfigDeclaration) : {};
+  }
+  return out;
+}
+
+/**
+ * Go's `encoding/json` text of a value: keys of every map sorted bytewise, `<`, `>`, `&`, U+2028 and
+ * U+2029 escaped. The CLI hands structured config to the program in this form
+ * (sdk/go/common/resource/config/plaintext.go, marshalText).
+ */
+export function goJson(v: unknown): string {
+  if (v === null || v === undefined) return "null";
+  if (Array.isArray(v)) return `[${v.map(goJson).join(",")}]`;
+  if (isMap(v)) {
+    const keys = Object.keys(v).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return `{${keys.map((k) => `${goJson(k)}:${goJson(v[k])}`).join(",")}}`;
+  }
+  if (typeof v === "string")
+    return JSON.stringify(v).replace(
+      /[<>&\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  return JSON.stringify(v);
+}
+
+/**
+ * The string the program receives for a config value: a string as written, `""` for a top-level
+ * null (sdk/go/common/workspace/loaders.go, checkForEmptyConfig), JSON text for anything else
+ * (sdk/go/common/resource/config/object.go, MarshalString; pkg/workspace/config.go, createConfigValue).
+ */
+export function configText(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  return typeof v === "string" ? v : goJson(v);
+}
+
+/** The CLI's refusal of a stack that leaves out required keys (pkg/workspace/config.go, missingStackConfigurationKeysError). */
+export function missingValuesMessage(stack: string, missing: string[]): string {
+  const keys = [...missing];
+  let list: string;
+  if (keys.length === 1) list = `'${keys[0]}'`;
+  else {
+    keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    list = keys
+      .map((k, i) =>
+        i === keys.length - 1 ? `and '${k}'` : i === keys.length - 2 ? `'${k}' ` : `'${k}', `,
+      )
+      .join("");
+  }
+  return `Stack '${stack}' is missing configuration ${keys.length > 1 ? "values" : "value"} ${list}`;
+}
+
+/**
+ * The stack's config after the project's declarations are applied, as the CLI does before every
+ * `preview` and `up` (pulumi/pulumi v3.259.0, pkg/workspace/config.go, mergeConfig): a key the stack
+ * leaves out takes the declaration's `value` or `default`; a project key declared with neither is
+ * missing. Stack keys must already be full (`ns:name`).
+ */
+export function applyProjectConfig(
+  project: string,
+  declarations: Record<string, ConfigDeclaration>,
+  stackConfig: Record<string, unknown>,
+): { config: Record<string, unknown>; missing: string[] } {
+  const config = { ...stackConfig };
+  const missing: string[] = [];
+  for (const key of Object.keys(declarations).sort()) {
+    const decl = declarations[key];
+    const full = fullConfigKey(project, key);
+    const found = full in stackConfig;
+    // Go's decoder leaves `default: null` nil, which counts as no default.
+    const hasDefault = decl.default !== undefined && decl.default !== null;
+    const hasValue = decl.value !== undefined && decl.value !== null;
+    if (!found && !hasValue && !hasDefault && parseConfigKey(full).namespace === project)
+      missing.push(key);
+    else if (!found && (hasValue || hasDefault))
+      config[full] = hasDefault ? decl.default : decl.value;
+  }
+  return { config, missing };
+}
+
+/**
+ * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the CLI hands them to the program, and
+ * refuses the stack where the CLI would: a required key left out.
+ */
 export function readStack(stack: string, root = ROOT): StackFiles {
   const projectFile = readYaml(path.join(root, "Pulumi.yaml"));
   const stackPath = path.join(root, `Pulumi.${stack}.yaml`);
@@ -59,17 +201,24 @@ export function readStack(stack: string, root = ROOT): StackFiles {
     );
   }
   const project: string = projectFile.name;
-  const values: Record<string, unknown> = {};
-  for (const [key, decl] of Object.entries<any>(projectFile.config ?? {})) {
-    if (decl && typeof decl === "object" && "default" in decl)
-      values[key.includes(":") ? key : `${project}:${key}`] = decl.default;
-  }
-  Object.assign(values, readYaml(stackPath).config ?? {});
+  const stackFile = readYaml(stackPath);
+  // An ESC environment is opened by Pulumi Cloud; offline, its values would silently be missing.
+  if (stackFile.environment !== undefined && stackFile.environment !== null)
+    throw new Error(`Pulumi.${stack}.yaml: the plan cannot open ESC environments (environment:)`);
+  const stackConfig: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {}))
+    stackConfig[fullConfigKey(project, key)] = value;
+  const { config: values, missing } = applyProjectConfig(
+    project,
+    configDeclarations(projectFile),
+    stackConfig,
+  );
+  if (missing.length) throw new Error(missingValuesMessage(stack, missing));
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, raw] of Object.entries(values)) {
     const { value, secret } = replaceSecure(raw);
-    config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    config[key] = configText(value);
     if (secret) secretKeys.push(key);
   }
   return { project, config, secretKeys };
