@@ -1,12 +1,28 @@
 import { loadStackConfig } from "./config";
 import { cloudLayer } from "./components";
+import { stackOutputs } from "./components/outputs";
 import { Platform } from "./components/platform";
 
 // Validate first: an invalid stack config stops here, before any resource is registered.
 const config = loadStackConfig();
 const cluster = cloudLayer(config);
 const platform = new Platform("platform", { config, cluster });
+const outputs = stackOutputs(config, cluster, platform);
 
 export const provider = config.provider;
 export const tier = config.tier;
 export const apps = platform.apps.map((a) => a.serviceName);
+// What a user needs after `pulumi up` (README, "After the first deploy"); secrets stay secrets.
+export const {
+  kubeconfig,
+  kubeContext,
+  kubeconfigCommand,
+  gatewayAddress,
+  gatewayAddressCommand,
+  dnsRecords,
+  grafana,
+  grafanaAdminPassword,
+  alertmanager,
+  database,
+  cache,
+} = outputs;

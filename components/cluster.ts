@@ -63,6 +63,42 @@ export interface ClusterFacts {
     cache?: ManagedCache;
     objectStorage?: ManagedObjectStorage;
   };
+  /**
+   * The cloud gives the gateway's LoadBalancer Service a load balancer, so its address appears on
+   * the Gateway's status and the stack waits for it. Unknown on an existing cluster (kind has none).
+   */
+  loadBalancers?: boolean;
+  /** How a user reaches the cluster after `pulumi up` (stack outputs). */
+  access?: ClusterAccess;
+  /** Names served by the cloud's CDN rather than the gateway, and the records that prove them. */
+  edge?: EdgeFacts;
+}
+
+/** How a user reaches the cluster: stack outputs, never used by the platform layer. */
+export interface ClusterAccess {
+  /** The kubeconfig the program deploys with (a secret); absent where the user's own file is used. */
+  kubeconfig?: pulumi.Input<string>;
+  /** The kubeconfig context the stack deploys with, on a cluster the user brings. */
+  context?: string;
+  /** A command that writes or prints the kubeconfig. @example "aws eks update-kubeconfig ..." */
+  command?: pulumi.Input<string>;
+}
+
+/** A DNS record a user creates by hand: the program manages no zone. */
+export interface DnsRecordSpec {
+  name: string;
+  type: string;
+  value: string;
+}
+
+/** What the cloud's edge puts in front of (or beside) the gateway. */
+export interface EdgeFacts {
+  /** Hosts a CDN answers, each with the name its record points at. */
+  cdn?: { host: string; target: pulumi.Input<string> }[];
+  /** Names that must reach the gateway's load balancer for the CDN (its origin). */
+  originHosts?: string[];
+  /** Records that prove the domain to a certificate authority (ACM DNS validation). */
+  validationRecords?: pulumi.Input<DnsRecordSpec[]>;
 }
 
 /** Pool roles whose nodes are tainted so that only that role's workloads land there. */

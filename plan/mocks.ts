@@ -30,8 +30,27 @@ export function unwrapSecrets(value: unknown): any {
   return value;
 }
 
-/** Outputs a provider would compute, so that dependent resources see plausible values offline. */
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+/** A documentation address (RFC 5737, 198.51.100.0/24) that stays the same for a name. */
+function mockIp(name: string): string {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `198.51.100.${(h % 254) + 1}`;
+}
+
+/** Pulumi's readiness annotation the gateway sets where a cloud provisions its load balancer. */
+const WAIT_FOR = "pulumi.com/waitFor";
+
+/**
+ * Outputs a provider would compute, so that dependent resources and the stack outputs see
+ * plausible values offline. `aws` says the program registered AWS resources (the gateway's load
+ * balancer is then an NLB with a host name).
+ */
+function mockState(
+  type: string,
+  name: string,
+  inputs: Record<string, any>,
+  aws = false,
+): Record<string, any> {
   const state: Record<string, any> = { ...inputs };
   if (type.startsWith("kubernetes:") && inputs.metadata && !inputs.metadata.name) {
     state.metadata = { ...inputs.metadata, name };
@@ -43,6 +62,48 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
   if (type === "aws:rds/instance:Instance") state.address ??= `${name}.mock.rds.amazonaws.com`;
   if (type === "aws:elasticache/replicationGroup:ReplicationGroup")
     state.primaryEndpointAddress ??= `master.${name}.mock.cache.amazonaws.com`;
+  if (type === "aws:eks/cluster:Cluster") {
+    state.endpoint ??= `https://${name}.mock.eks.amazonaws.com`;
+    state.certificateAuthority ??= { data: Buffer.from(`${name} mock CA`).toString("base64") };
+  }
+  if (type === "aws:cloudfront/distribution:Distribution")
+    state.domainName ??= `${name}.mock.cloudfront.net`;
+  // ACM asks for one CNAME per name of the certificate (DNS validation).
+  if (type === "aws:acm/certificate:Certificate")
+    state.domainValidationOptions ??= [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])]
+      .filter(Boolean)
+      .map((domain: string) => ({
+        domainName: domain,
+        resourceRecordName: `_mock.${domain}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_mock.${domain.replace(/\./g, "-")}.acm-validations.aws.`,
+      }));
+  if (type === "digitalocean:index/cdn:Cdn")
+    state.endpoint ??= String(inputs.origin ?? name).replace(
+      ".digitaloceanspaces.com",
+      ".cdn.digitaloceanspaces.com",
+    );
+  if (
+    type === "digitalocean:index/databaseCluster:DatabaseCluster" ||
+    type === "digitalocean:index/databaseReplica:DatabaseReplica" ||
+    type === "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool"
+  ) {
+    state.privateHost ??= `private-${name}.mock.db.ondigitalocean.com`;
+    state.port ??= type.endsWith("DatabaseCluster") && inputs.engine === "pg" ? 25060 : 25061;
+  }
+  if (type === "hcloud:index/server:Server") state.ipv4Address ??= mockIp(name);
+  // The load balancer's address, which Envoy Gateway copies onto the Gateway's status.
+  if (
+    type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" &&
+    inputs.metadata?.annotations?.[WAIT_FOR]
+  )
+    state.status ??= {
+      addresses: [
+        aws
+          ? { type: "Hostname", value: `${name}-mock.elb.us-east-1.amazonaws.com` }
+          : { type: "IPAddress", value: mockIp(name) },
+      ],
+    };
   if (type === "digitalocean:index/spacesKey:SpacesKey") {
     state.accessKey ??= `${name}-access-key`;
     state.secretKey ??= `${name}-secret-key`;
@@ -66,13 +127,15 @@ export class Recorder {
   constructor(project: string, stack: string) {
     // The mock sees inputs already deserialized; keep them for the record instead of decoding twice.
     const inputs = new Map<string, Record<string, any>>();
+    let aws = false;
     pulumi.runtime.setMocks(
       {
         newResource: (a) => {
           inputs.set(`${a.type}::${a.name}`, a.inputs);
+          aws ||= a.type.startsWith("aws:");
           return {
             id: a.custom ? `${a.name}-id` : undefined,
-            state: mockState(a.type, a.name, a.inputs),
+            state: mockState(a.type, a.name, a.inputs, aws),
           };
         },
         call: (a) => ({ ...a.inputs }),

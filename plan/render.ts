@@ -12,6 +12,25 @@ export function budgetText(r: PlanResult): string {
   return `documented ${r.config?.tier ?? ""} budget ${band} a month: ${inside ? "inside" : r.cost.monthlyUsd < b.min ? "below" : "above"} (${b.doc})`;
 }
 
+/**
+ * The stack outputs, briefly: a line per output (a secret one as `[secret]`), a list's items
+ * beneath it, long values cut short.
+ */
+export function outputLines(r: PlanResult, width = 100): { line: string; items: string[] }[] {
+  const brief = (v: any) => {
+    // A DNS record reads as a zone file line.
+    const record = v && typeof v === "object" && v.name && v.type && v.value !== undefined;
+    const s =
+      typeof v === "string" ? v : record ? `${v.name} ${v.type} ${v.value}` : JSON.stringify(v);
+    return s.length > width ? `${s.slice(0, width - 1)}…` : s;
+  };
+  return Object.entries(r.outputs).map(([name, o]) => {
+    if (o.secret) return { line: `${name}: [secret]`, items: [] };
+    if (!Array.isArray(o.value)) return { line: `${name}: ${brief(o.value)}`, items: [] };
+    return { line: `${name}: ${o.value.length} item(s)`, items: o.value.map(brief) };
+  });
+}
+
 /** The resource tree, grouped under the components that own it. */
 export function tree(resources: Registered[]): string[] {
   const children = new Map<string | undefined, Registered[]>();
@@ -77,6 +96,8 @@ export function text(r: PlanResult): string {
     `monthly cost estimate: ${usd(r.cost.monthlyUsd)}${budgetText(r) ? `, ${budgetText(r)}` : ""}`,
   );
   for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`  ${c}: ${usd(n)}`);
+  out.push("", "stack outputs (`pulumi stack output` after `pulumi up`):");
+  for (const o of outputLines(r)) out.push(`  ${o.line}`, ...o.items.map((i) => `    - ${i}`));
   return out.join("\n");
 }
 
@@ -100,6 +121,7 @@ export function json(r: PlanResult): string {
       violations: r.violations,
       requests: r.requests,
       capacity: r.capacity,
+      outputs: r.outputs,
       cost: {
         monthlyUsd: r.cost.monthlyUsd,
         byComponent: r.cost.byComponent,
@@ -142,6 +164,14 @@ export function markdown(r: PlanResult): string {
   if (Object.keys(r.cost.byComponent).length) {
     out.push("", "| component | monthly USD |", "|---|---:|");
     for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`| ${c} | ${usd(n)} |`);
+  }
+  const outputs = outputLines(r, 120);
+  if (outputs.length) {
+    // `<` and `>` escaped so that no value reads as HTML in the comment.
+    const md = (t: string) => t.replace(/[<>]/g, (c) => `\\${c}`);
+    out.push("", `<details><summary>${outputs.length} stack outputs</summary>`, "");
+    for (const o of outputs) out.push(`- ${md(o.line)}`, ...o.items.map((i) => `  - ${md(i)}`));
+    out.push("", "</details>");
   }
   const counts = new Map<string, number>();
   for (const x of r.resources.filter((x) => x.custom))

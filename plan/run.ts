@@ -6,6 +6,7 @@ import { ConfigError, environmentOf, loadStackConfig, StackConfig } from "../con
 import { policyConfig } from "./policy-config";
 import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
+import { PlanOutput, resolveOutputs } from "./outputs";
 import { evaluatePolicies, Violation } from "./policy";
 import { readStack, ROOT } from "./stack";
 import { Capacity, poolCapacity, Requests, sumRequests } from "./requests";
@@ -23,6 +24,8 @@ export interface PlanResult {
   requests: Requests;
   /** What the node pools offer at their maximum size, pool by pool; null on an existing cluster. */
   capacity: Capacity | null;
+  /** The stack outputs by name; a secret one without its value. */
+  outputs: Record<string, PlanOutput>;
   config?: StackConfig;
 }
 
@@ -42,6 +45,7 @@ function stopped(
     cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
     requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
     capacity: null,
+    outputs: {},
   };
 }
 
@@ -56,11 +60,14 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
   const recorder = new Recorder(files.project, stack);
   let config: StackConfig;
   const failures: unknown[] = [];
+  let exported: Record<string, unknown> = {};
+  let outputs: Record<string, PlanOutput> = {};
   const onRejection = (e: unknown) => failures.push(e);
   process.on("unhandledRejection", onRejection);
   try {
     config = loadStackConfig();
-    await recorder.record(() => require(path.join(root, "index")));
+    await recorder.record(() => (exported = require(path.join(root, "index"))));
+    outputs = await resolveOutputs(exported);
   } catch (e) {
     if (e instanceof ConfigError) return stopped(stack, "invalid-config", e.problems, []);
     return stopped(stack, "error", [(e as Error).message], recorder.resources);
@@ -95,6 +102,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     cost,
     requests,
     capacity: poolCapacity(config, requests),
+    outputs,
     config,
   };
 }

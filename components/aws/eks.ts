@@ -159,6 +159,8 @@ export class EksCluster extends pulumi.ComponentResource {
   public readonly oidc: OidcIssuer;
   public readonly clusterName: pulumi.Output<string>;
   public readonly gatewayServiceAnnotations: Record<string, pulumi.Input<string>>;
+  /** The kubeconfig the provider uses (tokens from `aws eks get-token`); a secret. */
+  public readonly kubeconfig: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:aws:EksCluster", name, args, opts);
@@ -356,14 +358,17 @@ export class EksCluster extends pulumi.ComponentResource {
       { dependsOn: nodeGroups },
     );
 
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
+        .apply(([clusterName, endpoint, ca]) =>
+          kubeconfig(clusterName, endpoint, ca?.data ?? "", args.region),
+        ),
+    );
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       {
-        kubeconfig: pulumi
-          .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
-          .apply(([clusterName, endpoint, ca]) =>
-            kubeconfig(clusterName, endpoint, ca?.data ?? "", args.region),
-          ),
+        kubeconfig: this.kubeconfig,
         // Server-side apply lets several field managers (operators, us) own parts of one object.
         enableServerSideApply: true,
       },

@@ -216,13 +216,15 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     managed.objectStorage = storage.facts;
   }
 
+  let edge: ClusterFacts["edge"];
   if (config.cdn.enabled) {
     const media = storage?.byPurpose.media;
-    new Cdn(
+    const mediaHost = `${config.cdn.mediaHost}.${config.domain}`;
+    const cdn = new Cdn(
       "cdn",
       {
         domain: config.domain,
-        mediaHost: `${config.cdn.mediaHost}.${config.domain}`,
+        mediaHost,
         originHost: `origin.${config.domain}`,
         media:
           media && storage
@@ -231,6 +233,12 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       },
       opts,
     );
+    // The distribution answers the apex and the media host (its aliases); README, DNS.
+    edge = {
+      cdn: [config.domain, mediaHost].map((host) => ({ host, target: cdn.distributionDomain })),
+      originHosts: [`origin.${config.domain}`],
+      validationRecords: cdn.validationRecords,
+    };
   }
 
   return {
@@ -239,5 +247,11 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     storageClass: cluster.storageClass,
     gatewayServiceAnnotations: cluster.gatewayServiceAnnotations,
     managed,
+    loadBalancers: true,
+    access: {
+      kubeconfig: cluster.kubeconfig,
+      command: pulumi.interpolate`aws eks update-kubeconfig --name ${cluster.clusterName} --region ${config.region}`,
+    },
+    edge,
   };
 }

@@ -80,6 +80,8 @@ export class Postgres extends pulumi.ComponentResource {
   public readonly secretEnv: Record<"DATABASE_URL" | "DATABASE_READ_URL", pulumi.Output<string>>;
   /** Read-write host the apps connect to (the pooler's Service when enabled). */
   public readonly host: pulumi.Output<string>;
+  /** The replicas' read-only Service, or the primary's without replicas. */
+  public readonly readHost: pulumi.Output<string>;
   public readonly port: number;
   public readonly database: string;
   public readonly user: string;
@@ -322,6 +324,7 @@ export class Postgres extends pulumi.ComponentResource {
     // With no replica the `-ro` Service has no endpoints; reads then go to the primary.
     const roService = db.replicas > 0 ? `${n.cluster}-ro` : `${n.cluster}-rw`;
     this.host = svc(rwService);
+    this.readHost = svc(roService);
     const url = (host: pulumi.Output<string>) =>
       pulumi.secret(
         pulumi
@@ -331,7 +334,7 @@ export class Postgres extends pulumi.ComponentResource {
               `postgresql://${n.owner}:${encodeURIComponent(p)}@${h}:${PORT}/${n.database}?sslmode=require`,
           ),
       );
-    this.secretEnv = { DATABASE_URL: url(this.host), DATABASE_READ_URL: url(svc(roService)) };
+    this.secretEnv = { DATABASE_URL: url(this.host), DATABASE_READ_URL: url(this.readHost) };
     this.registerOutputs({ host: this.host, secretEnv: this.secretEnv });
   }
 

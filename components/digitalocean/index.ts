@@ -118,6 +118,7 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
   }
 
   // DigitalOcean's CDN fronts Spaces only: with MinIO in the cluster, cdn.enabled has no effect here.
+  let edge: ClusterFacts["edge"];
   if (config.objectStorage.mode === "managed") {
     const spaces = new Spaces("storage", {
       prefix,
@@ -131,6 +132,8 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
       storageGb: config.objectStorage.storageGb,
     });
     managed.objectStorage = spaces.storage;
+    const media = mediaDomain(config);
+    if (spaces.cdnEndpoint && media) edge = { cdn: [{ host: media, target: spaces.cdnEndpoint }] };
   }
 
   new Alerts("alerts", {
@@ -147,5 +150,11 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
     storageClass: STORAGE_CLASS,
     gatewayServiceAnnotations: kubernetes.gatewayServiceAnnotations,
     managed: Object.keys(managed).length > 0 ? managed : undefined,
+    loadBalancers: true,
+    access: {
+      kubeconfig: kubernetes.kubeconfig,
+      command: pulumi.interpolate`doctl kubernetes cluster kubeconfig save ${kubernetes.clusterName}`,
+    },
+    edge,
   };
 }

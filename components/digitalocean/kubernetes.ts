@@ -70,6 +70,10 @@ export class Kubernetes extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
   public readonly clusterId: pulumi.Output<string>;
   public readonly gatewayServiceAnnotations: Record<string, string>;
+  /** The cluster's kubeconfig as DigitalOcean issues it (a secret; its token lasts 7 days). */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** The cluster's name, for `doctl kubernetes cluster kubeconfig save`. */
+  public readonly clusterName: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:digitalocean:Kubernetes", name, args, opts);
@@ -141,6 +145,8 @@ export class Kubernetes extends pulumi.ComponentResource {
     );
 
     this.clusterId = cluster.id;
+    this.clusterName = cluster.name;
+    this.kubeconfig = kubeconfig;
     this.gatewayServiceAnnotations = lb.annotations;
     this.registerOutputs({ clusterId: this.clusterId });
   }

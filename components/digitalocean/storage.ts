@@ -37,6 +37,8 @@ export interface SpacesArgs {
  */
 export class Spaces extends pulumi.ComponentResource {
   public readonly storage: ManagedObjectStorage;
+  /** The CDN's own host name, which the media domain's CNAME points at; absent without the CDN. */
+  public readonly cdnEndpoint?: pulumi.Output<string>;
 
   constructor(name: string, args: SpacesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:digitalocean:Spaces", name, args, opts);
@@ -117,7 +119,7 @@ export class Spaces extends pulumi.ComponentResource {
           )
         : undefined;
       const origin = `${spacesBucketName(args.domain, args.stack, media.bucket.name)}.${args.region}.digitaloceanspaces.com`;
-      new digitalocean.Cdn(
+      const cdn = new digitalocean.Cdn(
         `${name}-cdn`,
         {
           origin,
@@ -127,6 +129,7 @@ export class Spaces extends pulumi.ComponentResource {
         },
         { ...parent, dependsOn: [media.resource] },
       );
+      this.cdnEndpoint = cdn.endpoint;
     }
 
     this.storage = {

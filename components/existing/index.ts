@@ -16,6 +16,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
   public readonly provider: k8s.Provider;
   public readonly pools: ClusterFacts["pools"] = [];
   public readonly storageClass = "";
+  /** The user's own kubeconfig file and context: the stack reports the context, never the file. */
+  public readonly access: ClusterFacts["access"];
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:existing:Cluster", name, args, opts);
@@ -25,6 +27,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
       { context: args.context || undefined, enableServerSideApply: true },
       { parent: this },
     );
+    this.access = { context: args.context || undefined };
     this.registerOutputs({});
   }
 }

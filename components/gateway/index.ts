@@ -82,7 +82,19 @@ export interface GatewayArgs {
   rateLimit?: ClientRateLimit;
   /** Name of the Gateway (and prefix of its class, proxy config and certificate). @default "dmz" */
   gatewayName?: string;
+  /**
+   * Wait until the Gateway reports its load balancer's address (ClusterFacts.loadBalancers), so
+   * the stack can output it. Off where nothing may ever provision one (kind). @default false
+   */
+  awaitAddress?: boolean;
 }
+
+/**
+ * The Kubernetes provider's readiness annotation (pulumi-kubernetes 4.18+): a JSONPath without a
+ * value waits until the field exists. Envoy Gateway copies the Service's load balancer ingress
+ * (IP or host name) into the Gateway's `status.addresses`.
+ */
+export const AWAIT_ADDRESS = { "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}" };
 
 const DEFAULT_PROXY_RESOURCES: Resources = {
   requests: { cpu: "500m", memory: "512Mi" },
@@ -104,6 +116,11 @@ const PROXY_SECURITY_CONTEXT = {
   runAsGroup: 65532,
   seccompProfile: { type: "RuntimeDefault" },
 };
+
+/** The part of a Gateway's status the stack reads. */
+interface GatewayStatus {
+  addresses?: { type?: string; value?: string }[];
+}
 
 /** Gateway API allows 64 listeners per Gateway: one per host plus the HTTP listener. */
 const MAX_LISTENERS = 64;
@@ -163,6 +180,8 @@ export class Gateway extends pulumi.ComponentResource {
   public readonly certificateSecret: string;
   /** ClusterIssuer the certificate uses. @example "letsencrypt-production" */
   public readonly issuer: string;
+  /** The load balancer's addresses (IPs or a host name) on the Gateway's status; empty until known. */
+  public readonly addresses: pulumi.Output<string[]>;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const production = args.environment === "production";
@@ -285,11 +304,18 @@ export class Gateway extends pulumi.ComponentResource {
       {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "Gateway",
-        metadata: { name: gwName, namespace: ns, labels },
+        metadata: {
+          name: gwName,
+          namespace: ns,
+          labels,
+          ...(args.awaitAddress ? { annotations: AWAIT_ADDRESS } : {}),
+        },
         spec: {
           gatewayClassName: `${gwName}-envoy`,
           listeners: listenersFor(args.domain, hosts, secretName, args.appsNamespace),
         },
+        // Never sent: naming it makes the live object's status an output of this resource.
+        status: undefined,
       },
       { ...parent, dependsOn: [envoyGateway, gatewayClass] },
     );
@@ -437,6 +463,10 @@ export class Gateway extends pulumi.ComponentResource {
     this.hosts = hosts;
     this.certificateSecret = secretName;
     this.issuer = issuerName(issuer);
+    const live = gw as unknown as { status: pulumi.Output<GatewayStatus | undefined> };
+    this.addresses = live.status.apply((status) =>
+      (status?.addresses ?? []).map((a) => a.value).filter((v): v is string => !!v),
+    );
     this.registerOutputs({
       gatewayName: this.gatewayName,
       gatewayNamespace: this.gatewayNamespace,

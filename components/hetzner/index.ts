@@ -37,6 +37,14 @@ export {
 /** Config key of the k3s kubeconfig: the Kubernetes provider's own key, set after the first `up`. */
 export const KUBECONFIG_KEY = "kubernetes:kubeconfig";
 
+/** The command that stores the k3s kubeconfig of the first server, its address filled in. */
+export function kubeconfigCommand(serverIp: string): string {
+  return (
+    `ssh -p ${SSH_PORT} root@${serverIp} cat /etc/rancher/k3s/k3s.yaml | ` +
+    `sed 's/127.0.0.1/${serverIp}/' | pulumi config set --secret ${KUBECONFIG_KEY}`
+  );
+}
+
 /**
  * The first `pulumi up` of a stack has no kubeconfig: k3s writes it on the first server at boot.
  * Once every server exists the program stops with this, saying how to fetch it.
@@ -47,8 +55,7 @@ export class KubeconfigMissingError extends pulumi.RunError {
     super(
       `${KUBECONFIG_KEY} is not set. The servers are up and k3s is starting on ${serverIp}; ` +
         `when \`${ssh} cloud-init status --wait\` reports done, store the kubeconfig with\n` +
-        `  ${ssh} cat /etc/rancher/k3s/k3s.yaml | sed 's/127.0.0.1/${serverIp}/' | ` +
-        `pulumi config set --secret ${KUBECONFIG_KEY}\n` +
+        `  ${kubeconfigCommand(serverIp)}\n` +
         "and run `pulumi up` again (docs/hetzner.md, First deployment).",
     );
     this.name = "KubeconfigMissingError";
@@ -157,10 +164,11 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
   if (args.offsite) new OffsiteStorage("hetzner-offsite", args.offsite);
 
   const initGroup = nodeGroups[[...groups.keys()].indexOf(initServer.group)];
+  const initServerIp = initGroup.servers[initServer.index - 1].ipv4Address;
   const kubeconfig = kubeconfigOrStop(
     args.kubeconfig,
     nodeGroups.flatMap((g) => [...g.servers, ...g.volumes].map((r) => r.id)),
-    initGroup.servers[initServer.index - 1].ipv4Address,
+    initServerIp,
   );
   const addons = new Addons("hetzner-addons", {
     kubeconfig,
@@ -174,6 +182,12 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     pools: roles,
     storageClass: STORAGE_CLASS,
     gatewayServiceAnnotations: loadBalancer.annotations,
+    loadBalancers: true,
+    access: {
+      // Only set once the kubeconfig is configured: the first `up` stops before outputs.
+      kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+      command: initServerIp.apply(kubeconfigCommand),
+    },
   };
 }
 

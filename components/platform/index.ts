@@ -43,6 +43,12 @@ export class Platform extends pulumi.ComponentResource {
   public readonly namespaces: Record<"apps" | "gateway" | "data" | "monitoring", string>;
   public readonly apps: App[];
   public readonly gateway: Gateway;
+  public readonly monitoring: Monitoring;
+  /** The self-hosted database and cache, where the config runs them in the cluster. */
+  public readonly postgres?: Postgres;
+  public readonly valkey?: Valkey;
+  /** PgBouncer in front of a managed database, where the tier asks for one. */
+  public readonly pooler?: PgBouncer;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:platform:Platform", name, {}, { ...opts, providers: [args.cluster.provider] });
@@ -95,6 +101,7 @@ export class Platform extends pulumi.ComponentResource {
         appsNamespace: this.namespaces.apps,
         monitoringNamespace: this.namespaces.monitoring,
         serviceAnnotations: cluster.gatewayServiceAnnotations,
+        awaitAddress: cluster.loadBalancers,
         // A laptop cluster or the small tier's single server cannot spare half a core a proxy.
         proxyResources:
           config.tier === "local" || config.tier === "small"
@@ -148,10 +155,12 @@ export class Platform extends pulumi.ComponentResource {
         data,
       );
       Object.assign(secretEnv, db.secretEnv);
+      this.postgres = db;
     }
     if (config.cache.mode === "self-hosted") {
       const cache = new Valkey(`${name}-valkey`, { ...common, cache: config.cache }, data);
       Object.assign(secretEnv, cache.secretEnv);
+      this.valkey = cache;
     }
 
     // Management tier: monitoring, logs and the backup jobs.
@@ -182,6 +191,7 @@ export class Platform extends pulumi.ComponentResource {
       },
       observed,
     );
+    this.monitoring = monitoring;
     const managedDb = cluster.managed?.database;
     // Tiers document, Large Deployments: PgBouncer in front of a managed server that has no pool.
     const pooler =
@@ -199,6 +209,7 @@ export class Platform extends pulumi.ComponentResource {
             data,
           )
         : undefined;
+    this.pooler = pooler;
     Object.assign(secretEnv, managedDataEnv(cluster.managed ?? {}, pooler));
     if (config.database.mode !== "none" && backup && media) {
       new Backups(

@@ -1,0 +1,229 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config";
+import type { ClusterFacts, DnsRecordSpec } from "./cluster";
+import type { Platform } from "./platform";
+
+/** A DNS record the user creates at whatever serves the domain: the program manages no zone. */
+export interface DnsRecord extends DnsRecordSpec {
+  /** Why the record is needed. */
+  purpose: string;
+}
+
+/** Stands in for the gateway's address where the stack does not wait for one (existing clusters). */
+export const PENDING_ADDRESS = "<gatewayAddress>";
+
+export interface DnsPlan {
+  /** The stack's domain, the apex host. @example "example.com" */
+  domain: string;
+  /** Every host the gateway serves, apex first (Gateway.hosts). */
+  gatewayHosts: string[];
+  /** The gateway load balancer's addresses (IPs or a host name); empty while unknown. */
+  gatewayAddresses: string[];
+  /** Hosts a CDN answers instead of the gateway, each with the name it points at. */
+  cdn?: { host: string; target: string }[];
+  /** Names that must reach the gateway for the CDN (its origin). */
+  originHosts?: string[];
+  /** Records that prove the domain to a certificate authority. */
+  validation?: DnsRecordSpec[];
+}
+
+/** DNS names without the root's trailing dot, lowercase, as DNS consoles take them. */
+const bare = (name: string) => name.replace(/\.$/, "").toLowerCase();
+const isIpv4 = (v: string) => /^\d{1,3}(\.\d{1,3}){3}$/.test(v);
+const isIpv6 = (v: string) => v.includes(":");
+
+/**
+ * Records that send `name` to `targets`: an A or AAAA record per address, or one CNAME to a host
+ * name. A CNAME cannot sit at a zone's apex beside its SOA and NS records (RFC 1034 §3.6.2, RFC
+ * 2181 §10.1), so the stack's own domain gets an ALIAS (Route 53 alias, ANAME, CNAME flattening).
+ */
+export function pointAt(
+  name: string,
+  targets: string[],
+  domain: string,
+  purpose: string,
+): DnsRecord[] {
+  const host = bare(name);
+  const addresses = targets.filter((t) => isIpv4(t) || isIpv6(t));
+  if (addresses.length > 0)
+    return addresses.map((value) => ({
+      name: host,
+      type: isIpv6(value) ? "AAAA" : "A",
+      value,
+      purpose,
+    }));
+  const target = targets[0];
+  if (target === undefined) return [];
+  if (target === PENDING_ADDRESS)
+    return [
+      {
+        name: host,
+        type: "A",
+        value: target,
+        purpose: `${purpose} (a CNAME if it is a host name)`,
+      },
+    ];
+  return [
+    { name: host, type: host === bare(domain) ? "ALIAS" : "CNAME", value: bare(target), purpose },
+  ];
+}
+
+/**
+ * Every record a user must create after `pulumi up`: the apex and each app host at the gateway's
+ * load balancer (or at the CDN for the hosts it answers), the CDN's origin name at the gateway,
+ * and the certificate authority's validation records. Each name and type appears once.
+ */
+export function dnsRecords(plan: DnsPlan): DnsRecord[] {
+  const gateway = plan.gatewayAddresses.length > 0 ? plan.gatewayAddresses : [PENDING_ADDRESS];
+  const viaCdn = new Set((plan.cdn ?? []).map((c) => bare(c.host)));
+  const records = [
+    ...plan.gatewayHosts
+      .filter((h) => !viaCdn.has(bare(h)))
+      .flatMap((h) => pointAt(h, gateway, plan.domain, "the gateway's load balancer")),
+    ...(plan.cdn ?? []).flatMap((c) => pointAt(c.host, [c.target], plan.domain, "the CDN")),
+    ...(plan.originHosts ?? []).flatMap((h) =>
+      pointAt(h, gateway, plan.domain, "the CDN's origin: the gateway's load balancer"),
+    ),
+    ...(plan.validation ?? []).map((v) => ({
+      name: bare(v.name),
+      type: v.type,
+      value: v.type === "CNAME" ? bare(v.value) : v.value,
+      purpose: "certificate validation",
+    })),
+  ];
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    const key = `${r.name} ${r.type} ${r.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The `kubectl port-forward` that reaches an in-cluster URL such as
+ * `http://grafana.monitoring.svc.cluster.local:80` on localhost.
+ */
+export function portForward(inClusterUrl: string, localPort: number, kubectl = "kubectl"): string {
+  const url = new URL(inClusterUrl);
+  const [service, namespace] = url.hostname.split(".");
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return `${kubectl} -n ${namespace} port-forward svc/${service} ${localPort}:${port}`;
+}
+
+/** A service the apps connect to: where, and no credentials. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+/** What a user needs after `pulumi up`; secrets stay secrets. */
+export interface StackOutputs {
+  /** The kubeconfig the program deploys with (secret); absent on a cluster the user brings. */
+  kubeconfig?: pulumi.Output<string>;
+  /** The kubeconfig context an existing cluster is reached with. */
+  kubeContext?: string;
+  /** The command that writes or fetches the kubeconfig. */
+  kubeconfigCommand?: pulumi.Output<string>;
+  /** The gateway load balancer's address: an IP or a host name (AWS NLB). */
+  gatewayAddress: pulumi.Output<string>;
+  /** The command that reads the address, where the stack does not wait for one. */
+  gatewayAddressCommand?: string;
+  dnsRecords: pulumi.Output<DnsRecord[]>;
+  grafana: { url: string; portForward: string; user: string };
+  grafanaAdminPassword: pulumi.Output<string>;
+  alertmanager: { url: string; portForward: string };
+  database?: pulumi.Output<
+    Endpoint & { readOnly: Endpoint; managed: boolean; pooled: boolean; tls: boolean }
+  >;
+  cache?: pulumi.Output<Endpoint & { managed: boolean; tls: boolean }>;
+}
+
+function databaseOutput(
+  config: StackConfig,
+  cluster: ClusterFacts,
+  platform: Platform,
+): StackOutputs["database"] {
+  const pg = platform.postgres;
+  if (pg)
+    return pulumi.output({
+      host: pg.host,
+      port: pg.port,
+      readOnly: { host: pg.readHost, port: pg.port },
+      managed: false,
+      pooled: config.database.pooler.enabled,
+      // CloudNativePG serves TLS with its own CA; the apps connect with sslmode=require.
+      tls: true,
+    });
+  const m = cluster.managed?.database;
+  if (!m) return undefined;
+  const pooler = platform.pooler;
+  return pulumi.output({
+    host: pooler ? pooler.host : m.host,
+    port: pooler ? pooler.port : m.port,
+    readOnly: { host: m.readHost ?? m.host, port: m.port },
+    managed: true,
+    pooled: !!pooler || !!m.pooled,
+    tls: true,
+  });
+}
+
+function cacheOutput(cluster: ClusterFacts, platform: Platform): StackOutputs["cache"] {
+  const v = platform.valkey;
+  if (v) return pulumi.output({ host: v.host, port: v.port, managed: false, tls: false });
+  const m = cluster.managed?.cache;
+  return m && pulumi.output({ host: m.host, port: m.port, managed: true, tls: true });
+}
+
+/**
+ * The stack outputs: how to reach the cluster, the gateway's address and the DNS records to
+ * create, where Grafana and Alertmanager are, and the data services' endpoints.
+ */
+export function stackOutputs(
+  config: StackConfig,
+  cluster: ClusterFacts,
+  platform: Platform,
+): StackOutputs {
+  const access = cluster.access ?? {};
+  const kubectl = access.context ? `kubectl --context ${access.context}` : "kubectl";
+  const gw = platform.gateway;
+  const edge = cluster.edge ?? {};
+  const cdn = pulumi.all((edge.cdn ?? []).map((c) => pulumi.all([c.host, c.target])));
+  const records = pulumi
+    .all([gw.addresses, cdn, edge.validationRecords ?? []])
+    .apply(([addresses, cdnTargets, validation]) =>
+      dnsRecords({
+        domain: config.domain,
+        gatewayHosts: gw.hosts,
+        gatewayAddresses: addresses,
+        cdn: cdnTargets.map(([host, target]) => ({ host, target })),
+        originHosts: edge.originHosts,
+        validation,
+      }),
+    );
+  const monitoring = platform.monitoring;
+  return {
+    kubeconfig: access.kubeconfig === undefined ? undefined : pulumi.secret(access.kubeconfig),
+    kubeContext:
+      config.provider === "existing" ? (access.context ?? "(the current context)") : undefined,
+    kubeconfigCommand: access.command === undefined ? undefined : pulumi.output(access.command),
+    gatewayAddress: gw.addresses.apply((a) => a[0] ?? ""),
+    gatewayAddressCommand: cluster.loadBalancers
+      ? undefined
+      : `${kubectl} -n ${gw.gatewayNamespace} get gateway ${gw.gatewayName} ` +
+        "-o jsonpath='{.status.addresses[0].value}'",
+    dnsRecords: records,
+    grafana: {
+      url: "http://localhost:3000",
+      portForward: portForward(monitoring.grafanaUrl, 3000, kubectl),
+      user: "admin",
+    },
+    grafanaAdminPassword: monitoring.grafanaAdminPassword,
+    alertmanager: {
+      url: "http://localhost:9093",
+      portForward: portForward(monitoring.alertmanagerUrl, 9093, kubectl),
+    },
+    database: databaseOutput(config, cluster, platform),
+    cache: cacheOutput(cluster, platform),
+  };
+}
