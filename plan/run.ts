@@ -8,8 +8,10 @@ import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
 import { PlanOutput, resolveOutputs } from "./outputs";
 import { evaluatePolicies, Violation } from "./policy";
-import { readStack, ROOT } from "./stack";
-import { Capacity, poolCapacity, Requests, sumRequests } from "./requests";
+import { MissingConfigError, readStack, ROOT, type StackFiles } from "./stack";
+import { Placement, placementViolations, planPlacement } from "./placement";
+import { Requests, sumRequests } from "./requests";
+import { stackWorkloads, vendoredChartDefaults } from "./workloads";
 import "./pricers";
 
 export interface PlanResult {
@@ -22,8 +24,11 @@ export interface PlanResult {
   cost: CostReport & { budget: { min: number; max: number | null; doc: string } | null };
   /** What the stack's workloads ask the cluster to reserve. */
   requests: Requests;
-  /** What the node pools offer at their maximum size, pool by pool; null on an existing cluster. */
-  capacity: Capacity | null;
+  /**
+   * Every pod placed on the node pools at their minimum size, pool by pool, and the pods that
+   * cannot be; null on an existing cluster, which is not ours to size.
+   */
+  placement: Placement | null;
   /** The stack outputs by name; a secret one without its value. */
   outputs: Record<string, PlanOutput>;
   config?: StackConfig;
@@ -44,7 +49,7 @@ function stopped(
     violations: [],
     cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
     requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
-    capacity: null,
+    placement: null,
     outputs: {},
   };
 }
@@ -55,7 +60,13 @@ function stopped(
  * the Pulumi runtime keeps global state.
  */
 export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
-  const files = readStack(stack, root);
+  let files: StackFiles;
+  try {
+    files = readStack(stack, root);
+  } catch (e) {
+    if (e instanceof MissingConfigError) return stopped(stack, "invalid-config", [e.message], []);
+    throw e;
+  }
   pulumi.runtime.setAllConfig(files.config, files.secretKeys);
   const recorder = new Recorder(files.project, stack);
   let config: StackConfig;
@@ -91,8 +102,12 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     ...priceStack(recorder.resources, config.provider),
     budget: TIER_BUDGETS[config.tier] ?? null,
   };
+  const defaults = vendoredChartDefaults(ROOT);
+  const placement = planPlacement(config, recorder.resources, defaults);
+  // A pod that cannot be scheduled fails a production plan like a mandatory policy.
+  violations.push(...placementViolations(placement, config));
   const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
-  const requests = sumRequests(recorder.resources);
+  const requests = sumRequests(stackWorkloads(recorder.resources, defaults));
   return {
     stack,
     status: mandatory ? "violations" : "clean",
@@ -101,7 +116,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     violations,
     cost,
     requests,
-    capacity: poolCapacity(config, requests),
+    placement,
     outputs,
     config,
   };

@@ -144,6 +144,14 @@ export function configText(v: unknown): string {
   return typeof v === "string" ? v : goJson(v);
 }
 
+/** The CLI refuses the stack before the program runs: the plan reports it as invalid config. */
+export class MissingConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MissingConfigError";
+  }
+}
+
 /** The CLI's refusal of a stack that leaves out required keys (pkg/workspace/config.go, missingStackConfigurationKeysError). */
 export function missingValuesMessage(stack: string, missing: string[]): string {
   const keys = [...missing];
@@ -213,7 +221,7 @@ export function readStack(stack: string, root = ROOT): StackFiles {
     configDeclarations(projectFile),
     stackConfig,
   );
-  if (missing.length) throw new Error(missingValuesMessage(stack, missing));
+  if (missing.length) throw new MissingConfigError(missingValuesMessage(stack, missing));
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, raw] of Object.entries(values)) {

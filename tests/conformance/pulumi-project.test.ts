@@ -431,6 +431,16 @@ describe("the offline plan applies the project's config as the CLI does", () => 
     );
   });
 
+  it("reports that stop as invalid config, the CLI's message its one problem line", async () => {
+    const dir = scratch(PULUMI_YAML_B6CEE47, LOCAL_STACK_B6CEE47);
+    const { runPlan } = await import("../../plan/run");
+    const result = await runPlan("dev", dir);
+    expect(result.status).toBe("invalid-config");
+    expect(result.problems).toEqual([
+      "Stack 'dev' is missing configuration values 'adminCidrs', 'backups', 'cache', 'cdn', 'database', 'logging', 'monitoring', 'network', 'nodePools', 'objectStorage' and 'policies'",
+    ]);
+  });
+
   it("hands structured values over as Go's encoding/json writes them, keys sorted", () => {
     const dir = scratch(
       "name: p\nconfig:\n  extra:\n    default: { z: 1, a: '<b>' }\n",
