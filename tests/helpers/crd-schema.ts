@@ -423,7 +423,7 @@ function ajv(): Ajv {
   return ajvInstance;
 }
 
-const compiled = new WeakMap<VendoredCrd, ValidateFunction>();
+const compiled = new WeakMap<Schema, ValidateFunction>();
 
 const toFieldPath = (pointer: string) =>
   pointer
@@ -432,11 +432,11 @@ const toFieldPath = (pointer: string) =>
     .map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"))
     .reduce((p, t) => (/^\d+$/.test(t) ? index(p, Number(t)) : child(p, t)), "");
 
-function valueFindings(crd: VendoredCrd, obj: unknown): Finding[] {
-  let validate = compiled.get(crd);
+function valueFindings(schema: Schema, obj: unknown, at: string): Finding[] {
+  let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv().compile(forAjv(crd.schema) as object);
-    compiled.set(crd, validate);
+    validate = ajv().compile(forAjv(schema) as object);
+    compiled.set(schema, validate);
   }
   if (validate(obj)) return [];
   // Keep the summary of an anyOf/oneOf/not, not each branch's own complaint.
@@ -445,16 +445,15 @@ function valueFindings(crd: VendoredCrd, obj: unknown): Finding[] {
   const out: Finding[] = [];
   for (const e of validate.errors ?? []) {
     if (inBranch(e)) continue;
-    const at =
-      e.keyword === "required"
-        ? child(toFieldPath(e.instancePath), (e.params as any).missingProperty)
-        : toFieldPath(e.instancePath);
+    const where = toFieldPath(e.instancePath);
+    const path = e.keyword === "required" ? child(where, (e.params as any).missingProperty) : where;
     const message =
       e.keyword === "required"
         ? "Required value"
         : `${e.message}${e.keyword === "enum" ? ` ${JSON.stringify((e.params as any).allowedValues)}` : ""}`;
-    const key = `${at}\0${message}`;
-    if (!seen.has(key)) out.push({ kind: "schema", path: at, message });
+    const key = `${path}\0${message}`;
+    const full = !at || !path ? at || path : path.startsWith("[") ? at + path : `${at}.${path}`;
+    if (!seen.has(key)) out.push({ kind: "schema", path: full, message });
     seen.add(key);
   }
   return out;
@@ -732,9 +731,28 @@ export function validateCustomResource(crd: VendoredCrd, resource: object): CrdV
   unknownFields(obj, crd.schema, "", findings, true);
   objectMeta(obj.metadata ?? {}, "metadata", crd.scope === "Namespaced", findings);
   embeddedResources(obj, crd.schema, "", findings);
-  findings.push(...valueFindings(crd, obj));
+  findings.push(...valueFindings(crd.schema, obj, ""));
   listTypes(obj, crd.schema, "", findings);
   const ctx: CelContext = { id, findings, notEvaluated: new Set(), evaluated: 0 };
   celRules(obj, crd.schema, crd.schema, "", "", true, ctx);
+  return { findings, notEvaluated: [...ctx.notEvaluated].sort(), evaluated: ctx.evaluated };
+}
+
+/**
+ * Validates a value against one schema node of a vendored CRD, as if it sat there: for objects a
+ * CRD leaves unchecked (`x-kubernetes-preserve-unknown-fields`) that follow a schema another CRD
+ * spells out, such as a pod template. `at` prefixes the findings' paths.
+ */
+export function validateValue(schema: Schema, value: unknown, at: string): CrdValidation {
+  const obj = JSON.parse(JSON.stringify(value));
+  const findings: Finding[] = [];
+  pruneNulls(obj, schema);
+  applyDefaults(obj, schema);
+  unknownFields(obj, schema, at, findings, !!schema[EMBEDDED]);
+  embeddedResources(obj, schema, at, findings);
+  findings.push(...valueFindings(schema, obj, at));
+  listTypes(obj, schema, at, findings);
+  const ctx: CelContext = { id: at, findings, notEvaluated: new Set(), evaluated: 0 };
+  celRules(obj, schema, schema, at, "", !!schema[EMBEDDED], ctx);
   return { findings, notEvaluated: [...ctx.notEvaluated].sort(), evaluated: ctx.evaluated };
 }

@@ -7,6 +7,7 @@ import { RE2JS } from "@bufbuild/re2";
 import {
   loadVendoredCrds,
   validateCustomResource,
+  validateValue,
   type CrdValidation,
   type VendoredCrd,
 } from "../helpers/crd-schema";
@@ -124,6 +125,30 @@ describe("custom resources against the vendored upstream CRDs", () => {
       expect(findings).toEqual([]);
     },
   );
+
+  it("ECK pod templates, which ECK's CRDs leave unchecked, are valid pod templates", () => {
+    // ECK's CRDs keep podTemplate as preserve-unknown-fields (config/crds/v1/patches); the operator
+    // decodes it as a core/v1 PodTemplateSpec, dropping what it does not know. CloudNativePG's
+    // Pooler CRD spells that type out in full, so its schema judges ours.
+    const podTemplate = (crds.get("postgresql.cnpg.io/v1:Pooler")!.schema as any).properties.spec
+      .properties.template;
+    const templates: [string, unknown][] = [];
+    for (const { r, key } of customResources(EXTRA[0].label)) {
+      const spec = r.inputs.spec;
+      if (key.endsWith(":Elasticsearch"))
+        spec.nodeSets.forEach((n: any, i: number) =>
+          templates.push([`${r.name} spec.nodeSets[${i}].podTemplate`, n.podTemplate]),
+        );
+      if (key.endsWith(":Kibana")) templates.push([`${r.name} spec.podTemplate`, spec.podTemplate]);
+      if (key.endsWith(":Beat"))
+        templates.push([`${r.name} spec.daemonSet.podTemplate`, spec.daemonSet.podTemplate]);
+    }
+    expect(templates).toHaveLength(3);
+    const findings = templates.flatMap(([at, t]) =>
+      validateValue(podTemplate, t, at).findings.map((f) => `${f.path}: ${f.message}`),
+    );
+    expect(findings).toEqual([]);
+  });
 
   it("evaluates every CEL rule it meets, except the exactly known ones", () => {
     const notEvaluated = new Set<string>();
@@ -313,6 +338,18 @@ describe("the CRD validator refuses what the API server refuses", () => {
       });
     expect(rule("Warn")).toEqual([]);
     expect(rule("maybe")).toEqual(["schema spec.groups[0].partial_response_strategy"]);
+  });
+
+  it("judges a value against one schema node, such as a pod template", () => {
+    const podTemplate = (crds.get("postgresql.cnpg.io/v1:Pooler")!.schema as any).properties.spec
+      .properties.template;
+    const t = { spec: { containers: [{ name: "c", resourcez: {} }], nodeSelector: { a: 1 } } };
+    expect(
+      validateValue(podTemplate, t, "podTemplate").findings.map((f) => `${f.kind} ${f.path}`),
+    ).toEqual([
+      "unknown-field podTemplate.spec.containers[0].resourcez",
+      "schema podTemplate.spec.nodeSelector.a",
+    ]);
   });
 
   it("refuses a namespace on a cluster-scoped kind and a malformed label", () => {
