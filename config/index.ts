@@ -5,8 +5,15 @@ export {
   SECRET_KEYS,
   NAMESPACE,
   parseStackConfig,
+  checkStackConfig,
   loadStackConfig,
   readRawConfig,
+  runtimeSource,
   applyPreset,
   deepMerge,
+  type ConfigSource,
 } from "./load";
+export { PROVIDER_SECRET_KEYS, SECRET_CAPABLE_KEYS, requiredSecrets } from "./secrets";
+export { PLATFORM_NAMESPACES, PLATFORM_ENV, MAX_LISTENERS } from "./names";
+export { CROSS_REGION_BACKUP_TIERS, MAX_CACHE_REPLICAS } from "./providers";
+export { cronProblem, fixedDailyTime } from "./cron";

@@ -1,33 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { nameProblems } from "./names";
 import { PRESETS } from "./presets";
+import { ConfigError, NAMESPACE, problemLines, type Problem } from "./problems";
+import { providerProblems } from "./providers";
 import { StackConfig, StackConfigSchema, TIERS, Tier } from "./schema";
+import { secretProblems, SECRET_KEYS, type ConfigSource } from "./secrets";
 
-/** Config namespace of every key: `platform:<key>` in `Pulumi.<stack>.yaml`. */
-export const NAMESPACE = "platform";
-
-/**
- * Secret keys, set with `pulumi config set --secret`. They are read where needed with
- * `config.requireSecret`, so they never sit as plain text in the validated config object.
- */
-export const SECRET_KEYS = {
-  pagingSecret: "routing key or webhook URL of the paging receiver (monitoring.receivers.paging)",
-  chatWebhookUrl: "incoming webhook URL of the chat receiver (monitoring.receivers.chat)",
-  smtpPassword: "password of the SMTP smarthost (monitoring.receivers.email)",
-  offsiteAccessKeyId: "access key of the off-site backup bucket (backups.offsite)",
-  offsiteSecretAccessKey: "secret key of the off-site backup bucket (backups.offsite)",
-} as const;
-
-/**
- * Invalid stack config: one line per problem, naming the key path and what is allowed. A `RunError`,
- * so `pulumi up` prints the message without a stack trace.
- */
-export class ConfigError extends pulumi.RunError {
-  constructor(public readonly problems: string[]) {
-    super(`invalid stack config:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+export { ConfigError, NAMESPACE } from "./problems";
+export { SECRET_KEYS, type ConfigSource } from "./secrets";
 
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain =>
@@ -41,6 +22,17 @@ export function deepMerge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
+/** True when the stack's provider can build a CDN for the config: the preset's default follows. */
+function cdnBuildable(raw: Plain): boolean {
+  if (raw.provider === "aws") return true;
+  if (raw.provider !== "digitalocean") return false;
+  const mode = isPlain(raw.objectStorage) ? raw.objectStorage.mode : undefined;
+  const tier = (TIERS as readonly string[]).includes(raw.tier as string)
+    ? (raw.tier as Tier)
+    : "local";
+  return (mode ?? PRESETS[tier].objectStorage.mode) === "managed";
+}
+
 /** Fills every key the stack file leaves out from the tier preset; apps get the tier's app defaults. */
 export function applyPreset(raw: Plain): Plain {
   const tier = (TIERS as readonly string[]).includes(raw.tier as string)
@@ -49,6 +41,9 @@ export function applyPreset(raw: Plain): Plain {
   const { app, ...preset } = PRESETS[tier];
   // An existing cluster is not ours to size: the tier's node pools describe clouds only.
   if (raw.provider === "existing") preset.nodePools = {};
+  // The tier's CDN is a default where the provider can build one; elsewhere only an explicit
+  // `cdn.enabled: true` asks for it (and is refused).
+  if (!cdnBuildable(raw)) preset.cdn = { ...preset.cdn, enabled: false };
   const merged = deepMerge<Plain>(preset, raw);
   if (Array.isArray(raw.apps))
     merged.apps = raw.apps.map((a) => (isPlain(a) ? deepMerge<Plain>(app, a) : a));
@@ -56,69 +51,111 @@ export function applyPreset(raw: Plain): Plain {
   return merged;
 }
 
-function pathOf(path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
-    "",
-  );
-}
-
-function valueAt(obj: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>(
-    (o, p) => (o == null ? undefined : (o as Record<PropertyKey, unknown>)[p]),
-    obj,
-  );
-}
-
-function describe(issue: z.core.$ZodIssue, input: unknown): string {
-  const got = valueAt(input, issue.path);
-  const text = JSON.stringify(got);
-  const shown =
-    got === undefined || typeof got === "object"
-      ? ""
-      : ` (got ${text.length > 60 ? `${text.slice(0, 57)}...` : text})`;
+function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_value":
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${shown}`;
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return `must be at least ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : ""}${shown}`;
+      return `must be at least ${String(issue.minimum)}${issue.origin === "array" ? " item(s)" : issue.origin === "string" ? " character(s) long" : ""}`;
     case "too_big":
-      return `must be at most ${String(issue.maximum)}${shown}`;
+      return `must be at most ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : issue.origin === "string" ? " character(s) long" : ""}`;
     case "invalid_type":
-      return got === undefined
+      return issue.input === undefined
         ? `is required (${issue.expected})`
-        : `must be ${issue.expected}${shown}`;
-    case "unrecognized_keys":
-      return "";
+        : `must be ${issue.expected === "nonoptional" ? "set" : issue.expected}`;
     case "invalid_union":
-      return `${issue.message.replace(/^Invalid input$/, "is not a valid value")}${shown}`;
+      return issue.message.replace(/^Invalid input$/, "is not a valid value");
+    case "invalid_format":
+      return issue.message.replace(/^Invalid /, "must be a valid ");
     default:
-      return `${issue.message}${shown}`;
+      return issue.message;
   }
 }
 
-/** Validates a stack's raw `platform:` config against the schema after applying the tier preset. */
-export function parseStackConfig(raw: Plain): StackConfig {
+/** Schema problems of the merged config, one per issue. */
+function schemaProblems(error: z.ZodError): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys")
+      for (const key of issue.keys)
+        problems.push({
+          path: [...(issue.path as (string | number)[]), key],
+          message: "is not a known key (see README, Stack config)",
+          quiet: true,
+        });
+    else problems.push({ path: issue.path as (string | number)[], message: describe(issue) });
+  }
+  return problems;
+}
+
+interface Checked {
+  config?: StackConfig;
+  /** The config after the preset, which problem lines quote. */
+  merged: Plain;
+  problems: Problem[];
+}
+
+/** Schema, then the rules across keys and against the catalog: every problem of the config. */
+function check(raw: Plain, secretKeys: readonly string[]): Checked {
   const merged = applyPreset(raw);
   const result = StackConfigSchema.safeParse(merged);
-  if (result.success) return result.data;
-  const problems: string[] = [];
-  for (const issue of result.error.issues) {
-    if (issue.code === "unrecognized_keys") {
-      const parent = issue.path.length ? `${pathOf(issue.path)}.` : "";
-      for (const key of issue.keys)
-        problems.push(
-          `${NAMESPACE}:${parent}${key}: is not a known key (see README, Stack config)`,
-        );
-    } else {
-      problems.push(`${NAMESPACE}:${pathOf(issue.path)}: ${describe(issue, merged)}`);
-    }
-  }
-  throw new ConfigError(problems);
+  if (!result.success) return { merged, problems: schemaProblems(result.error) };
+  const config: StackConfig = secretKeys.length ? { ...result.data, secretKeys } : result.data;
+  return { config, merged, problems: [...nameProblems(config), ...providerProblems(config)] };
 }
 
-/** Pulumi hands structured config values to the program as JSON text; plain strings stay strings. */
-function decode(value: string): unknown {
+/** Top-level `platform:` keys that came from `secure:`, without the namespace. */
+function secretPlatformKeys(secretKeys: ReadonlySet<string>): string[] {
+  return [...secretKeys]
+    .filter((k) => k.startsWith(`${NAMESPACE}:`) && !(k.slice(NAMESPACE.length + 1) in SECRET_KEYS))
+    .map((k) => k.slice(NAMESPACE.length + 1));
+}
+
+function lines(
+  problems: Problem[],
+  merged: Plain,
+  raw: Plain,
+  secretKeys: readonly string[],
+  source?: ConfigSource,
+) {
+  return problemLines(problems, merged, {
+    keys: new Set(secretKeys.map((k) => `${NAMESPACE}:${k}`)),
+    values: [
+      ...secretKeys.map((k) => raw[k]),
+      ...[...(source?.secretKeys ?? [])].map((k) => source?.values[k]),
+    ],
+  });
+}
+
+/**
+ * Validates a stack's raw `platform:` config after applying the tier preset: the schema, then the
+ * rules across keys (names, hosts, buckets) and against what each provider can build. Values of
+ * the top-level keys in `secretKeys` are never quoted.
+ */
+export function parseStackConfig(raw: Plain, secretKeys: readonly string[] = []): StackConfig {
+  const { config, merged, problems } = check(raw, secretKeys);
+  if (problems.length || !config) throw new ConfigError(lines(problems, merged, raw, secretKeys));
+  return config;
+}
+
+/** Whether the schema reads a top-level key as text: such a key's value is never JSON-decoded. */
+function isText(schema: z.core.$ZodType): boolean {
+  const def = schema._zod.def as { type: string; options?: z.core.$ZodType[]; values?: unknown[] };
+  if (def.type === "string" || def.type === "enum") return true;
+  if (def.type === "literal") return (def.values ?? []).every((v) => typeof v === "string");
+  if (def.type === "union") return (def.options ?? []).every(isText);
+  if (def.type === "pipe") return isText((def as unknown as { in: z.core.$ZodType }).in);
+  return false;
+}
+
+/**
+ * Pulumi hands structured config values to the program as JSON text and plain values as text
+ * (pulumi/pulumi sdk/nodejs/runtime/config.ts). A key the schema reads as text stays text, so
+ * `region: "2024"` is the region 2024; any other key is decoded.
+ */
+function decode(key: string, value: string): unknown {
+  const schema = (StackConfigSchema.shape as Record<string, z.core.$ZodType>)[key];
+  if (schema && isText(schema)) return value;
   try {
     return JSON.parse(value);
   } catch {
@@ -126,20 +163,47 @@ function decode(value: string): unknown {
   }
 }
 
+/** The stack's config as the Pulumi runtime holds it, with the keys that came from `secure:`. */
+export function runtimeSource(): ConfigSource {
+  const values = pulumi.runtime.allConfig();
+  // `isConfigSecret` reads the secret keys the CLI passes (PULUMI_CONFIG_SECRET_KEYS); it is
+  // exported by the runtime but left out of its type declarations.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret(k: string): boolean })
+    .isConfigSecret;
+  return {
+    values,
+    secretKeys: new Set(Object.keys(values).filter((k) => isSecret(k))),
+  };
+}
+
 /** The stack's `platform:` keys as the running program sees them (under `pulumi up` and the plan). */
-export function readRawConfig(): Plain {
+export function readRawConfig(source: ConfigSource = runtimeSource()): Plain {
   const raw: Plain = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+  for (const [key, value] of Object.entries(source.values)) {
     const [ns, name] = key.split(":");
     if (ns !== NAMESPACE || name in SECRET_KEYS) continue;
-    raw[name] = decode(value);
+    raw[name] = decode(name, value);
   }
   return raw;
+}
+
+/**
+ * The one gate: the config, its rules and its secrets, every problem at once. Throws a
+ * `ConfigError` (a `RunError`: `pulumi up` prints its lines without a stack trace) before anything
+ * is registered.
+ */
+export function checkStackConfig(source: ConfigSource): StackConfig {
+  const raw = readRawConfig(source);
+  const secretKeys = secretPlatformKeys(source.secretKeys);
+  const { config, merged, problems } = check(raw, secretKeys);
+  const all = [...problems, ...secretProblems(config, source)];
+  if (all.length || !config) throw new ConfigError(lines(all, merged, raw, secretKeys, source));
+  return config;
 }
 
 /**
  * The validated stack config. A bad value stops the program before any resource is registered.
  */
 export function loadStackConfig(): StackConfig {
-  return parseStackConfig(readRawConfig());
+  return checkStackConfig(runtimeSource());
 }

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { PROVIDERS } from "../catalog/types";
 import { PROFILE_NAMES } from "../catalog/profiles";
+import { hasHostBits, networkOf, parseBlock } from "./cidr";
+import { cronProblem } from "./cron";
+import { isPinnedImage, parseImage } from "./image";
+
+export { isPinnedImage } from "./image";
 
 /** Tier presets. `local` is a laptop cluster; `staging` is the documents' staging environment. */
 export const TIERS = ["local", "staging", "small", "medium", "large", "enterprise"] as const;
@@ -23,25 +28,55 @@ const hostname = z
     /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
     "must be a DNS name such as example.com",
   );
-const cpu = z.string().regex(/^(\d+m|\d+(\.\d+)?)$/, "must be a CPU quantity such as 500m or 2");
-const memory = z.string().regex(/^\d+(Mi|Gi)$/, "must be a memory quantity such as 512Mi or 4Gi");
-const cron = z
+/** One DNS label (RFC 1035: 1-63 characters), the host part of `<label>.<domain>`. */
+const hostLabel = z
   .string()
-  .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression such as 0 2 * * *");
+  .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "must be a host label such as media");
+const cpu = z
+  .string()
+  .regex(/^(\d+m|\d+(\.\d+)?)$/, "must be a CPU quantity such as 500m or 2")
+  .refine((q) => cpuCores(q) > 0, "must be more than 0 CPU");
+const memory = z
+  .string()
+  .regex(/^[1-9]\d{0,6}(Mi|Gi)$/, "must be a memory quantity such as 512Mi or 4Gi");
+const cron = z.string().superRefine((schedule, ctx) => {
+  const problem = cronProblem(schedule);
+  if (problem)
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a five-field cron expression Kubernetes accepts, such as 0 2 * * * (${problem})`,
+    });
+});
 
-/** An image pinned by a version tag or a digest: the documents' deployments must be repeatable. */
-export function isPinnedImage(image: string): boolean {
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return true;
-  const lastSegment = image.split("/").pop() ?? "";
-  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-  return !!tag && tag !== "latest" && /^[\w][\w.-]{0,127}$/.test(tag);
+/** CPU cores of a Kubernetes quantity ("500m" → 0.5); the schema admits only these two forms. */
+export function cpuCores(quantity: string): number {
+  return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);
 }
+
+/** MiB of a Kubernetes memory quantity in Mi or Gi, the forms the schema admits. */
+export function memoryMi(quantity: string): number {
+  return quantity.endsWith("Gi")
+    ? Number(quantity.slice(0, -2)) * 1024
+    : Number(quantity.slice(0, -2));
+}
+
 const image = z
   .string()
   .refine(
-    isPinnedImage,
+    (i) => parseImage(i) !== undefined,
+    "must be an image reference such as registry.example.com/team/app:1.2.3",
+  )
+  .refine(
+    (i) => parseImage(i) === undefined || isPinnedImage(i),
     "must be pinned by a version tag or an @sha256 digest (no 'latest', no missing tag)",
   );
+
+/**
+ * The widest admin network: an IPv4 /8 (the largest block IANA allocates, and the largest
+ * RFC 1918 range) or an IPv6 /32 (the smallest allocation a registry makes to an operator,
+ * RIPE-738 §5.1.2). Anything wider is a share of the internet, not an admin network.
+ */
+export const ADMIN_PREFIX_MIN = { 4: 8, 6: 32 } as const;
 
 /** True when a CIDR admits every address: such a source is "anywhere", never an admin network. */
 export function isAnywhere(cidr: string): boolean {
@@ -49,15 +84,68 @@ export function isAnywhere(cidr: string): boolean {
 }
 const adminCidr = z
   .union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24" })
+  .superRefine((c, ctx) => {
+    const block = parseBlock(c);
+    if (!block) return;
+    const widest = ADMIN_PREFIX_MIN[block.family];
+    if (isAnywhere(c) || block.prefix < widest)
+      ctx.addIssue({
+        code: "custom",
+        message: `admits ${isAnywhere(c) ? "the whole internet" : "a share of the internet"}; list the admin networks (VPN, office), each a /${widest} or narrower`,
+      });
+    else if (hasHostBits(block))
+      ctx.addIssue({
+        code: "custom",
+        message: `has host bits set; write the network address${block.family === 4 ? ` (${networkOf(block)})` : ""}`,
+      });
+  });
+const networkCidr = z
+  .cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
+  .superRefine((c, ctx) => {
+    const block = parseBlock(c);
+    if (block && hasHostBits(block))
+      ctx.addIssue({
+        code: "custom",
+        message: `has host bits set; write the network address (${networkOf(block)})`,
+      });
+  });
+
+/**
+ * Gateway API HTTPPathMatch (standard CRD, `path.value`): at most 1024 characters of the RFC 3986
+ * path alphabet, starting with "/", without "//" or "/./" or "/../" segments.
+ */
+const pathPrefix = z
+  .string()
+  .max(1024)
+  .regex(
+    /^\/(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})*$/,
+    "must be a URL path such as /api (RFC 3986 characters, starting with /)",
+  )
   .refine(
-    (c) => !isAnywhere(c),
-    "admits the whole internet; list the admin networks (VPN, office) instead",
+    (p) => !/\/\/|\/\.\.?(\/|$)/.test(p),
+    "must not contain //, /./ or /../ (Gateway API refuses them)",
   );
 
-const resources = z.strictObject({
-  requests: z.strictObject({ cpu, memory }),
-  limits: z.strictObject({ cpu, memory }),
-});
+const resources = z
+  .strictObject({
+    requests: z.strictObject({ cpu, memory }),
+    limits: z.strictObject({ cpu, memory }),
+  })
+  .superRefine((r, ctx) => {
+    // Kubernetes refuses a container whose request exceeds its limit (core/v1 validation).
+    if (cpuCores(r.requests.cpu) > cpuCores(r.limits.cpu))
+      ctx.addIssue({
+        code: "custom",
+        path: ["requests", "cpu"],
+        message: `must not exceed limits.cpu (${r.limits.cpu})`,
+      });
+    if (memoryMi(r.requests.memory) > memoryMi(r.limits.memory))
+      ctx.addIssue({
+        code: "custom",
+        path: ["requests", "memory"],
+        message: `must not exceed limits.memory (${r.limits.memory})`,
+      });
+  });
 
 const autoscaling = z.strictObject({
   /** Infrastructure recommendations, Scaling Strategy: min 3, max 50, CPU 70 %. */
@@ -82,28 +170,49 @@ const release = z.discriminatedUnion("strategy", [
   }),
 ]);
 
-export const AppSchema = z.strictObject({
-  name,
-  image,
-  port: int(1, 65535),
-  /** Replicas when no autoscaler runs; the autoscaler's floor otherwise. */
-  replicas: int(1, 50),
-  resources,
-  autoscaling: autoscaling.nullable(),
-  env: z.record(
-    z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name"),
-    z.string(),
-  ),
-  healthPath: z.string().startsWith("/", "must start with /"),
-  /** Public apps get an HTTPRoute on the gateway; internal ones only a Service. */
-  public: z.boolean(),
-  /** Host name under the stack's domain; the apex when empty. */
-  host: z.string().regex(/^[a-z0-9-]*$/, "must be a host label such as api, or empty for the apex"),
-  pathPrefix: z.string().startsWith("/", "must start with /"),
-  /** Let the gateway mark dynamic responses `public, max-age=60, stale-while-revalidate=300`. */
-  cacheDynamic: z.boolean(),
-  release,
-});
+/** A ConfigMap or Secret holds at most 1 MiB of data (Kubernetes documentation, ConfigMaps). */
+export const ENV_MAX_BYTES = 1024 * 1024;
+
+export const AppSchema = z
+  .strictObject({
+    name,
+    image,
+    port: int(1, 65535),
+    /** Replicas when no autoscaler runs; the autoscaler's floor otherwise. */
+    replicas: int(1, 50),
+    resources,
+    autoscaling: autoscaling.nullable(),
+    env: z.record(
+      z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "must be an environment variable name"),
+      z.string(),
+    ),
+    healthPath: z
+      .string()
+      .max(1024)
+      .regex(/^\/\S*$/, "must be a URL path such as /health (starting with /, no spaces)"),
+    /** Public apps get an HTTPRoute on the gateway; internal ones only a Service. */
+    public: z.boolean(),
+    /** Host name under the stack's domain; the apex when empty. */
+    host: z.union([z.literal(""), hostLabel], {
+      error: "must be a host label such as api, or empty for the apex",
+    }),
+    pathPrefix,
+    /** Let the gateway mark dynamic responses `public, max-age=60, stale-while-revalidate=300`. */
+    cacheDynamic: z.boolean(),
+    release,
+  })
+  .superRefine((app, ctx) => {
+    const bytes = Object.entries(app.env).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v),
+      0,
+    );
+    if (bytes > ENV_MAX_BYTES)
+      ctx.addIssue({
+        code: "custom",
+        path: ["env"],
+        message: `must hold at most 1 MiB in all, what a ConfigMap or Secret holds (got ${bytes} bytes)`,
+      });
+  });
 export type AppConfig = z.infer<typeof AppSchema>;
 
 const nodePool = z.strictObject({
@@ -115,7 +224,13 @@ const nodePool = z.strictObject({
 export type NodePoolConfig = z.infer<typeof nodePool>;
 
 const bucket = z.strictObject({
-  name,
+  /** Also the MinIO bucket's name: S3 names are 3-63 characters (here 3-40, the label limit). */
+  name: z
+    .string()
+    .regex(
+      /^[a-z0-9][-a-z0-9]{1,38}[a-z0-9]$/,
+      "must be a bucket name: 3-40 of a-z, 0-9 and -, starting and ending with a letter or digit",
+    ),
   purpose: z.enum(["media", "backup", "logs"]),
   /** Tiers document, File Storage Backups: previous versions kept 30 days. */
   noncurrentVersionDays: int(1),
@@ -129,7 +244,8 @@ export const StackConfigSchema = z
   .strictObject({
     provider: z.enum(PROVIDERS),
     tier: z.enum(TIERS),
-    region: z.string().min(1),
+    /** Checked against the provider's regions by the provider rules (config/providers.ts). */
+    region: z.string().min(1).max(63),
     domain: hostname,
     /** The only sources allowed to reach SSH and admin endpoints. */
     adminCidrs: z.array(adminCidr),
@@ -146,10 +262,10 @@ export const StackConfigSchema = z
     kubernetes: z.strictObject({
       version: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
       /** `existing` only: the kubeconfig context to use; the default context when empty. */
-      context: z.string(),
+      context: z.string().max(253),
       namespace: name,
     }),
-    network: z.strictObject({ cidr: z.cidrv4(), zones: int(1, 6) }),
+    network: z.strictObject({ cidr: networkCidr, zones: int(1, 6) }),
     /** Let's Encrypt account e-mail; `hostmaster@<domain>` (RFC 2142) when empty. */
     tls: z.strictObject({ acmeEmail: z.union([z.literal(""), z.email()]) }),
     nodePools: z.partialRecord(z.enum(ROLES), nodePool),
@@ -157,10 +273,21 @@ export const StackConfigSchema = z
       mode: managedMode,
       version: z.enum(["15", "16", "17"]),
       profile: z.enum(PROFILE_NAMES),
-      /** Memory the database server may use; tuning is computed from it. 0: the profile's. */
-      memoryGb: z.number().min(0),
+      /**
+       * Memory the database server may use; tuning is computed from it. 0: the profile's. The
+       * tuning rule (components/database/tuning.ts) starts at 0.5 GB.
+       */
+      memoryGb: z
+        .number()
+        .min(0)
+        .max(4096)
+        .refine((gb) => gb === 0 || gb >= 0.5, "must be 0 (the profile's) or at least 0.5"),
       /** CPU cores the database server may use. 0: the profile's. */
-      vcpu: z.number().min(0),
+      vcpu: z
+        .number()
+        .min(0)
+        .max(512)
+        .refine((n) => n === 0 || n >= 0.1, "must be 0 (the profile's) or at least 0.1"),
       storageGb: int(1),
       replicas: int(0, 5),
       multiAz: z.boolean(),
@@ -184,15 +311,35 @@ export const StackConfigSchema = z
       storageGb: int(1),
       buckets: z.array(bucket).min(1),
     }),
-    cdn: z.strictObject({ enabled: z.boolean(), mediaHost: z.string() }),
+    cdn: z.strictObject({ enabled: z.boolean(), mediaHost: hostLabel }),
     monitoring: z.strictObject({
       retentionDays: int(1, 400),
       storageGb: int(1),
       receivers: z.strictObject({
         paging: z.strictObject({ type: z.enum(["pagerduty", "webhook"]) }).nullable(),
-        chat: z.strictObject({ channel: z.string() }).nullable(),
+        chat: z
+          .strictObject({
+            channel: z
+              .string()
+              .regex(/^[#@]?[\w.-]{1,80}$/, "must be a channel name such as #alerts"),
+          })
+          .nullable(),
         email: z
-          .strictObject({ to: z.array(z.email()).min(1), from: z.email(), smarthost: z.string() })
+          .strictObject({
+            to: z.array(z.email()).min(1),
+            from: z.email(),
+            /** Alertmanager's `smarthost` is host:port (prometheus/alertmanager config.HostPort). */
+            smarthost: z
+              .string()
+              .regex(
+                /^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?:([1-9]\d{0,4})$/,
+                "must be host:port such as smtp.example.com:587",
+              )
+              .refine(
+                (h) => Number(h.split(":").pop()) <= 65535,
+                "must name a port of at most 65535",
+              ),
+          })
           .nullable(),
       }),
     }),
@@ -221,7 +368,9 @@ export const StackConfigSchema = z
             protocol: /^https$/,
             error: "must be an https:// URL such as https://hel1.your-objectstorage.com",
           }),
-          region: z.string().min(1),
+          region: z
+            .string()
+            .regex(/^[a-z0-9][-a-z0-9]{0,62}$/, "must be a region name such as hel1"),
           bucket: z
             .string()
             .regex(
@@ -289,11 +438,11 @@ export const StackConfigSchema = z
       );
     if (offsite && c.database.mode === "none")
       issue(["backups", "offsite"], "needs a database to back up (database.mode is none)");
-    const seen = new Set<string>();
+    const seen = new Map<string, number>();
     c.apps.forEach((app, i) => {
-      if (seen.has(app.name))
-        issue(["apps", i, "name"], `duplicates another app named ${app.name}`);
-      seen.add(app.name);
+      const first = seen.get(app.name);
+      if (first !== undefined) issue(["apps", i, "name"], `duplicates the name of apps[${first}]`);
+      else seen.set(app.name, i);
       const a = app.autoscaling;
       if (a && a.minReplicas > a.maxReplicas)
         issue(
@@ -308,7 +457,13 @@ export const StackConfigSchema = z
     });
   });
 
-export type StackConfig = z.infer<typeof StackConfigSchema>;
+export type StackConfig = z.infer<typeof StackConfigSchema> & {
+  /**
+   * Top-level keys whose values came from `secure:` (only `apps` may: config/secrets.ts); the
+   * components keep what they read from them Pulumi secrets.
+   */
+  secretKeys?: readonly string[];
+};
 export type Environment = "production" | "staging" | "development";
 
 /** Production rules (mandatory policies, HPA floor 3, multi-AZ) apply to every tier but staging and local. */

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { ConfigError, environmentOf, StackConfig, Tier } from "../../config";
+import { CROSS_REGION_BACKUP_TIERS, environmentOf, StackConfig } from "../../config";
 import type { ClusterFacts } from "../cluster";
-import { ADDON_VERSIONS } from "./addons";
 import { Alerts } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
 import { Cache } from "./cache";
@@ -13,63 +12,9 @@ import { dailyTime, resourceId } from "./naming";
 import { Network } from "./network";
 import { ObjectStorage } from "./storage";
 
-/** Tiers whose recovery points are also copied to a second region (tiers document, Large). */
-export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["large", "enterprise"];
-
-/** ElastiCache without cluster mode holds a primary and at most five replicas. */
-export const MAX_CACHE_REPLICAS = 5;
-
-const problem = (path: string, message: string) => `platform:${path}: ${message}`;
-
-/** What this layer cannot build from a config the schema accepts, one line per problem. */
-export function awsConfigProblems(config: StackConfig): string[] {
-  const problems: string[] = [];
-  if (!ADDON_VERSIONS[config.kubernetes.version]) {
-    problems.push(
-      problem(
-        "kubernetes.version",
-        `has no pinned EKS add-on versions on aws; use one of ${Object.keys(ADDON_VERSIONS).join(", ")}`,
-      ),
-    );
-  }
-  const prefix = Number(config.network.cidr.split("/")[1]);
-  if (prefix < 16 || prefix > 21) {
-    problems.push(
-      problem(
-        "network.cidr",
-        `must be a /16 to /21 on aws (got /${prefix}): VPCs are /16 at most, and tier subnets at least /28`,
-      ),
-    );
-  }
-  if (Object.keys(config.nodePools).length === 0) {
-    problems.push(
-      problem(
-        "nodePools",
-        "must name at least one pool on aws (EKS runs no workloads without nodes)",
-      ),
-    );
-  }
-  if (config.cache.mode === "managed" && config.cache.replicas > MAX_CACHE_REPLICAS) {
-    problems.push(
-      problem(
-        "cache.replicas",
-        `must be at most ${MAX_CACHE_REPLICAS} for a managed cache on aws (ElastiCache: a primary and up to five replicas)`,
-      ),
-    );
-  }
-  if (config.cdn.enabled && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(config.cdn.mediaHost)) {
-    problems.push(problem("cdn.mediaHost", "must be a host label such as media"));
-  }
-  if (CROSS_REGION_BACKUP_TIERS.includes(config.tier) && !drRegionFor(config.region)) {
-    problems.push(
-      problem(
-        "region",
-        `has no paired region for the ${config.tier} tier's cross-region backup copies (components/aws/backups.ts)`,
-      ),
-    );
-  }
-  return problems;
-}
+// The config gate (config/providers.ts) refuses what this layer cannot build; the rules and their
+// limits live there.
+export { CROSS_REGION_BACKUP_TIERS, MAX_CACHE_REPLICAS } from "../../config";
 
 /** The port of an SMTP smarthost such as "smtp.example.com:587"; none when it names no port. */
 export function smarthostPort(smarthost: string | undefined): number | undefined {
@@ -83,9 +28,6 @@ export function smarthostPort(smarthost: string | undefined): number | undefined
  * top-level component, so the plan reports its cost separately.
  */
 export function awsCluster(config: StackConfig): ClusterFacts {
-  const problems = awsConfigProblems(config);
-  if (problems.length > 0) throw new ConfigError(problems);
-
   const stack = pulumi.getStack();
   const prefix = resourceId([pulumi.getProject(), stack], 40);
   const production = environmentOf(config.tier) === "production";

@@ -8,7 +8,6 @@ import { Kubernetes } from "./kubernetes";
 import { Network } from "./network";
 import {
   cachePlan,
-  configProblems,
   corsOrigins,
   dailyTime,
   databasePlan,
@@ -45,15 +44,7 @@ function receivers(config: StackConfig): AlertReceivers {
  * platform layer's; it receives the facts returned here.
  */
 export function digitaloceanCluster(config: StackConfig): ClusterFacts {
-  const problems = configProblems(config);
-  if (problems.length > 0)
-    throw new pulumi.InputPropertiesError({
-      message: `the stack config cannot be built on DigitalOcean:\n${problems
-        .map((p) => `  ${NAMESPACE}:${p.propertyPath}: ${p.reason}`)
-        .join("\n")}`,
-      errors: problems,
-    });
-
+  // What DigitalOcean cannot build was refused by the config gate (config/providers.ts).
   const stack = pulumi.getStack();
   const prefix = physicalName([pulumi.getProject(), stack], 40);
   const pools = nodePoolSpecs(config);

@@ -19,12 +19,6 @@ import { postgresParameters } from "../database/tuning";
 
 const CLOUD = "digitalocean";
 
-/** A problem with the stack config for this cloud: the key path and what is wrong. */
-export interface Problem {
-  propertyPath: string;
-  reason: string;
-}
-
 function shortHash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 8);
 }
@@ -59,56 +53,6 @@ export function spacesBucketName(domain: string, stack: string, bucket: string):
  * clusters without VPC-native networking); a VPC that overlaps one is refused.
  */
 export const DOKS_RESERVED_RANGES = ["10.244.0.0/16", "10.245.0.0/16", "10.246.0.0/24"] as const;
-const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
-
-function parseV4(cidr: string): { start: number; prefix: number } {
-  const [addr, prefix] = cidr.split("/");
-  const start = addr.split(".").reduce((a, o) => a * 256 + Number(o), 0);
-  const p = Number(prefix);
-  const size = 2 ** (32 - p);
-  return { start: start - (start % size), prefix: p };
-}
-
-function range(cidr: string): [number, number] {
-  const { start, prefix } = parseV4(cidr);
-  return [start, start + 2 ** (32 - prefix) - 1];
-}
-
-function overlaps(a: string, b: string): boolean {
-  const [a0, a1] = range(a);
-  const [b0, b1] = range(b);
-  return a0 <= b1 && b0 <= a1;
-}
-
-function within(inner: string, outer: string): boolean {
-  const [i0, i1] = range(inner);
-  const [o0, o1] = range(outer);
-  return i0 >= o0 && i1 <= o1;
-}
-
-/**
- * What DigitalOcean refuses in a VPC range: a prefix outside /16../24, public address space
- * (the API takes RFC 1918 only), or an overlap with the ranges DOKS keeps for itself.
- */
-export function addressPlanProblems(cidr: string): Problem[] {
-  const problems: Problem[] = [];
-  const where = "network.cidr";
-  const { prefix } = parseV4(cidr);
-  if (prefix < 16 || prefix > 24)
-    problems.push({
-      propertyPath: where,
-      reason: `DigitalOcean VPCs are /16 to /24, not /${prefix}`,
-    });
-  if (!RFC1918.some((r) => within(cidr, r)))
-    problems.push({ propertyPath: where, reason: `${cidr} is not RFC 1918 private address space` });
-  for (const reserved of DOKS_RESERVED_RANGES)
-    if (overlaps(cidr, reserved))
-      problems.push({
-        propertyPath: where,
-        reason: `${cidr} overlaps ${reserved}, which DOKS reserves`,
-      });
-  return problems;
-}
 
 /** One inbound or outbound rule of a DigitalOcean cloud firewall. */
 export interface FirewallRule {
@@ -225,22 +169,6 @@ export function nodePoolSpecs(config: StackConfig): PoolSpec[] {
       monthlyUsd: resolved.type.monthlyUsd * pool.desired,
     };
   });
-}
-
-/** Config problems this cloud cannot build, each with its key path. */
-export function configProblems(config: StackConfig): Problem[] {
-  const problems = addressPlanProblems(config.network.cidr);
-  if (!config.nodePools.app)
-    problems.push({
-      propertyPath: "nodePools.app",
-      reason: "DOKS needs a default node pool; name the app pool's profile and size",
-    });
-  if (config.cache.mode === "managed" && config.cache.replicas > 2)
-    problems.push({
-      propertyPath: "cache.replicas",
-      reason: `DigitalOcean Valkey runs at most 2 standby nodes, not ${config.cache.replicas}`,
-    });
-  return problems;
 }
 
 /**

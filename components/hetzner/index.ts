@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NAMESPACE, type StackConfig } from "../../config";
+import type { StackConfig } from "../../config";
 import type { ClusterFacts } from "../cluster";
 import {
   Addons,
@@ -11,7 +11,6 @@ import {
 import { K3s, NodeGroup } from "./nodes";
 import { Network } from "./network";
 import {
-  configProblems,
   k3sRelease,
   LABELS,
   loadBalancerIp,
@@ -102,15 +101,7 @@ export interface HetznerClusterArgs {
  */
 export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
   const { config, prefix } = args;
-  const problems = configProblems(config);
-  if (problems.length > 0)
-    throw new pulumi.InputPropertiesError({
-      message: `the stack config cannot be built on Hetzner Cloud:\n${problems
-        .map((p) => `  ${NAMESPACE}:${p.propertyPath}: ${p.reason}`)
-        .join("\n")}`,
-      errors: problems,
-    });
-
+  // What Hetzner Cloud cannot build was refused by the config gate (config/providers.ts).
   const plan = subnetPlan(config.network.cidr);
   const nodes = nodePlan(config, prefix);
   const roles = poolRoles(config);

@@ -1,8 +1,6 @@
 import { machineByName, SERVICES, TIER_BUDGETS } from "../../catalog";
 import { registered } from "../helpers/mocks";
-import { awsConfigProblems, smarthostPort } from "../../components/aws";
-import { ConfigError } from "../../config";
-import { awsCluster } from "../../components/aws";
+import { smarthostPort } from "../../components/aws";
 import { priceStack } from "../../plan/cost";
 import type { Registered } from "../../plan/mocks";
 import { evaluatePolicies } from "../../plan/policy";
@@ -88,23 +86,8 @@ describe("AWS pricers", () => {
   });
 });
 
-describe("awsConfigProblems", () => {
-  it("refuses what the AWS layer cannot build, naming the key", () => {
-    expect(awsConfigProblems(awsConfig())).toEqual([]);
-    const bad = awsConfig({
-      kubernetes: { version: "1.20" },
-      network: { cidr: "10.0.0.0/24", zones: 3 },
-      cache: { mode: "managed", replicas: 6 },
-    });
-    const problems = awsConfigProblems(bad);
-    expect(problems).toEqual([
-      expect.stringMatching(/^platform:kubernetes\.version: /),
-      expect.stringMatching(/^platform:network\.cidr: /),
-      expect.stringMatching(/^platform:cache\.replicas: /),
-    ]);
-    expect(() => awsCluster(bad)).toThrow(ConfigError);
-  });
-
+// What the AWS layer cannot build is refused by the config gate: tests/config/gate.test.ts.
+describe("alert mail", () => {
   it("opens the SMTP smarthost's port, and only when one is named", () => {
     expect(smarthostPort("smtp.example.com:587")).toBe(587);
     expect(smarthostPort("smtp.example.com")).toBeUndefined();

@@ -79,7 +79,8 @@ describe("stack config", () => {
       bucket: "offsite",
     };
     expect(problems({ ...hetzner, backups: { offsite } })).toEqual([]);
-    expect(problems({ ...hetzner, tier: "local" })).toEqual([]);
+    const onePool = { app: { profile: "small-vps", min: 1, max: 1, desired: 1 } };
+    expect(problems({ ...hetzner, tier: "local", nodePools: onePool })).toEqual([]);
     const plain = problems({
       ...hetzner,
       backups: { offsite: { ...offsite, endpoint: "http://x.example" } },

@@ -2,11 +2,9 @@ import fc from "fast-check";
 import { machineByName, PROFILES, resolveProfile } from "../../catalog";
 import { retentionPlan } from "../../components/backups/plan";
 import {
-  addressPlanProblems,
   bucketLifecycle,
   cacheNodes,
   cachePlan,
-  configProblems,
   corsOrigins,
   dailyTime,
   databasePlan,
@@ -52,29 +50,8 @@ describe("names", () => {
   });
 });
 
-describe("address plan", () => {
-  it("accepts the tiers' VPC ranges", () => {
-    expect(addressPlanProblems(staging.network.cidr)).toEqual([]);
-    expect(addressPlanProblems(productionDo.network.cidr)).toEqual([]);
-  });
-
-  it("refuses ranges DigitalOcean refuses: wider than /16, public, or over DOKS' own networks", () => {
-    expect(addressPlanProblems("10.0.0.0/12").map((p) => p.reason)).toEqual([
-      expect.stringMatching(/\/16 to \/24/),
-    ]);
-    expect(addressPlanProblems("100.64.0.0/16")[0].reason).toMatch(/RFC 1918/);
-    expect(addressPlanProblems("10.244.0.0/20")[0].reason).toMatch(/10\.244\.0\.0\/16/);
-  });
-
-  it("stops a config DOKS cannot build: no app pool for the default pool", () => {
-    const noApp = stackConfig("staging", {
-      nodePools: { monitoring: { profile: "k8s-staging-node", min: 1, max: 1, desired: 1 } },
-    });
-    // The preset's app pool merges in; remove it to model a stack without one.
-    delete noApp.nodePools.app;
-    expect(configProblems(noApp).map((p) => p.propertyPath)).toEqual(["nodePools.app"]);
-  });
-});
+// The VPC range, the default pool and the managed cache size are config rules:
+// tests/config/gate.test.ts.
 
 describe("node firewall", () => {
   const internet = (a: string) => a === "0.0.0.0/0" || a === "::/0";
@@ -214,8 +191,6 @@ describe("managed data services", () => {
     const plan = cachePlan(productionDo);
     expect(plan.type.memoryGb * 1024).toBeGreaterThanOrEqual(productionDo.cache.memoryMb);
     expect(cacheNodes(productionDo)).toBe(1 + productionDo.cache.replicas);
-    const tooMany = stackConfig("production-do", { cache: { replicas: 3 } });
-    expect(configProblems(tooMany).map((p) => p.propertyPath)).toEqual(["cache.replicas"]);
   });
 
   it("takes DigitalOcean's daily backup at the documented 2 AM UTC, and only from a daily schedule", () => {

@@ -3,7 +3,6 @@ import { PROFILES, resolveProfile, SERVICES, type ProfileName } from "../../cata
 import {
   cidrContains,
   CONTROL_PLANE_PROFILE,
-  configProblems,
   firewallPlan,
   gatewayAnnotations,
   K3S_RELEASES,
@@ -308,26 +307,5 @@ describe("gateway load balancer", () => {
   });
 });
 
-describe("config problems", () => {
-  it("accepts both shipped stacks", () => {
-    expect(configProblems(production)).toEqual([]);
-    expect(configProblems(small)).toEqual([]);
-  });
-
-  it("names the key and what is allowed for what Hetzner cannot build", () => {
-    const bad = stackConfig("small", {
-      region: "ash",
-      network: { cidr: "10.42.0.0/16" },
-      kubernetes: { version: "1.29" },
-      nodePools: { app: { profile: "small-vps", min: 0, max: 1, desired: 0 } },
-    });
-    expect(configProblems(bad).map((p) => p.propertyPath)).toEqual([
-      "region",
-      "network.cidr",
-      "kubernetes.version",
-      "nodePools.app",
-    ]);
-    const publicNet = stackConfig("small", { network: { cidr: "100.64.0.0/16" } });
-    expect(configProblems(publicNet)[0].reason).toMatch(/RFC 1918/);
-  });
-});
+// What Hetzner cannot build (region, network, k3s release, pools) is refused by the config gate:
+// tests/config/gate.test.ts.
