@@ -86,20 +86,48 @@ const restrictedContainerContext = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-interface LokiTarget {
+/** A volume of the single binary: the chart 6.55 key is `persistence.enabled`. */
+interface SingleBinaryVolume {
+  enabled: boolean;
+  size: string;
+  storageClass: string | null;
+  enableStatefulSetAutoDeletePVC: boolean;
+}
+
+/** A volume of the write and backend targets: chart 6.55 names the switch `volumeClaimsEnabled`. */
+interface TargetVolume {
+  volumeClaimsEnabled: boolean;
+  size: string;
+  storageClass: string | null;
+  enableStatefulSetAutoDeletePVC: boolean;
+}
+
+/**
+ * Affinity over the chart's default, which is a hard (required) anti-affinity per target on
+ * `kubernetes.io/hostname` (production/helm/loki/values.yaml at helm-loki-6.55.0). Helm merges
+ * maps key by key, so the hard rule goes only when set to null; the same term comes back as a
+ * preference.
+ */
+interface SoftAntiAffinity {
+  podAntiAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: null;
+    preferredDuringSchedulingIgnoredDuringExecution: {
+      weight: number;
+      podAffinityTerm: {
+        labelSelector: { matchLabels: Record<string, string> };
+        topologyKey: string;
+      };
+    }[];
+  };
+}
+
+interface LokiTarget<Volume = never> {
   replicas: number;
   resources?: Resources;
   nodeSelector?: Record<string, string>;
   tolerations?: Placement["tolerations"];
-  /** Empty: the chart's hard anti-affinity would strand replicas on a one-node monitoring pool. */
-  affinity?: Record<string, never>;
-  topologySpreadConstraints?: unknown[];
-  persistence?: {
-    enabled?: boolean;
-    size: string;
-    storageClass: string | null;
-    enableStatefulSetAutoDeletePVC: boolean;
-  };
+  affinity?: SoftAntiAffinity;
+  persistence?: Volume;
   extraArgs?: string[];
   extraEnvFrom?: { secretRef: { name: string } }[];
 }
@@ -141,10 +169,10 @@ export interface LokiValues {
     podSecurityContext: typeof restrictedPodContext;
     containerSecurityContext: typeof restrictedContainerContext;
   };
-  singleBinary: LokiTarget;
+  singleBinary: LokiTarget<SingleBinaryVolume>;
   read: LokiTarget;
-  write: LokiTarget;
-  backend: LokiTarget;
+  write: LokiTarget<TargetVolume>;
+  backend: LokiTarget<TargetVolume>;
   serviceAccount: { annotations: Record<string, string> };
   gateway: { enabled: boolean };
   chunksCache: { enabled: boolean };
@@ -168,6 +196,30 @@ export interface LokiValuesOptions {
   serviceAccountAnnotations?: Record<string, string>;
 }
 
+/** The chart's anti-affinity term for a target (release "loki"), as a preference instead of a rule. */
+export function softAntiAffinity(target: "read" | "write" | "backend"): SoftAntiAffinity {
+  return {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: null,
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: {
+            labelSelector: {
+              matchLabels: {
+                "app.kubernetes.io/component": target,
+                "app.kubernetes.io/name": "loki",
+                "app.kubernetes.io/instance": "loki",
+              },
+            },
+            topologyKey: "kubernetes.io/hostname",
+          },
+        },
+      ],
+    },
+  };
+}
+
 /**
  * Loki values: retention `retentionDays` through limits_config.retention_period, enforced by the
  * compactor (retention_enabled), a volume of `storageGb` on the cluster's storage class.
@@ -177,7 +229,6 @@ export function lokiValues(o: LokiValuesOptions): LokiValues {
   const store = topo.storage;
   const resources = lokiResources(o.tier);
   const volume = {
-    enabled: true,
     size: `${o.storageGb}Gi`,
     storageClass: o.storageClass || null,
     // Logs outlive a chart reinstall: the volume stays when the StatefulSet goes.
@@ -186,23 +237,20 @@ export function lokiValues(o: LokiValuesOptions): LokiValues {
   const envFrom = o.credentialsSecret ? [{ secretRef: { name: o.credentialsSecret } }] : undefined;
   // Keys reach the config through environment variables, never through the values.
   const expandEnv = envFrom ? ["-config.expand-env=true"] : undefined;
-  const scaled = (replicas: number): LokiTarget => ({
+  const placed = (replicas: number) => ({
     replicas,
     resources,
     ...o.placement,
-    affinity: {},
-    topologySpreadConstraints:
-      replicas > 1
-        ? [
-            {
-              maxSkew: 1,
-              topologyKey: "kubernetes.io/hostname",
-              whenUnsatisfiable: "ScheduleAnyway",
-            },
-          ]
-        : undefined,
     extraArgs: expandEnv,
     extraEnvFrom: envFrom,
+  });
+  // Three replicas of a target share the monitoring pool, which a stack may give fewer than three
+  // nodes (one, as the documents' single monitoring server): the chart's one-per-node rule would
+  // leave the rest pending, so replicas spread over nodes where they can and share one where not.
+  // The single binary keeps the chart's rule: one replica always has a node of its own.
+  const scaled = (target: "read" | "write" | "backend") => ({
+    ...placed(topo.replicas),
+    affinity: softAntiAffinity(target),
   });
   const single = topo.mode === "SingleBinary";
   return {
@@ -255,10 +303,16 @@ export function lokiValues(o: LokiValuesOptions): LokiValues {
       podSecurityContext: restrictedPodContext,
       containerSecurityContext: restrictedContainerContext,
     },
-    singleBinary: single ? { ...scaled(topo.replicas), persistence: volume } : { replicas: 0 },
-    write: single ? { replicas: 0 } : { ...scaled(topo.replicas), persistence: volume },
-    read: single ? { replicas: 0 } : scaled(topo.replicas),
-    backend: single ? { replicas: 0 } : { ...scaled(topo.replicas), persistence: volume },
+    singleBinary: single
+      ? { ...placed(topo.replicas), persistence: { enabled: true, ...volume } }
+      : { replicas: 0 },
+    write: single
+      ? { replicas: 0 }
+      : { ...scaled("write"), persistence: { volumeClaimsEnabled: true, ...volume } },
+    read: single ? { replicas: 0 } : scaled("read"),
+    backend: single
+      ? { replicas: 0 }
+      : { ...scaled("backend"), persistence: { volumeClaimsEnabled: true, ...volume } },
     serviceAccount: { annotations: o.serviceAccountAnnotations ?? {} },
     // Clients reach the Loki services directly; the nginx gateway, caches, canary and Helm test
     // are more pods than a one-tenant, in-cluster Loki needs.

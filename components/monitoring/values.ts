@@ -210,7 +210,12 @@ export interface PrometheusStackValues {
   alertmanager: {
     config: Record<string, unknown>;
     service: { type: "ClusterIP" };
-    podDisruptionBudget: { enabled: boolean; maxUnavailable: number };
+    /**
+     * Rendered whole (less `enabled`) as the PodDisruptionBudget spec, over the chart's default
+     * `minAvailable: 1` (templates/alertmanager/podDisruptionBudget.yaml): a spec may hold only one
+     * of the two, so the default is nulled (Helm drops a default key set to null).
+     */
+    podDisruptionBudget: { enabled: boolean; minAvailable: null; maxUnavailable: number };
     alertmanagerSpec: Placed & {
       replicas: number;
       secrets: string[];
@@ -343,7 +348,11 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
     alertmanager: {
       config: o.alertmanagerConfig,
       service: { type: "ClusterIP" },
-      podDisruptionBudget: { enabled: size.alertmanagerReplicas > 1, maxUnavailable: 1 },
+      podDisruptionBudget: {
+        enabled: size.alertmanagerReplicas > 1,
+        minAvailable: null,
+        maxUnavailable: 1,
+      },
       alertmanagerSpec: {
         replicas: size.alertmanagerReplicas,
         secrets: o.mountReceiverSecret ? [RECEIVER_SECRET] : [],
