@@ -1,3 +1,4 @@
+import { SCHEDULABLE_POLICY } from "./placement";
 import type { PlanResult } from "./run";
 import type { Registered } from "./mocks";
 
@@ -56,6 +57,28 @@ export function tree(resources: Registered[]): string[] {
   return lines;
 }
 
+/** Where every pod lands on the node pools at their minimum size, node by node. */
+export function placementLines(r: PlanResult): string[] {
+  const p = r.placement;
+  if (!p) return ["placement: skipped, an existing cluster's nodes are not the stack's to size"];
+  const nodes = p.pools.reduce((n, pool) => n + pool.nodes.length, 0);
+  const out = [
+    `placement at the node pools' minimum size: ${p.placed} pods on ${nodes} node(s)` +
+      (p.unschedulable.length
+        ? `, ${p.unschedulable.length} cannot be scheduled (${SCHEDULABLE_POLICY} above)`
+        : ", every pod scheduled"),
+  ];
+  for (const pool of p.pools) {
+    out.push(`  ${pool.pool} pool (${pool.type} × ${pool.nodes.length}):`);
+    for (const n of pool.nodes)
+      out.push(
+        `    ${n.name}${n.zone ? ` [${n.zone}]` : ""}: ${n.requested.cpu} of ${n.allocatable.cpu} CPU, ` +
+          `${n.requested.memoryGi} of ${n.allocatable.memoryGi} GiB: ${n.pods.join(", ") || "no pods"}`,
+      );
+  }
+  return out;
+}
+
 export function text(r: PlanResult): string {
   const out: string[] = [];
   if (r.status === "invalid-config")
@@ -80,17 +103,9 @@ export function text(r: PlanResult): string {
   out.push(
     "",
     `workload requests: ${q.cpu} CPU, ${q.memoryGi} GiB memory` +
-      (perNode ? `, plus ${q.perNode.cpu} CPU, ${q.perNode.memoryGi} GiB on every node` : "") +
-      (r.capacity
-        ? ` (node pools at most: ${r.capacity.cpu} CPU, ${r.capacity.memoryGi} GiB allocatable)`
-        : ""),
+      (perNode ? `, plus ${q.perNode.cpu} CPU, ${q.perNode.memoryGi} GiB on every node` : ""),
   );
-  for (const p of r.capacity?.pools ?? [])
-    out.push(
-      `  ${p.role} pool: ${p.requested.cpu} CPU, ${p.requested.memoryGi} GiB requested of ` +
-        `${p.capacity.cpu} CPU, ${p.capacity.memoryGi} GiB on ${p.nodes} node(s)` +
-        (p.fits ? "" : "  DOES NOT FIT: raise the pool's max or its profile"),
-    );
+  out.push(...placementLines(r));
   out.push(
     "",
     `monthly cost estimate: ${usd(r.cost.monthlyUsd)}${budgetText(r) ? `, ${budgetText(r)}` : ""}`,
@@ -120,7 +135,7 @@ export function json(r: PlanResult): string {
         })),
       violations: r.violations,
       requests: r.requests,
-      capacity: r.capacity,
+      placement: r.placement,
       outputs: r.outputs,
       cost: {
         monthlyUsd: r.cost.monthlyUsd,
@@ -152,14 +167,24 @@ export function markdown(r: PlanResult): string {
       );
     if (r.violations.length > 100) out.push(`| … | ${r.violations.length - 100} more | | |`);
   }
-  const pools = r.capacity?.pools ?? [];
-  if (pools.length) {
-    out.push("", "| node pool | requested | allocatable at max | fits |", "|---|---:|---:|---|");
-    for (const p of pools)
-      out.push(
-        `| ${p.role} × ${p.nodes} | ${p.requested.cpu} CPU, ${p.requested.memoryGi} GiB | ` +
-          `${p.capacity.cpu} CPU, ${p.capacity.memoryGi} GiB | ${p.fits ? "yes" : "**no**"} |`,
-      );
+  const placement = r.placement;
+  if (placement?.pools.length) {
+    const unschedulable = placement.unschedulable.length;
+    out.push(
+      "",
+      `**Placement at the pools' minimum size:** ${placement.placed} pods, ` +
+        (unschedulable ? `**${unschedulable} cannot be scheduled**` : "every pod scheduled"),
+      "",
+      "| node pool | node | requested | allocatable | pods |",
+      "|---|---|---:|---:|---:|",
+    );
+    for (const pool of placement.pools)
+      for (const n of pool.nodes)
+        out.push(
+          `| ${pool.pool} (${pool.type}) | ${n.name}${n.zone ? ` (${n.zone})` : ""} | ` +
+            `${n.requested.cpu} CPU, ${n.requested.memoryGi} GiB | ` +
+            `${n.allocatable.cpu} CPU, ${n.allocatable.memoryGi} GiB | ${n.pods.length} |`,
+        );
   }
   if (Object.keys(r.cost.byComponent).length) {
     out.push("", "| component | monthly USD |", "|---|---:|");

@@ -1,7 +1,5 @@
-import { resolveProfile } from "../catalog";
-import { ROLE_LABEL, TAINTED_ROLES } from "../components/cluster";
-import type { NodePoolConfig, Role, StackConfig } from "../config";
-import type { Registered } from "./mocks";
+import { ROLE_LABEL } from "../components/cluster";
+import type { Workload } from "./workloads";
 
 /** CPU cores of a Kubernetes quantity: "500m" → 0.5, "2" → 2. */
 export function cpuCores(q: unknown): number {
@@ -82,88 +80,32 @@ export function forEachScaled(
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** What the stack asks the cluster to reserve: the sum of every workload's requests. */
-export function sumRequests(registered: Registered[]): Requests {
+/**
+ * What the stack asks the cluster to reserve: every long-running workload's requests times its
+ * replicas, DaemonSet pods once per node, and the same by the pool role a workload's
+ * `platform/role` node selector pins it to (`unpinned` for the rest). Jobs are left out: they
+ * hold their requests only while they run.
+ */
+export function sumRequests(workloads: Workload[]): Requests {
   const total = { cpu: 0, memoryGi: 0 };
   const perNode = { cpu: 0, memoryGi: 0 };
   const byPool: Record<string, Usage> = {};
-  for (const r of registered) {
-    if (!r.custom || !r.type.startsWith("kubernetes:")) continue;
-    const daemon = r.type === "kubernetes:apps/v1:DaemonSet";
-    const source = r.type === "kubernetes:helm.sh/v3:Release" ? r.inputs.values : r.inputs.spec;
-    forEachScaled(source, (o, { count, role }) => {
-      const requests = o.resources?.requests;
-      if (!requests) return [];
-      const cpu = cpuCores(requests.cpu) * count;
-      const mem = memoryGi(requests.memory) * count;
-      const targets = daemon ? [perNode] : [total, (byPool[role] ??= { cpu: 0, memoryGi: 0 })];
-      for (const t of targets) {
-        t.cpu += cpu;
-        t.memoryGi += mem;
-      }
-      return ["resources"];
-    });
+  for (const w of workloads) {
+    if (w.transient) continue;
+    const count = w.daemon ? 1 : w.replicas;
+    const cpu = (w.pod.requests.milliCpu / 1000) * count;
+    const mem = (w.pod.requests.memoryBytes / 2 ** 30) * count;
+    const role = w.pod.nodeSelector[ROLE_LABEL] ?? UNPINNED;
+    const targets = w.daemon ? [perNode] : [total, (byPool[role] ??= { cpu: 0, memoryGi: 0 })];
+    for (const t of targets) {
+      t.cpu += cpu;
+      t.memoryGi += mem;
+    }
   }
   const rounded = (u: Usage) => ({ cpu: round(u.cpu), memoryGi: round(u.memoryGi) });
   return {
     ...rounded(total),
     perNode: rounded(perNode),
     byPool: Object.fromEntries(Object.entries(byPool).map(([k, u]) => [k, rounded(u)])),
-  };
-}
-
-/** One node pool at its largest: what it offers, and what is asked of it. */
-export interface PoolFit {
-  role: Role;
-  nodes: number;
-  /** Allocatable at `nodes`, less the DaemonSets' share on every node. */
-  capacity: Usage;
-  /** Requests pinned to the pool, plus the unpinned ones on the pools without a taint. */
-  requested: Usage;
-  fits: boolean;
-}
-
-export interface Capacity extends Usage {
-  pools: PoolFit[];
-}
-
-/**
- * What the node pools offer at their largest: vCPU and memory of the resolved machine types times
- * each pool's maximum, less what the kubelet and system daemons keep (about 10 % CPU, 20 % memory),
- * set against what the workloads pinned to each pool request. Unpinned workloads may land on any
- * pool without a taint, so they are set against those pools together. Null for an existing
- * cluster, which is not ours to size.
- */
-export function poolCapacity(config: StackConfig, requests: Requests): Capacity | null {
-  if (config.provider === "existing") return null;
-  const open = (Object.keys(config.nodePools) as Role[]).filter((r) => !TAINTED_ROLES.includes(r));
-  const openNodes = open.reduce((n, r) => n + config.nodePools[r]!.max, 0);
-  const pools: PoolFit[] = [];
-  for (const [role, pool] of Object.entries(config.nodePools) as [Role, NodePoolConfig][]) {
-    const type = resolveProfile(config.provider, pool.profile).type;
-    const capacity = {
-      cpu: round(pool.max * (type.vcpu * 0.9 - requests.perNode.cpu)),
-      memoryGi: round(pool.max * (type.memoryGb * 0.8 - requests.perNode.memoryGi)),
-    };
-    const pinned = requests.byPool[role] ?? { cpu: 0, memoryGi: 0 };
-    // The unpinned requests, shared among the open pools by their node counts.
-    const share = open.includes(role) && openNodes > 0 ? pool.max / openNodes : 0;
-    const unpinned = requests.byPool[UNPINNED] ?? { cpu: 0, memoryGi: 0 };
-    const requested = {
-      cpu: round(pinned.cpu + share * unpinned.cpu),
-      memoryGi: round(pinned.memoryGi + share * unpinned.memoryGi),
-    };
-    pools.push({
-      role,
-      nodes: pool.max,
-      capacity,
-      requested,
-      fits: requested.cpu <= capacity.cpu && requested.memoryGi <= capacity.memoryGi,
-    });
-  }
-  return {
-    cpu: round(pools.reduce((n, p) => n + p.capacity.cpu, 0)),
-    memoryGi: round(pools.reduce((n, p) => n + p.capacity.memoryGi, 0)),
-    pools,
   };
 }

@@ -9,7 +9,9 @@ import { Recorder, Registered } from "./mocks";
 import { PlanOutput, resolveOutputs } from "./outputs";
 import { evaluatePolicies, Violation } from "./policy";
 import { MissingConfigError, readStack, ROOT, type StackFiles } from "./stack";
-import { Capacity, poolCapacity, Requests, sumRequests } from "./requests";
+import { Placement, placementViolations, planPlacement } from "./placement";
+import { Requests, sumRequests } from "./requests";
+import { stackWorkloads, vendoredChartDefaults } from "./workloads";
 import "./pricers";
 
 export interface PlanResult {
@@ -22,8 +24,11 @@ export interface PlanResult {
   cost: CostReport & { budget: { min: number; max: number | null; doc: string } | null };
   /** What the stack's workloads ask the cluster to reserve. */
   requests: Requests;
-  /** What the node pools offer at their maximum size, pool by pool; null on an existing cluster. */
-  capacity: Capacity | null;
+  /**
+   * Every pod placed on the node pools at their minimum size, pool by pool, and the pods that
+   * cannot be; null on an existing cluster, which is not ours to size.
+   */
+  placement: Placement | null;
   /** The stack outputs by name; a secret one without its value. */
   outputs: Record<string, PlanOutput>;
   config?: StackConfig;
@@ -44,7 +49,7 @@ function stopped(
     violations: [],
     cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
     requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
-    capacity: null,
+    placement: null,
     outputs: {},
   };
 }
@@ -97,8 +102,12 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     ...priceStack(recorder.resources, config.provider),
     budget: TIER_BUDGETS[config.tier] ?? null,
   };
+  const workloads = stackWorkloads(recorder.resources, vendoredChartDefaults(ROOT));
+  const placement = planPlacement(config, workloads);
+  // A pod that cannot be scheduled fails a production plan like a mandatory policy.
+  violations.push(...placementViolations(placement, config));
   const mandatory = violations.some((v) => v.enforcementLevel === "mandatory");
-  const requests = sumRequests(recorder.resources);
+  const requests = sumRequests(workloads);
   return {
     stack,
     status: mandatory ? "violations" : "clean",
@@ -107,7 +116,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     violations,
     cost,
     requests,
-    capacity: poolCapacity(config, requests),
+    placement,
     outputs,
     config,
   };

@@ -74,20 +74,27 @@ describe("offline plan", () => {
   });
 
   it.each(stacks.filter((s) => s !== "local"))(
-    "fits %s's workload requests in each node pool at its maximum, pinned workloads in their own pool",
+    "places every pod of %s on its node pools at their minimum size, within each node's allocatable",
     (stack) => {
       const out = JSON.parse(json.get(stack)!.stdout);
-      expect(out.capacity.pools.length).toBeGreaterThan(0);
-      for (const p of out.capacity.pools) {
-        expect([p.role, p.requested.cpu <= p.capacity.cpu]).toEqual([p.role, true]);
-        expect([p.role, p.requested.memoryGi <= p.capacity.memoryGi]).toEqual([p.role, true]);
-        expect(p.fits).toBe(true);
-      }
-      // Every request is set against some pool: none pinned to a pool the stack lacks.
-      const pooled = out.capacity.pools.reduce((n: number, p: any) => n + p.requested.cpu, 0);
-      expect(pooled).toBeCloseTo(out.requests.cpu, 1);
+      expect(out.placement.unschedulable).toEqual([]);
+      expect(out.placement.pools.length).toBeGreaterThan(0);
+      let cpu = 0;
+      for (const pool of out.placement.pools)
+        for (const n of pool.nodes) {
+          expect([n.name, n.requested.cpu <= n.allocatable.cpu]).toEqual([n.name, true]);
+          expect([n.name, n.requested.memoryGi <= n.allocatable.memoryGi]).toEqual([n.name, true]);
+          cpu += n.requested.cpu;
+        }
+      // Every request landed on some node: the placed total is the stack's requests, DaemonSet
+      // pods once per node they run on.
+      expect(cpu).toBeGreaterThanOrEqual(out.requests.cpu - 0.05);
     },
   );
+
+  it("leaves an existing cluster's placement out: its nodes are not the stack's to size", () => {
+    expect(JSON.parse(json.get("local")!.stdout).placement).toBeNull();
+  });
 
   it("prices production's persistent volumes at the catalog's gp3 price: Prometheus, each Alertmanager's 2 GB, Loki", () => {
     const out = JSON.parse(json.get("production")!.stdout);
