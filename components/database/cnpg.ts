@@ -3,6 +3,7 @@
  * resources, access rules and backup settings. No resources are created here.
  */
 import { PROFILES, type ProfileName } from "../../catalog/profiles";
+import type { Role, StackConfig } from "../../config";
 import { POSTGRES_EXTENSIONS } from "./tuning";
 
 /** CloudNativePG operator chart (https://cloudnative-pg.github.io/charts); 0.29.1 ships CNPG 1.30.1. */
@@ -163,6 +164,32 @@ export function cnpgSchedule(fiveFieldCron: string): string {
 /** Instances of the Cluster: the primary and its streaming replicas. */
 export function postgresInstances(replicas: number): number {
   return 1 + replicas;
+}
+
+/**
+ * Nodes that take the instances when the pools are at their smallest: the `db` pool's where the
+ * cluster has one, else the app pool's (the one pool without a taint); unknown on a cluster the
+ * stack does not size.
+ */
+export function databaseNodes(
+  nodePools: StackConfig["nodePools"],
+  pools: readonly Role[],
+): number | undefined {
+  return (pools.includes("db") ? nodePools.db : nodePools.app)?.min;
+}
+
+/**
+ * Self-hosted §6.2 runs the replica on another server than the primary: anti-affinity by host is
+ * required where there are at least as many database nodes as instances. With fewer (the medium
+ * tier's one database node, the small tier's one server) a required rule would leave a replica
+ * Pending for ever; the spread is then preferred, and the replica guards against a failed
+ * instance or volume, not against losing the server.
+ */
+export function podAntiAffinityType(
+  instances: number,
+  nodes: number | undefined,
+): "required" | "preferred" {
+  return (nodes ?? Infinity) >= instances ? "required" : "preferred";
 }
 
 /** PgBouncer settings of the Pooler (tiers document: PgBouncer for 2,000-5,000 client connections). */

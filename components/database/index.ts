@@ -15,6 +15,7 @@ import {
   databaseMemoryGb,
   extensionSql,
   pgbouncerParameters,
+  podAntiAffinityType,
   postgresInstances,
   postgresResources,
 } from "./cnpg";
@@ -47,7 +48,7 @@ export interface PostgresArgs {
   operatorNamespace?: string;
   /** cert-manager's Release: the Barman Cloud plugin's certificates need its CRDs. @example [certManager] */
   certManager?: pulumi.Resource[];
-  /** Nodes of the `db` pool; with fewer nodes than instances, spreading is preferred, not required. @default unlimited */
+  /** Nodes that take the instances (`databaseNodes`); with fewer than instances, spreading is preferred, not required. @default unlimited */
   dbNodes?: number;
 }
 
@@ -225,7 +226,7 @@ export class Postgres extends pulumi.ComponentResource {
           // the spread is preferred, so the replica still starts (it still guards against data loss).
           affinity: {
             enablePodAntiAffinity: true,
-            podAntiAffinityType: (args.dbNodes ?? Infinity) >= instances ? "required" : "preferred",
+            podAntiAffinityType: podAntiAffinityType(instances, args.dbNodes),
             topologyKey: "kubernetes.io/hostname",
             ...pool,
           },

@@ -6,6 +6,7 @@ import { Valkey } from "../cache";
 import type { ClusterFacts } from "../cluster";
 import { Backups, scratchSizeGb } from "../backups";
 import { PgBouncer, Postgres, POSTGRES_NAMES } from "../database";
+import { databaseNodes } from "../database/cnpg";
 import { Logging } from "../logging";
 import { Monitoring } from "../monitoring";
 import { Gateway } from "../gateway";
@@ -150,7 +151,7 @@ export class Platform extends pulumi.ComponentResource {
           backupSchedule: config.backups.schedule,
           backup,
           certManager: [this.gateway.certManager],
-          dbNodes: config.nodePools.db?.desired,
+          dbNodes: databaseNodes(config.nodePools, cluster.pools),
         },
         data,
       );

@@ -16,11 +16,11 @@ import { ofType, one } from "../helpers/mocks";
 import { awsConfig, inputsOf, recordAws, stackConfig } from "./helpers";
 
 describe("nodeGroupPlans", () => {
-  it("sizes the medium pools to the documented 4 vCPU / 16 GB apps (3..10) and one 8 vCPU / 32 GB database node", () => {
+  it("sizes the medium pools to the documented 4 vCPU / 16 GB apps (4..10 in production, inside the documented 3-5) and one 8 vCPU / 32 GB database node", () => {
     const plans = nodeGroupPlans(stackConfig("production").nodePools);
     const app = plans.find((p) => p.role === "app")!;
     const db = plans.find((p) => p.role === "db")!;
-    expect([app.minSize, app.desiredSize, app.maxSize]).toEqual([3, 3, 10]);
+    expect([app.minSize, app.desiredSize, app.maxSize]).toEqual([4, 4, 10]);
     expect([db.minSize, db.desiredSize, db.maxSize]).toEqual([1, 1, 1]);
     for (const [plan, profile] of [
       [app, PROFILES["medium-app"]],
