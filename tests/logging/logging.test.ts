@@ -116,6 +116,33 @@ describe("Logging with Loki", () => {
     );
   });
 
+  it("spreads each target's three replicas over nodes as a preference, not the chart's one-per-node rule", async () => {
+    const v = releases(
+      await record(
+        build(args({ logging: PRESETS.large.logging, tier: "large", objectStorage: bucket })),
+      ),
+    ).loki.inputs.values;
+    for (const target of ["read", "write", "backend"]) {
+      const anti = v[target].affinity.podAntiAffinity;
+      // A monitoring pool may have one node: the chart's required rule is nulled, so Helm drops it.
+      expect(anti.requiredDuringSchedulingIgnoredDuringExecution).toBeNull();
+      expect(anti.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm).toMatchObject(
+        {
+          labelSelector: { matchLabels: { "app.kubernetes.io/component": target } },
+          topologyKey: "kubernetes.io/hostname",
+        },
+      );
+    }
+    // Loki 6.55 switches the write and backend claims with volumeClaimsEnabled.
+    const size = `${PRESETS.large.logging.storageGb}Gi`;
+    expect(v.write.persistence).toMatchObject({ volumeClaimsEnabled: true, size });
+    expect(v.backend.persistence).toMatchObject({ volumeClaimsEnabled: true, size });
+    expect(v.write.persistence).not.toHaveProperty("enabled");
+    // One replica always has a node to itself: the single binary keeps the chart's affinity.
+    const single = releases(await record(build())).loki.inputs.values.singleBinary;
+    expect(single).not.toHaveProperty("affinity");
+  });
+
   it("collects every node's container logs with Alloy from a privileged namespace of its own", async () => {
     const rs = await record(build());
     const ns = ofType(rs, "kubernetes:core/v1:Namespace")[0].inputs.metadata;
