@@ -258,9 +258,19 @@ function qualifiedNameProblem(key: string): string | undefined {
 }
 
 /** ObjectMeta checks of k8s.io/apimachinery/pkg/api/validation/objectmeta.go, as CRs get them. */
-function objectMeta(meta: unknown, at: string, namespaced: boolean | undefined, out: Finding[]) {
-  const bad = (p: string, message: string) => out.push({ kind: "metadata", path: p, message });
-  if (!isObject(meta)) return bad(at, "must be an object");
+function objectMeta(
+  meta: unknown,
+  at: string,
+  namespaced: boolean | undefined,
+  out: Finding[],
+): void {
+  const bad = (p: string, message: string) => {
+    out.push({ kind: "metadata", path: p, message });
+  };
+  if (!isObject(meta)) {
+    bad(at, "must be an object");
+    return;
+  }
   for (const k of Object.keys(meta))
     if (!OBJECT_META.has(k))
       out.push({ kind: "unknown-field", path: child(at, k), message: "not an ObjectMeta field" });
