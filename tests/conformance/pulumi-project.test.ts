@@ -9,7 +9,15 @@ import fc from "fast-check";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { PROVIDERS } from "../../catalog";
-import { applyPreset, parseStackConfig, SECRET_KEYS, StackConfigSchema, TIERS } from "../../config";
+import {
+  applyPreset,
+  parseStackConfig,
+  PROVIDER_SECRET_KEYS,
+  readRawConfig,
+  SECRET_KEYS,
+  StackConfigSchema,
+  TIERS,
+} from "../../config";
 import {
   applyProjectConfig,
   configDeclarations,
@@ -102,29 +110,10 @@ const LOCAL_STACK_B6CEE47 = `config:
       host: api
 `;
 
-/** Secrets of other namespaces the program or its providers read. */
-const PROVIDER_SECRETS = [
-  "hcloud:token",
-  "kubernetes:kubeconfig",
-  "digitalocean:token",
-  "digitalocean:spacesSecretKey",
-  "aws:secretKey",
-  "aws:token",
-];
-
 /** The `platform:` keys the program's config gate sees for a stack under the CLI (plan/stack.ts). */
 function programView(stack: string): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(readStack(stack, ROOT).config)) {
-    const [ns, name] = key.split(":");
-    if (ns !== "platform" || name in SECRET_KEYS) continue;
-    try {
-      raw[name] = JSON.parse(text);
-    } catch {
-      raw[name] = text;
-    }
-  }
-  return raw;
+  const files = readStack(stack, ROOT);
+  return readRawConfig({ values: files.config, secretKeys: new Set(files.secretKeys) });
 }
 
 /** The `platform:` keys of the stack file alone, without the project's defaults. */
@@ -207,7 +196,7 @@ describe.each(stacks)("Pulumi.%s.yaml passes the CLI's stack loader", (stack) =>
     const secret = [
       ...declaredSecret,
       ...Object.keys(SECRET_KEYS).map((k) => `platform:${k}`),
-      ...PROVIDER_SECRETS,
+      ...Object.keys(PROVIDER_SECRET_KEYS),
     ];
     for (const [key, value] of Object.entries<unknown>(file.config ?? {}))
       if (secret.includes(key))
