@@ -43,13 +43,14 @@ const LOGS_BUCKET = {
   archiveAfterDays: 0,
 };
 
-const ECK = "production with the Elasticsearch backend (ECK)";
+const ECK = "production-hetzner with the Elasticsearch backend (ECK)";
 const POOLER = "production-hetzner with the CloudNativePG Pooler";
 const LOKI_SCALED = "production with a logs bucket (Loki read/write/backend, three replicas each)";
 
+/** The overrides match tests/upstream/crds.test.ts', so both files share one recording of each. */
 const VARIANTS: StackVariant[] = [
   ...SHIPPED.map((stack) => ({ label: stack, stack })),
-  { label: ECK, stack: "production", overrides: { logging: { backend: "elasticsearch" } } },
+  { label: ECK, stack: "production-hetzner", overrides: { logging: { backend: "elasticsearch" } } },
   {
     label: POOLER,
     stack: "production-hetzner",
@@ -126,7 +127,7 @@ describe("every Helm Release is valid for its chart at the pinned version", () =
   it("records each variant with what it is meant to switch on", () => {
     const charts = (label: string) => releasesOf(label).map((r) => chartName(r.inputs.chart));
     expect(charts(ECK)).toContain("eck-operator");
-    expect(charts("production")).not.toContain("eck-operator");
+    expect(charts("production-hetzner")).not.toContain("eck-operator");
     const poolers = recorded
       .get(POOLER)!
       .filter(
