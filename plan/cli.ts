@@ -14,7 +14,15 @@ async function main() {
     );
     process.exit(2);
   }
-  let result;
+  let result: Awaited<ReturnType<typeof runPlan>> | undefined;
+  // A stopped program leaves registrations that fail after the plan has its result (everything
+  // that waited for what stopped it): the plan reports the stop, they must not crash the process.
+  // Anything failing late after a clean run is a failed program.
+  process.on("unhandledRejection", (e) => {
+    if (!result || result.status === "invalid-config" || result.status === "error") return;
+    process.stderr.write(`plan ${stack}: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exit(3);
+  });
   try {
     result = await runPlan(stack, process.env.PLAN_ROOT || undefined);
   } catch (e) {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnforcementLevel } from "@pulumi/policy";
 import { TIER_BUDGETS } from "../catalog";
 import { ConfigError, environmentOf, loadStackConfig, StackConfig } from "../config";
+import { collisionProblems, collisions } from "./collisions";
 import { policyConfig } from "./policy-config";
 import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
@@ -55,6 +56,23 @@ function stopped(
 }
 
 /**
+ * The stop a Hetzner stack makes before its first kubeconfig exists (components/hetzner,
+ * KubeconfigMissingError; docs/hetzner.md, First deployment): the servers are registered, then the
+ * program stops saying how to fetch the kubeconfig. A documented state, reported as the line that
+ * names the key, not as a failing program. The error reaches the plan through every registration
+ * that waited for the kubeconfig, wrapped in their serialization messages.
+ */
+function documentedStop(failures: unknown[]): string | undefined {
+  const stop = failures.find((f) => (f as Error)?.name === "KubeconfigMissingError") as Error;
+  if (!stop) return undefined;
+  const message = stop.message.replace(/^(error serializing property "[^"]*": )+/, "");
+  return message.replace(
+    /^kubernetes:kubeconfig is not set\./,
+    "kubernetes:kubeconfig: is not set.",
+  );
+}
+
+/**
  * Runs the program of one stack offline: its config into the Pulumi runtime, `index.ts` under mocks,
  * the policy pack over what it registered, and the catalog over what it costs. One stack per process:
  * the Pulumi runtime keeps global state.
@@ -81,14 +99,22 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     outputs = await resolveOutputs(exported);
   } catch (e) {
     if (e instanceof ConfigError) return stopped(stack, "invalid-config", e.problems, []);
+    const stop = documentedStop([e, ...failures]);
+    if (stop) return stopped(stack, "invalid-config", [stop], recorder.resources);
     return stopped(stack, "error", [(e as Error).message], recorder.resources);
   } finally {
     process.off("unhandledRejection", onRejection);
   }
+  const stop = documentedStop(failures);
+  if (stop) return stopped(stack, "invalid-config", [stop], recorder.resources);
   if (failures.length) {
     const problems = failures.map((f) => (f as Error).message ?? String(f));
     return stopped(stack, "error", problems, recorder.resources);
   }
+  // Two registrations of one object: refused like a bad config, before policies and cost.
+  const clashes = collisions(recorder.resources);
+  if (clashes.length)
+    return stopped(stack, "invalid-config", collisionProblems(clashes, config), recorder.resources);
 
   const { policies } = await import("../policies/list");
   const violations = await evaluatePolicies(policies, recorder.resources, {

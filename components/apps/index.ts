@@ -19,6 +19,11 @@ export interface AppArgs {
   monitoringNamespace: string;
   /** Extra secret environment (database and cache URLs) handed over by the data services. */
   secretEnv?: Record<string, pulumi.Input<string>>;
+  /**
+   * The app's own `env` came from a secret config key: it goes into the app's Secret as Pulumi
+   * secrets instead of its ConfigMap. @default false
+   */
+  envIsSecret?: boolean;
   /** Annotations of the app's service account: the IAM role of the media bucket (AWS IRSA). */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 }
@@ -92,7 +97,7 @@ export class App extends pulumi.ComponentResource {
       `${name}-config`,
       {
         metadata: { name: `${app.name}-config`, namespace, labels },
-        data: { PORT: String(app.port), ...app.env },
+        data: { PORT: String(app.port), ...(args.envIsSecret ? {} : app.env) },
       },
       parent,
     );
@@ -103,7 +108,13 @@ export class App extends pulumi.ComponentResource {
       {
         metadata: { name: `${app.name}-secret`, namespace, labels },
         type: "Opaque",
-        stringData: { JWT_SECRET: jwt.result, ...(args.secretEnv ?? {}) },
+        stringData: {
+          ...(args.envIsSecret
+            ? Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, pulumi.secret(v)]))
+            : {}),
+          JWT_SECRET: jwt.result,
+          ...(args.secretEnv ?? {}),
+        },
       },
       parent,
     );

@@ -76,7 +76,8 @@ function pagingReceiver(paging: PagingReceiver): Json {
       ],
     };
   if (!/^https?:\/\/[^\s]+$/.test(paging.url))
-    throw new RangeError(`paging.url must be an http(s) URL, got ${JSON.stringify(paging.url)}`);
+    // The URL is the pager's secret (platform:pagingSecret): never in a message.
+    throw new RangeError("paging.url must be an http(s) URL");
   return {
     name: RECEIVERS.paging,
     webhook_configs: [

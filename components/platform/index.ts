@@ -262,6 +262,8 @@ export class Platform extends pulumi.ComponentResource {
             gatewayNamespace: this.namespaces.gateway,
             monitoringNamespace: this.namespaces.monitoring,
             secretEnv,
+            // `platform:apps` from `secure:`: its env is kept secret (config/secrets.ts).
+            envIsSecret: config.secretKeys?.includes("apps") ?? false,
             serviceAccountAnnotations: appAccountAnnotations(store),
           },
           parent,
