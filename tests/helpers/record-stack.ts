@@ -9,12 +9,21 @@ import { deepMerge } from "../../config";
 import { Recorder } from "../../plan/mocks";
 import { readStack, ROOT } from "../../plan/stack";
 
+/** Structured config values travel as JSON text; plain strings (a region, a key) stay strings. */
+function decode(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 async function main() {
   const [stack, overrides = "{}"] = process.argv.slice(2);
   const files = readStack(stack);
   for (const [key, value] of Object.entries<unknown>(JSON.parse(overrides))) {
     const full = `platform:${key}`;
-    const current = files.config[full] === undefined ? undefined : JSON.parse(files.config[full]);
+    const current = files.config[full] === undefined ? undefined : decode(files.config[full]);
     const merged = deepMerge(current, value);
     files.config[full] = typeof merged === "string" ? merged : JSON.stringify(merged);
   }
