@@ -468,14 +468,17 @@ const gib = (bytes: number) => Math.round((bytes / 2 ** 30) * 100) / 100;
 const usage = (r: PodRequests): Usage => ({ cpu: cores(r.milliCpu), memoryGi: gib(r.memoryBytes) });
 const workloadId = (w: Workload) => `${w.kind}/${w.namespace}/${w.name}`;
 
-/** Does a pod constrain where its siblings go (pod affinity, anti-affinity, hard spread)? */
-const constrained = (s: PodShape) =>
-  s.podAffinity.length + s.podAntiAffinity.length + s.spread.length > 0;
+/**
+ * Placing order by kind of pod: those that keep others apart (anti-affinity, hard spread) first,
+ * then the plain ones, and last those that must join pods placed before them (pod affinity).
+ */
+const rank = (s: PodShape) =>
+  s.podAffinity.length > 0 ? 2 : s.podAntiAffinity.length + s.spread.length > 0 ? 0 : 1;
 
 /**
  * Places every pod: DaemonSet pods first (one on each node that their selector, affinity and
  * tolerations admit), then the other long-running pods first-fit on the nodes in pool order, the
- * most constrained first (pod affinity rules, then fewest admissible nodes, then largest request),
+ * most constrained first (by `rank`, then fewest admissible nodes, then largest request),
  * then each Job's pods on their own against that result. Deterministic for the same input.
  */
 export function placePods(
@@ -526,7 +529,7 @@ export function placePods(
     .map((p, order) => ({ p, order, reach: admissible(p) }))
     .sort(
       (a, b) =>
-        Number(constrained(b.p.shape)) - Number(constrained(a.p.shape)) ||
+        rank(a.p.shape) - rank(b.p.shape) ||
         a.reach - b.reach ||
         b.p.shape.requests.milliCpu - a.p.shape.requests.milliCpu ||
         b.p.shape.requests.memoryBytes - a.p.shape.requests.memoryBytes ||
@@ -535,22 +538,25 @@ export function placePods(
     .map((x) => x.p);
 
   const firstFit = (pod: Pod) => nodes.findIndex((_, n) => state.check(pod, n) === null);
-  const left: Pod[] = [];
+  let left: Pod[] = pending;
   const where = new Map<Pod, number>();
-  for (const pod of pending) {
-    const n = firstFit(pod);
-    if (n < 0) left.push(pod);
-    else {
+  // Passes until one places nothing more: a pod may need a pod placed after it (pod affinity).
+  for (let before = Infinity; left.length > 0 && left.length < before;) {
+    before = left.length;
+    left = left.filter((pod) => {
+      const n = firstFit(pod);
+      if (n < 0) return true;
       state.place(pod, n);
       where.set(pod, n);
-    }
+      return false;
+    });
   }
   if (left.length > 0) {
     const found = search(state, pending, options.searchBudget ?? 50000);
     if (found) {
       for (const [pod, n] of where) state.remove(pod, n);
       pending.forEach((pod, i) => state.place(pod, found[i]));
-      left.length = 0;
+      left = [];
     }
   }
   for (const pod of left)
