@@ -204,9 +204,18 @@ function schemaFreeForm(root: Schema, node: Schema): boolean {
   );
 }
 
-/** The defaults as the templates see them without any user value (subcharts under their key). */
+/**
+ * The defaults as the templates see them without any user value, every vendored subchart's under
+ * its key whatever its condition (we may be the ones switching it on).
+ */
 export function chartDefaultsTree(chart: ChartDefaults): Values {
-  return coalesce({}, chart).values;
+  const all = (c: ChartDefaults): ChartDefaults => ({
+    ...c,
+    subcharts: c.subcharts
+      .filter((s) => s.defaults)
+      .map((s) => ({ key: s.key, defaults: all(s.defaults!) })),
+  });
+  return coalesce({}, all(chart)).values;
 }
 
 /** The schemas that apply to a values tree: the chart's at the root, each subchart's at its key. */

@@ -401,6 +401,16 @@ describe("the known-keys check states each allowance", () => {
     expect(rules(res.findings)).toEqual(["unknown-key typed.stray"]);
   });
 
+  it("knows the keys of a vendored subchart that is off by default and that we switch on", () => {
+    const sub = chart({ replicas: 1 }, { chart: "sub" });
+    const parent = chart(
+      { sub: { enabled: false } },
+      { subcharts: [{ key: "sub", condition: "sub.enabled", defaults: sub }] },
+    );
+    const res = unknownKeys({ sub: { enabled: true, replicas: 2, stray: 1 } }, parent);
+    expect(rules(res.findings)).toEqual(["unknown-key sub.stray"]);
+  });
+
   it("reports a map where the chart has a scalar, and a scalar where it has a map", () => {
     const res = unknownKeys(
       { image: "x:1", port: { n: 1 } },
