@@ -153,7 +153,12 @@ describe("EksCluster", () => {
     const groups = ofType(rs, "aws:eks/nodeGroup:NodeGroup");
     expect(groups.map((g) => g.inputs.labels[ROLE_LABEL]).sort()).toEqual(["app", "db"]);
     const app = groups.find((g) => g.inputs.labels[ROLE_LABEL] === "app")!.inputs;
-    expect(app.scalingConfig).toEqual({ minSize: 3, maxSize: 10, desiredSize: 3 });
+    const pool = stackConfig("production").nodePools.app!;
+    expect(app.scalingConfig).toEqual({
+      minSize: pool.min,
+      maxSize: 10,
+      desiredSize: pool.desired,
+    });
     expect(app.instanceTypes).toEqual([
       nodeGroupPlans(stackConfig("production").nodePools)[0].instanceType,
     ]);
