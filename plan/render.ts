@@ -63,7 +63,8 @@ export function placementLines(r: PlanResult): string[] {
   if (!p) return ["placement: skipped, an existing cluster's nodes are not the stack's to size"];
   const nodes = p.pools.reduce((n, pool) => n + pool.nodes.length, 0);
   const out = [
-    `placement at the node pools' minimum size: ${p.placed} pods on ${nodes} node(s)` +
+    `placement at the node pools' minimum size: ${p.placed} pods on ${nodes} node(s) beside ` +
+      "the DaemonSets' own" +
       (p.unschedulable.length
         ? `, ${p.unschedulable.length} cannot be scheduled (${SCHEDULABLE_POLICY} above)`
         : ", every pod scheduled"),
