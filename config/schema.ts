@@ -431,10 +431,19 @@ export const StackConfigSchema = z
         ["backups", "offsite"],
         "is required for a hetzner production tier: every other copy lives on the cluster's own servers (docs/hetzner.md)",
       );
-    if (offsite && c.provider === "aws" && c.objectStorage.mode === "managed")
+    // Tiers document, Backup Strategy: copies in another region or at another provider. A bucket
+    // of the stack's own store in the stack's own region is no off-site copy.
+    const ownStore = { aws: "amazonaws.com", digitalocean: "digitaloceanspaces.com" } as const;
+    if (
+      offsite &&
+      (c.provider === "aws" || c.provider === "digitalocean") &&
+      c.objectStorage.mode === "managed" &&
+      offsite.region === c.region &&
+      new URL(offsite.endpoint).hostname.endsWith(ownStore[c.provider])
+    )
       issue(
-        ["backups", "offsite"],
-        "is not used with S3 on aws: AWS Backup copies to a second region (large tier)",
+        ["backups", "offsite", "region"],
+        `must differ from the stack's region ${c.region} on ${c.provider}, or the bucket be at another provider: an off-site copy sits at another site`,
       );
     if (offsite && c.database.mode === "none")
       issue(["backups", "offsite"], "needs a database to back up (database.mode is none)");

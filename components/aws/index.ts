@@ -144,6 +144,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       "storage",
       {
         buckets: config.objectStorage.buckets,
+        backups: config.backups,
         domain: config.domain,
         stack,
         region: config.region,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StackConfig } from "../../config";
+import { retentionPlan, type RetentionTier } from "../backups/plan";
 import type { ManagedObjectStorage } from "../cluster";
 import { irsaRole, OidcIssuer, PolicyStatement, policyJson } from "./iam";
 import { bucketName } from "./naming";
@@ -50,12 +51,30 @@ export function lifecycleRules(
   ];
 }
 
+/**
+ * One rule per dump tier of the backup bucket (components/backups/plan.ts: `pg_dump/daily/`,
+ * `weekly/`, `monthly/`), expiring each copy at its tier's lifetime: the backup job writes to S3
+ * through an IAM role and prunes nothing itself, so without these the dumps are never deleted
+ * (tiers document, Backup Strategy: 7 daily, 4 weekly, 12 monthly). The expired copy becomes a
+ * noncurrent version, which the bucket's "retention" rule removes `noncurrentVersionDays` later.
+ */
+export function dumpExpiryRules(tiers: RetentionTier[]) {
+  return tiers.map((t) => ({
+    id: t.prefix.replace(/\/+$/, "").replace(/\//g, "-"),
+    status: "Enabled",
+    filter: { prefix: t.prefix },
+    expiration: { days: t.expireDays },
+  }));
+}
+
 /** Where the platform's backup writers run: CloudNativePG names each cluster's account after it. */
 export const BACKUP_SERVICE_ACCOUNTS = ["data:*"];
 
 export interface ObjectStorageArgs {
   /** Buckets of the config (media, backup, logs). */
   buckets: BucketConfig[];
+  /** Dump tiers of the backup bucket expire by lifecycle rules built from this. @example config.backups */
+  backups: StackConfig["backups"];
   /** The stack's domain and name make the bucket names unique. @example "example.com" */
   domain: string;
   stack: string;
@@ -190,7 +209,13 @@ export class ObjectStorage extends pulumi.ComponentResource {
       hardened(id, bucket, "aws:kms");
       new aws.s3.BucketLifecycleConfiguration(
         `${id}-lifecycle`,
-        { bucket: bucket.bucket, rules: lifecycleRules(config) },
+        {
+          bucket: bucket.bucket,
+          rules: [
+            ...lifecycleRules(config),
+            ...(config.purpose === "backup" ? dumpExpiryRules(retentionPlan(args.backups)) : []),
+          ],
+        },
         parent,
       );
       new aws.s3.BucketLogging(

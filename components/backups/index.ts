@@ -9,6 +9,7 @@ import {
   BackupsConfig,
   MC_IMAGE,
   POSTGRES_CLIENT_IMAGES,
+  RCLONE_IMAGE,
   PostgresMajor,
   RetentionTier,
   StoreTool,
@@ -63,7 +64,8 @@ export interface BackupsArgs {
   media?: S3Target;
   /**
    * Bucket at another site the whole target is copied to every `backups.offsite.schedule`
-   * (self-hosted §3.1); static keys, like the target's. @example offsiteTarget(config.backups.offsite)
+   * (self-hosted §3.1; tiers document, "Secondary: Different cloud provider"), reached with static
+   * keys; the target may use keys (`mc`) or an IAM role (rclone). @example offsiteS3Target(config.backups.offsite)
    */
   offsite?: S3Target;
   /** Roles with a dedicated node pool; the jobs run on the management (`monitoring`) pool if any. */
@@ -97,10 +99,10 @@ export function storeTool(
       reason:
         "a store reached through an IAM role is S3: expire the dumps with bucket lifecycle rules",
     });
-  if (args.offsite && (tool !== "mc" || args.offsite.credentials.kind !== "keys"))
+  if (args.offsite && args.offsite.credentials.kind !== "keys")
     errors.push({
-      propertyPath: "offsite",
-      reason: "the off-site copy runs mc, so the target and the off-site bucket need static keys",
+      propertyPath: "offsite.credentials",
+      reason: "the off-site bucket is at another provider, reached with static keys",
     });
   if (args.media && args.media.credentials.kind !== args.target.credentials.kind)
     errors.push({
@@ -369,10 +371,11 @@ export class Backups extends pulumi.ComponentResource {
         "offsite",
         backupJobName(prefix, "offsite"),
         args.backups.offsite?.schedule ?? args.backups.fileSyncSchedule,
-        MC_IMAGE,
-        offsiteScript(),
+        tool === "mc" ? MC_IMAGE : RCLONE_IMAGE,
+        offsiteScript(tool),
         [
           { name: "OFFSITE_URL", value: args.offsite.endpoint },
+          { name: "OFFSITE_REGION", value: args.offsite.region },
           { name: "OFFSITE_BUCKET", value: args.offsite.bucket },
           fromSecret("OFFSITE_ACCESS_KEY_ID"),
           fromSecret("OFFSITE_SECRET_ACCESS_KEY"),

@@ -23,6 +23,14 @@ export const MC_IMAGE = "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z";
 /** AWS CLI, for stores reached through an IAM role (IRSA): `mc` cannot assume web-identity roles. */
 export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.32.23";
 
+/**
+ * rclone, for the off-site copy out of a store reached through an IAM role: one process that reads
+ * S3 with the pod's web-identity role (`env_auth`, "run rclone in an EKS pod with an IAM role that is
+ * associated with a service account": rclone/rclone docs/content/s3.md, Authentication) and writes
+ * to another provider's endpoint with static keys, which neither `mc` nor the AWS CLI can do.
+ */
+export const RCLONE_IMAGE = "rclone/rclone:1.75.1";
+
 /** Key prefix of the dumps in the backup bucket, apart from CloudNativePG's base backups under postgres/. */
 export const DUMP_PREFIX = "pg_dump";
 /** Object key prefix of the media mirror inside the backup bucket. */
@@ -155,8 +163,11 @@ export function uploadScript(
 }
 
 /**
- * The media mirror (self-hosted §3.2: `mc mirror` hourly, file storage RPO 1 hour). Files deleted
- * from the media bucket stay in the copy: restoring a deletion is what a backup is for.
+ * The media mirror (self-hosted §3.2: `mc mirror` hourly, file storage RPO 1 hour). Deletions
+ * propagate (`--remove`, `--delete`), so the copy holds what the media bucket holds; the backup
+ * bucket is versioned and expires noncurrent versions after its `noncurrentVersionDays` (30), so a
+ * file deleted from the media bucket stays restorable from the copy for 30 days and is then gone
+ * (tiers document, File Storage Backups: "Deleted files: 30 days (soft delete)").
  * Variables: SOURCE_URL, MEDIA_BUCKET, TARGET_URL, BACKUP_BUCKET and the credentials of both.
  */
 export function mirrorScript(tool: StoreTool): string {
@@ -164,26 +175,45 @@ export function mirrorScript(tool: StoreTool): string {
     return [
       "set -eu",
       // One endpoint for both buckets: the AWS CLI cannot copy between two endpoints.
-      `aws s3 sync --only-show-errors --endpoint-url "$TARGET_URL" "s3://$MEDIA_BUCKET/" "s3://$BACKUP_BUCKET/${FILES_PREFIX}/$MEDIA_BUCKET/"`,
+      `aws s3 sync --delete --only-show-errors --endpoint-url "$TARGET_URL" "s3://$MEDIA_BUCKET/" "s3://$BACKUP_BUCKET/${FILES_PREFIX}/$MEDIA_BUCKET/"`,
       'echo "mirrored $MEDIA_BUCKET"',
     ].join("\n");
   return [
     "set -eu",
     'mc alias set source "$SOURCE_URL" "$SOURCE_ACCESS_KEY_ID" "$SOURCE_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
     'mc alias set target "$TARGET_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
-    `mc mirror --overwrite --quiet "source/$MEDIA_BUCKET" "target/$BACKUP_BUCKET/${FILES_PREFIX}/$MEDIA_BUCKET"`,
+    `mc mirror --overwrite --remove --quiet "source/$MEDIA_BUCKET" "target/$BACKUP_BUCKET/${FILES_PREFIX}/$MEDIA_BUCKET"`,
     'echo "mirrored $MEDIA_BUCKET"',
   ].join("\n");
 }
 
 /**
- * The off-site copy (self-hosted §3.1, "upload to remote storage"): the whole backup bucket, i.e.
- * the dumps, CloudNativePG's base backups and WAL, and the media mirror, copied to a bucket at
- * another site. Deletions follow the backup bucket's own retention (`--remove`), so the copy does
- * not grow without bound; the off-site bucket's versioning keeps what was removed for a while.
- * Variables: TARGET_URL, BACKUP_BUCKET, OFFSITE_URL, OFFSITE_BUCKET and the keys of both.
+ * The off-site copy (self-hosted §3.1, "upload to remote storage"; tiers document, Backup Strategy,
+ * "Secondary: Different cloud provider"): the whole backup bucket, i.e. the dumps, CloudNativePG's
+ * base backups and WAL, and the media mirror, copied to a bucket at another site. Deletions follow
+ * the backup bucket's own retention (`--remove`, `rclone sync`), so the copy does not grow without
+ * bound; the off-site bucket's versioning keeps what was removed for a while. With static keys on
+ * both sides `mc mirror` copies; out of S3 reached through an IAM role, rclone (RCLONE_IMAGE).
+ * Variables: TARGET_URL, BACKUP_BUCKET, AWS_REGION, OFFSITE_URL, OFFSITE_REGION, OFFSITE_BUCKET,
+ * the off-site keys and, with `mc`, the target's keys.
  */
-export function offsiteScript(): string {
+export function offsiteScript(tool: StoreTool = "mc"): string {
+  if (tool === "aws")
+    return [
+      "set -eu",
+      // Remotes from the environment (rclone's RCLONE_CONFIG_<NAME>_<OPTION>), no config file.
+      "export RCLONE_CONFIG_BACKUP_TYPE=s3 RCLONE_CONFIG_BACKUP_PROVIDER=AWS RCLONE_CONFIG_BACKUP_ENV_AUTH=true",
+      'export RCLONE_CONFIG_BACKUP_REGION="$AWS_REGION" RCLONE_CONFIG_BACKUP_ENDPOINT="$TARGET_URL"',
+      // SSE-KMS objects carry an ETag that is no MD5; rclone must not check it as one.
+      "export RCLONE_CONFIG_BACKUP_SERVER_SIDE_ENCRYPTION=aws:kms",
+      "export RCLONE_CONFIG_OFFSITE_TYPE=s3 RCLONE_CONFIG_OFFSITE_PROVIDER=Other RCLONE_CONFIG_OFFSITE_ENV_AUTH=false",
+      'export RCLONE_CONFIG_OFFSITE_ENDPOINT="$OFFSITE_URL" RCLONE_CONFIG_OFFSITE_REGION="$OFFSITE_REGION"',
+      'export RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID="$OFFSITE_ACCESS_KEY_ID" RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY="$OFFSITE_SECRET_ACCESS_KEY"',
+      // The bucket exists (made with its keys, outside this program): no CreateBucket needed.
+      "export RCLONE_CONFIG_OFFSITE_NO_CHECK_BUCKET=true",
+      'rclone sync --fast-list --stats-log-level NOTICE "backup:$BACKUP_BUCKET" "offsite:$OFFSITE_BUCKET/$BACKUP_BUCKET"',
+      'echo "copied $BACKUP_BUCKET off site"',
+    ].join("\n");
   return [
     "set -eu",
     'mc alias set target "$TARGET_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',

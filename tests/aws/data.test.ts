@@ -236,6 +236,30 @@ describe("managed data services", () => {
     }
   });
 
+  it("expires each dump tier of the backup bucket at its lifetime (7/4/12, 30 days at least), and nothing of the media bucket", () => {
+    const lifecycle = (bucket: string) =>
+      inputsOf(medium, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find(
+        (c) => c.bucket === one(medium, "aws:s3/bucket:Bucket", bucket).inputs.bucket,
+      )!.rules;
+    const expiring = (rules: any[]) =>
+      rules
+        .filter((r) => r.expiration?.days !== undefined)
+        .map((r) => [r.filter.prefix, r.expiration.days]);
+    // The backup job reaches S3 through an IAM role and prunes nothing: these rules are all that
+    // ever deletes a dump (docs/restore.md promises 7 daily, 4 weekly, 12 monthly).
+    expect(expiring(lifecycle("storage-backup"))).toEqual([
+      ["pg_dump/daily/", 30],
+      ["pg_dump/weekly/", 30],
+      ["pg_dump/monthly/", 372],
+    ]);
+    expect(expiring(lifecycle("storage-media"))).toEqual([]);
+    // An expired dump is a noncurrent version, removed by the bucket-wide rule 30 days later.
+    expect(lifecycle("storage-backup")[0]).toMatchObject({
+      filter: { prefix: "" },
+      noncurrentVersionExpiration: { noncurrentDays: 30 },
+    });
+  });
+
   it("hands the platform the RDS, Valkey and S3 facts, passwords generated, S3 through an IRSA role", async () => {
     const db = facts.managed!.database!;
     expect(await resolved(db.port)).toBe(5432);

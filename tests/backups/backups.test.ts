@@ -201,6 +201,7 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
       mirrorScript("mc"),
       mirrorScript("aws"),
       offsiteScript(),
+      offsiteScript("aws"),
     ];
     for (const s of scripts) expect(() => execFileSync("/bin/sh", ["-n", "-c", s])).not.toThrow();
   });
@@ -274,6 +275,63 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
       "alias set offsite https://hel1.your-objectstorage.com ok os --api S3v4",
       "mirror --overwrite --remove --quiet target/backup offsite/acme-offsite/backup",
     ]);
+  });
+
+  it("mirrors deletions from the media bucket into the copy, with mc and with the AWS CLI", () => {
+    stub("aws", `echo "$@" >> ${dir}/aws.log`);
+    const env = {
+      SOURCE_URL: "http://minio.data.svc:9000",
+      MEDIA_BUCKET: "media",
+      TARGET_URL: "http://minio.data.svc:9000",
+      BACKUP_BUCKET: "backup",
+      SOURCE_ACCESS_KEY_ID: "sk",
+      SOURCE_SECRET_ACCESS_KEY: "ss",
+      AWS_ACCESS_KEY_ID: "k",
+      AWS_SECRET_ACCESS_KEY: "s",
+    };
+    expect(sh(mirrorScript("mc"), env).status).toBe(0);
+    const mirror = fs.readFileSync(path.join(dir, "mc.log"), "utf8").trim().split("\n").pop()!;
+    // Without --remove a file deleted from the media bucket stays in the copy for ever.
+    expect(mirror.split(" ")).toEqual(
+      expect.arrayContaining(["mirror", "--remove", "source/media", "target/backup/files/media"]),
+    );
+    expect(sh(mirrorScript("aws"), env).status).toBe(0);
+    const sync = fs.readFileSync(path.join(dir, "aws.log"), "utf8").trim().split(" ");
+    expect(sync.slice(0, 2)).toEqual(["s3", "sync"]);
+    expect(sync).toContain("--delete");
+    expect(sync.slice(-2)).toEqual(["s3://media/", "s3://backup/files/media/"]);
+  });
+
+  it("copies an S3 bucket reached through an IAM role off site with rclone: web identity in, keys out", () => {
+    stub("rclone", `{ echo "$@"; env | grep '^RCLONE_CONFIG_' | sort; } >> ${dir}/rclone.log`);
+    const run = sh(offsiteScript("aws"), {
+      TARGET_URL: "https://s3.us-east-1.amazonaws.com",
+      AWS_REGION: "us-east-1",
+      BACKUP_BUCKET: "acme-backup",
+      OFFSITE_URL: "https://sfo3.digitaloceanspaces.com",
+      OFFSITE_REGION: "sfo3",
+      OFFSITE_BUCKET: "acme-offsite",
+      OFFSITE_ACCESS_KEY_ID: "ok",
+      OFFSITE_SECRET_ACCESS_KEY: "os",
+    });
+    expect(run.status).toBe(0);
+    const [command, ...config] = fs
+      .readFileSync(path.join(dir, "rclone.log"), "utf8")
+      .trim()
+      .split("\n");
+    expect(command).toMatch(/^sync .*backup:acme-backup offsite:acme-offsite\/acme-backup$/);
+    expect(config).toEqual(
+      expect.arrayContaining([
+        "RCLONE_CONFIG_BACKUP_ENV_AUTH=true",
+        "RCLONE_CONFIG_BACKUP_REGION=us-east-1",
+        "RCLONE_CONFIG_BACKUP_SERVER_SIDE_ENCRYPTION=aws:kms",
+        "RCLONE_CONFIG_OFFSITE_ENDPOINT=https://sfo3.digitaloceanspaces.com",
+        "RCLONE_CONFIG_OFFSITE_ACCESS_KEY_ID=ok",
+        "RCLONE_CONFIG_OFFSITE_SECRET_ACCESS_KEY=os",
+      ]),
+    );
+    // No static key may sneak into the S3 side: the role is the only way in.
+    expect(config.filter((l) => l.startsWith("RCLONE_CONFIG_BACKUP_ACCESS"))).toEqual([]);
   });
 
   it("fails the job when pg_dump fails, so the BackupFailed alert fires", () => {
@@ -439,23 +497,43 @@ describe("Backups", () => {
     expect(JSON.stringify(job)).not.toContain("offsite-secret");
   });
 
-  it("refuses an off-site copy from a store reached through an IAM role", () => {
+  it("copies S3 reached through an IAM role off site with rclone, and refuses an off-site bucket without keys", async () => {
     const role = {
       kind: "role" as const,
       roleArn: "arn:aws:iam::1:role/b",
       annotationKey: "eks.amazonaws.com/role-arn",
     };
+    const s3 = {
+      ...minioTarget,
+      endpoint: "https://s3.us-east-1.amazonaws.com",
+      credentials: role,
+    };
+    const a = args({
+      target: s3,
+      media: { ...s3, bucket: "media" },
+      lifecycleRules: true,
+      backups: { ...production, offsite: { ...offsite, schedule: "30 * * * *" } },
+      offsite,
+    });
+    const rs = await record(build(a));
+    const job = ofType(rs, "kubernetes:batch/v1:CronJob").find(
+      (c) => c.name === "platform-offsite",
+    )!.inputs;
+    const container = job.spec.jobTemplate.spec.template.spec.containers[0];
+    expect(container.image).toMatch(/^rclone\/rclone:\d+\.\d+\.\d+$/);
+    expect(container.command.join(" ")).toContain("rclone sync");
+    expect(container.env.find((e: any) => e.name === "OFFSITE_REGION").value).toBe("hel1");
+    expect(one(rs, "kubernetes:core/v1:Secret").inputs.stringData).toEqual({
+      OFFSITE_ACCESS_KEY_ID: "offsite-key",
+      OFFSITE_SECRET_ACCESS_KEY: "offsite-secret",
+    });
     let error: any;
     try {
-      storeTool({
-        target: { ...minioTarget, credentials: role },
-        lifecycleRules: true,
-        offsite,
-      });
+      storeTool({ target: s3, lifecycleRules: true, offsite: { ...offsite, credentials: role } });
     } catch (e) {
       error = e;
     }
-    expect(error.errors.map((e: any) => e.propertyPath)).toEqual(["offsite"]);
+    expect(error.errors.map((e: any) => e.propertyPath)).toEqual(["offsite.credentials"]);
   });
 
   it("skips the mirror when no media bucket is given", async () => {

@@ -93,16 +93,29 @@ describe("stack config", () => {
     );
   });
 
-  it("refuses an off-site copy where the backups sit in S3 reached by IAM role", () => {
+  it("takes an off-site copy on aws and digitalocean, but not one in the stack's own store and region", () => {
     const aws = { ...base, provider: "aws", tier: "medium", region: "us-east-1" };
-    const offsite = {
-      endpoint: "https://hel1.your-objectstorage.com",
-      region: "hel1",
+    const otherProvider = {
+      endpoint: "https://sfo3.digitaloceanspaces.com",
+      region: "sfo3",
       bucket: "offsite",
     };
-    expect(problems({ ...aws, objectStorage: { mode: "managed" }, backups: { offsite } })).toEqual([
-      "platform:backups.offsite: is not used with S3 on aws: AWS Backup copies to a second region (large tier)",
+    const managed = { objectStorage: { mode: "managed" } };
+    expect(problems({ ...aws, ...managed, backups: { offsite: otherProvider } })).toEqual([]);
+    const sameSite = {
+      endpoint: "https://s3.us-east-1.amazonaws.com",
+      region: "us-east-1",
+      bucket: "offsite",
+    };
+    expect(problems({ ...aws, ...managed, backups: { offsite: sameSite } })).toEqual([
+      'platform:backups.offsite.region: must differ from the stack\'s region us-east-1 on aws, or the bucket be at another provider: an off-site copy sits at another site (got "us-east-1")',
     ]);
+    const otherRegion = {
+      ...sameSite,
+      endpoint: "https://s3.us-west-2.amazonaws.com",
+      region: "us-west-2",
+    };
+    expect(problems({ ...aws, ...managed, backups: { offsite: otherRegion } })).toEqual([]);
   });
 
   it("fills apps from the tier: the documented container 1 CPU / 2 GB request, 2 CPU / 4 GB limit, HPA 3..50 at 70 %", () => {
