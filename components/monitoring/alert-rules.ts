@@ -13,8 +13,11 @@
  *
  * Metric families are those of the exporters the platform deploys: node_exporter, kube-state-metrics,
  * kubelet volume stats, CloudNativePG's instance and pooler exporters (`cnpg_*`), postgres_exporter
- * (`pg_up`, managed databases), redis_exporter, cert-manager, and for HTTP the Envoy Gateway cluster
- * statistics (per backend, `envoy_cluster_name`), one family for errors and latency alike.
+ * (`pg_*`, managed databases), pgbouncer_exporter, redis_exporter, cert-manager, and for HTTP the
+ * Envoy Gateway cluster statistics (per backend, `envoy_cluster_name`), one family for errors and
+ * latency alike. A stack renders only the rules, and the alternatives of a rule, whose metrics a
+ * scrape target of that stack produces (`MetricSources`): a rule that reads a series nobody exports
+ * never fires, which is worse than no rule. Each rule names its exporters in a `source` annotation.
  * A warning and a critical rule for the same condition share one alert name, so Alertmanager can
  * hold back the warning while the critical alert fires (alertmanager-config.ts).
  */
@@ -68,6 +71,8 @@ export interface AlertThresholds {
   backupMaxAgeHours: number;
   /** Regular expression for the names of backup Jobs and CronJobs. @default ".*backup.*" */
   backupJobPattern: string;
+  /** Deadlocks in one database within 10 minutes that warn. @default 1 (tiers document: Deadlocks) */
+  deadlocksPerTenMinutes: number;
 }
 
 export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
@@ -87,6 +92,45 @@ export const DEFAULT_ALERT_THRESHOLDS: AlertThresholds = {
   connectionUsageRatio: 0.8,
   backupMaxAgeHours: 26,
   backupJobPattern: ".*backup.*",
+  deadlocksPerTenMinutes: 1,
+};
+
+/**
+ * Exporters whose series the rules read, with the words the `source` annotation uses. The first
+ * four come with every stack (kube-prometheus-stack and Prometheus itself); the others exist only
+ * where the stack deploys that service and a PodMonitor for it.
+ */
+export const METRIC_SOURCE_NAMES = {
+  prometheus: "Prometheus scrape status (up)",
+  kubeStateMetrics: "kube-state-metrics",
+  kubelet: "kubelet volume statistics",
+  nodeExporter: "node_exporter",
+  cloudnativePg: "CloudNativePG instance exporter",
+  cnpgPooler: "CloudNativePG Pooler exporter",
+  postgresExporter: "postgres_exporter on the managed Postgres",
+  pgbouncerExporter: "pgbouncer_exporter beside PgBouncer",
+  redisExporter: "redis_exporter",
+  envoy: "Envoy Gateway proxy statistics",
+  certManager: "cert-manager controller",
+} as const;
+export type MetricSource = keyof typeof METRIC_SOURCE_NAMES;
+
+/** Sources every stack has: the chart's node exporter, kube-state-metrics, kubelet, Prometheus. */
+export const BASE_SOURCES = ["prometheus", "kubeStateMetrics", "kubelet", "nodeExporter"] as const;
+type OptionalSource = Exclude<MetricSource, (typeof BASE_SOURCES)[number]>;
+
+/** Which optional scrape targets a stack deploys; a rule reads nothing else. */
+export type MetricSources = Record<OptionalSource, boolean>;
+
+/** Every source: the full rule set, as the rule tests check it. */
+export const ALL_SOURCES: MetricSources = {
+  cloudnativePg: true,
+  cnpgPooler: true,
+  postgresExporter: true,
+  pgbouncerExporter: true,
+  redisExporter: true,
+  envoy: true,
+  certManager: true,
 };
 
 const ENVOY_SOURCE =
@@ -123,7 +167,12 @@ function validate(t: AlertThresholds): void {
     ] as const
   ).forEach(positive);
   (
-    ["replicationLagWarningSeconds", "replicationLagCriticalSeconds", "backupMaxAgeHours"] as const
+    [
+      "replicationLagWarningSeconds",
+      "replicationLagCriticalSeconds",
+      "backupMaxAgeHours",
+      "deadlocksPerTenMinutes",
+    ] as const
   ).forEach(positive);
   if (t.diskWarningRatio >= t.diskCriticalRatio)
     problems.push("diskWarningRatio must be below diskCriticalRatio");
@@ -142,9 +191,13 @@ function validate(t: AlertThresholds): void {
 /** A PromQL string literal (Go-style escapes, the same as JSON's for these characters). */
 const promString = (s: string) => JSON.stringify(s);
 
+/** One way to compute a rule's condition, from one exporter's series. */
+type Alternative = readonly [MetricSource, string];
+
 function rule(
   alert: string,
   severity: Severity,
+  from: readonly MetricSource[],
   expr: string,
   forDuration: string | undefined,
   summary: string,
@@ -155,16 +208,45 @@ function rule(
     expr,
     ...(forDuration ? { for: forDuration } : {}),
     labels: { severity },
-    annotations: { summary, description },
+    annotations: {
+      summary,
+      description,
+      source: [...new Set(from)].map((s) => METRIC_SOURCE_NAMES[s]).join(", "),
+    },
   };
 }
 
-/** The documents' alerts, grouped by concern; `thresholds` overrides any default. */
-export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
-  groups: PrometheusRuleGroup[];
-} {
+/**
+ * The documents' alerts, grouped by concern, for a stack with the given scrape targets (every
+ * one by default); `thresholds` overrides any default. A rule whose every alternative reads an
+ * exporter the stack does not run is left out, and so is each such alternative.
+ */
+export function alertRules(
+  thresholds: Partial<AlertThresholds> = {},
+  sources: MetricSources = ALL_SOURCES,
+): { groups: PrometheusRuleGroup[] } {
   const t: AlertThresholds = { ...DEFAULT_ALERT_THRESHOLDS, ...thresholds };
   validate(t);
+  const has = (s: MetricSource) =>
+    (BASE_SOURCES as readonly string[]).includes(s) || sources[s as OptionalSource];
+  /** The rule over the alternatives the stack can compute, joined with `or`; none without any. */
+  const anyOf = (
+    alternatives: readonly Alternative[],
+    make: (expr: string, from: MetricSource[]) => PrometheusRule,
+  ): PrometheusRule[] => {
+    const usable = alternatives.filter(([s]) => has(s));
+    if (usable.length === 0) return [];
+    return [
+      make(
+        usable.map(([, e]) => e).join(" or "),
+        usable.map(([s]) => s),
+      ),
+    ];
+  };
+  /** A rule of one source, where the stack has it. */
+  const when = (source: MetricSource, make: () => PrometheusRule): PrometheusRule[] =>
+    has(source) ? [make()] : [];
+
   const pct = (r: number) => `${Math.round(r * 1000) / 10} %`;
   const down = `${t.serviceDownMinutes}m`;
   const ratioOf = (cls: string, range: string, offset = "") => {
@@ -179,6 +261,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
   const clientRatio5m = ratioOf("4", "5m");
   const clientRatioBaseline = ratioOf("4", "1h", "30m");
   const backupJobs = promString(t.backupJobPattern);
+  const maxBackupAge = t.backupMaxAgeHours * 3600;
   const usage = (avail: string, size: string) => `1 - ${avail} / ${size}`;
   const fsUsage = usage(
     `node_filesystem_avail_bytes{${REAL_FILESYSTEMS}}`,
@@ -193,6 +276,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "ServiceDown",
       "critical",
+      ["prometheus"],
       "up == 0",
       down,
       "{{ $labels.job }} target {{ $labels.instance }} is down",
@@ -201,60 +285,78 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "WorkloadUnavailable",
       "critical",
+      ["kubeStateMetrics"],
       "kube_deployment_status_replicas_available == 0 and on (namespace, deployment) kube_deployment_spec_replicas > 0",
       down,
       "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has no available replica",
       `No replica of the deployment has been available for ${t.serviceDownMinutes} minutes (kube-state-metrics). Tiers document: service down > 5 minutes pages on-call.`,
     ),
-    rule(
-      "DatabaseUnavailable",
-      "critical",
-      "cnpg_collector_up == 0 or pg_up == 0",
-      "1m",
-      "Postgres {{ $labels.namespace }}/{{ $labels.pod }}{{ $labels.instance }} is unavailable",
-      "The exporter cannot reach Postgres (cnpg_collector_up for CloudNativePG instances, pg_up from postgres_exporter for managed databases). Tiers document: database unavailable pages on-call.",
+    ...anyOf(
+      [
+        ["cloudnativePg", "cnpg_collector_up == 0"],
+        ["postgresExporter", "pg_up == 0"],
+      ],
+      (expr, from) =>
+        rule(
+          "DatabaseUnavailable",
+          "critical",
+          from,
+          expr,
+          "1m",
+          "Postgres {{ $labels.namespace }}/{{ $labels.pod }}{{ $labels.instance }} is unavailable",
+          "The exporter cannot reach Postgres (cnpg_collector_up for CloudNativePG instances, pg_up from postgres_exporter for managed databases). Tiers document: database unavailable pages on-call.",
+        ),
     ),
-    rule(
-      "CacheUnavailable",
-      "critical",
-      "redis_up == 0",
-      down,
-      "Cache {{ $labels.namespace }}/{{ $labels.pod }}{{ $labels.instance }} is unavailable",
-      `redis_exporter has not reached the Valkey server for ${t.serviceDownMinutes} minutes (redis_up). Tiers document: service down > 5 minutes pages on-call.`,
+    ...when("redisExporter", () =>
+      rule(
+        "CacheUnavailable",
+        "critical",
+        ["redisExporter"],
+        "redis_up == 0",
+        down,
+        "Cache {{ $labels.namespace }}/{{ $labels.pod }}{{ $labels.instance }} is unavailable",
+        `redis_exporter has not reached the Valkey server for ${t.serviceDownMinutes} minutes (redis_up). Tiers document: service down > 5 minutes pages on-call.`,
+      ),
     ),
   ];
 
-  const http: PrometheusRule[] = [
-    rule(
-      "HttpServerErrorRateHigh",
-      "critical",
-      `${ratioOf("5", "5m")} > ${t.serverErrorRatio}`,
-      "5m",
-      "{{ $labels.envoy_cluster_name }} answers {{ $value | humanizePercentage }} of requests with 5xx",
-      `More than ${pct(t.serverErrorRatio)} of responses over 5 minutes were 5xx. Tiers document: 5xx error rate > 5 % pages on-call. Source: ${ENVOY_SOURCE}`,
-    ),
-    rule(
-      "HttpClientErrorRateSpike",
-      "warning",
-      `(${clientRatio5m}) > ${t.clientErrorMinRatio} and (${clientRatio5m}) > ${t.clientErrorSpikeFactor} * (${clientRatioBaseline})`,
-      "10m",
-      "{{ $labels.envoy_cluster_name }} 4xx share jumped to {{ $value | humanizePercentage }}",
-      `The 4xx share over 5 minutes is above ${pct(t.clientErrorMinRatio)} and more than ${t.clientErrorSpikeFactor} times its share in the hour that ended 30 minutes ago. Tiers document: 4xx error rate spike is a warning. Source: ${ENVOY_SOURCE}`,
-    ),
-    rule(
-      "HttpSlowResponses",
-      "warning",
-      `histogram_quantile(${t.latencyQuantile}, sum by (envoy_cluster_name, le) (rate(envoy_cluster_upstream_rq_time_bucket[5m]))) > ${t.latencySeconds * 1000}`,
-      "10m",
-      `{{ $labels.envoy_cluster_name }} p${Math.round(t.latencyQuantile * 100)} response time is {{ $value | humanize }} ms`,
-      `The ${Math.round(t.latencyQuantile * 100)}th percentile response time over 5 minutes is above ${t.latencySeconds} s. Tiers document: slow response times (> 2 s) are a warning. Source: ${ENVOY_SOURCE}`,
-    ),
-  ];
+  const http: PrometheusRule[] = has("envoy")
+    ? [
+        rule(
+          "HttpServerErrorRateHigh",
+          "critical",
+          ["envoy"],
+          `${ratioOf("5", "5m")} > ${t.serverErrorRatio}`,
+          "5m",
+          "{{ $labels.envoy_cluster_name }} answers {{ $value | humanizePercentage }} of requests with 5xx",
+          `More than ${pct(t.serverErrorRatio)} of responses over 5 minutes were 5xx. Tiers document: 5xx error rate > 5 % pages on-call. Source: ${ENVOY_SOURCE}`,
+        ),
+        rule(
+          "HttpClientErrorRateSpike",
+          "warning",
+          ["envoy"],
+          `(${clientRatio5m}) > ${t.clientErrorMinRatio} and (${clientRatio5m}) > ${t.clientErrorSpikeFactor} * (${clientRatioBaseline})`,
+          "10m",
+          "{{ $labels.envoy_cluster_name }} 4xx share jumped to {{ $value | humanizePercentage }}",
+          `The 4xx share over 5 minutes is above ${pct(t.clientErrorMinRatio)} and more than ${t.clientErrorSpikeFactor} times its share in the hour that ended 30 minutes ago. Tiers document: 4xx error rate spike is a warning. Source: ${ENVOY_SOURCE}`,
+        ),
+        rule(
+          "HttpSlowResponses",
+          "warning",
+          ["envoy"],
+          `histogram_quantile(${t.latencyQuantile}, sum by (envoy_cluster_name, le) (rate(envoy_cluster_upstream_rq_time_bucket[5m]))) > ${t.latencySeconds * 1000}`,
+          "10m",
+          `{{ $labels.envoy_cluster_name }} p${Math.round(t.latencyQuantile * 100)} response time is {{ $value | humanize }} ms`,
+          `The ${Math.round(t.latencyQuantile * 100)}th percentile response time over 5 minutes is above ${t.latencySeconds} s. Tiers document: slow response times (> 2 s) are a warning. Source: ${ENVOY_SOURCE}`,
+        ),
+      ]
+    : [];
 
   const resources: PrometheusRule[] = [
     rule(
       "NodeCpuUsageHigh",
       "warning",
+      ["nodeExporter"],
       `1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[5m])) > ${t.cpuUsageRatio}`,
       "15m",
       "Node {{ $labels.instance }} CPU is {{ $value | humanizePercentage }} busy",
@@ -263,6 +365,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "NodeMemoryUsageHigh",
       "warning",
+      ["nodeExporter"],
       `1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes > ${t.memoryUsageRatio}`,
       "15m",
       "Node {{ $labels.instance }} memory is {{ $value | humanizePercentage }} used",
@@ -271,6 +374,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "DiskUsageHigh",
       "critical",
+      ["nodeExporter"],
       `${fsUsage} > ${t.diskCriticalRatio}`,
       "5m",
       "{{ $labels.instance }} {{ $labels.mountpoint }} is {{ $value | humanizePercentage }} full",
@@ -279,6 +383,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "DiskUsageHigh",
       "warning",
+      ["nodeExporter"],
       `${fsUsage} > ${t.diskWarningRatio}`,
       "15m",
       "{{ $labels.instance }} {{ $labels.mountpoint }} is {{ $value | humanizePercentage }} full",
@@ -287,6 +392,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "VolumeUsageHigh",
       "critical",
+      ["kubelet"],
       `${volumeUsage} > ${t.diskCriticalRatio}`,
       "5m",
       "Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full",
@@ -295,6 +401,7 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     rule(
       "VolumeUsageHigh",
       "warning",
+      ["kubelet"],
       `${volumeUsage} > ${t.diskWarningRatio}`,
       "15m",
       "Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is {{ $value | humanizePercentage }} full",
@@ -302,73 +409,155 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
     ),
   ];
 
-  const certificates: PrometheusRule[] = [
+  const certificates: PrometheusRule[] = when("certManager", () =>
     rule(
       "CertificateExpiringSoon",
       "critical",
+      ["certManager"],
       `certmanager_certificate_expiration_timestamp_seconds - time() < ${t.certificateExpiryDays * 86400}`,
       "10m",
       "Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in {{ $value | humanizeDuration }}",
       `The certificate expires in less than ${t.certificateExpiryDays} days and cert-manager has not renewed it (certmanager_certificate_expiration_timestamp_seconds). Tiers document: certificate expiring < 7 days pages on-call.`,
     ),
-  ];
+  );
 
+  // A managed server's replicas report their lag to the cloud (RDS ReplicaLag, a CloudWatch alarm
+  // in components/aws/database.ts); postgres_exporter on the primary sees it in bytes only.
+  const connectionRatio = (backends: string, maxConnections: string) =>
+    `sum by (namespace, pod) (${backends}) / on (namespace, pod) max by (namespace, pod) (${maxConnections}) > ${t.connectionUsageRatio}`;
+  // Deadlocks are counted per database since the statistics were reset (pg_stat_database.deadlocks,
+  // PostgreSQL documentation, "The Cumulative Statistics System").
+  const deadlocks = (counter: string) =>
+    `sum by (namespace, pod, datname) (increase(${counter}[10m])) >= ${t.deadlocksPerTenMinutes}`;
   const database: PrometheusRule[] = [
-    rule(
-      "PostgresReplicationLag",
-      "critical",
-      `cnpg_pg_replication_lag > ${t.replicationLagCriticalSeconds}`,
-      "1m",
-      "Replica {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }} behind",
-      `Replication lag above ${t.replicationLagCriticalSeconds} s: the database RPO of 5 minutes (self-hosted §3.2, tiers document) is lost if the primary fails now (cnpg_pg_replication_lag).`,
+    ...when("cloudnativePg", () =>
+      rule(
+        "PostgresReplicationLag",
+        "critical",
+        ["cloudnativePg"],
+        `cnpg_pg_replication_lag > ${t.replicationLagCriticalSeconds}`,
+        "1m",
+        "Replica {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }} behind",
+        `Replication lag above ${t.replicationLagCriticalSeconds} s: the database RPO of 5 minutes (self-hosted §3.2, tiers document) is lost if the primary fails now (cnpg_pg_replication_lag).`,
+      ),
     ),
-    rule(
-      "PostgresReplicationLag",
-      "warning",
-      `cnpg_pg_replication_lag > ${t.replicationLagWarningSeconds}`,
-      "5m",
-      "Replica {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }} behind",
-      `Replication lag above ${t.replicationLagWarningSeconds} s for 5 minutes, on its way to the 5-minute RPO (cnpg_pg_replication_lag).`,
+    ...when("cloudnativePg", () =>
+      rule(
+        "PostgresReplicationLag",
+        "warning",
+        ["cloudnativePg"],
+        `cnpg_pg_replication_lag > ${t.replicationLagWarningSeconds}`,
+        "5m",
+        "Replica {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }} behind",
+        `Replication lag above ${t.replicationLagWarningSeconds} s for 5 minutes, on its way to the 5-minute RPO (cnpg_pg_replication_lag).`,
+      ),
     ),
-    rule(
-      "PostgresConnectionPoolUsageHigh",
-      "warning",
-      `sum by (namespace, pod) (cnpg_backends_total) / on (namespace, pod) max by (namespace, pod) (cnpg_pg_settings_setting{name="max_connections"}) > ${t.connectionUsageRatio}`,
-      "5m",
-      "Postgres {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of max_connections",
-      `Server connections above ${pct(t.connectionUsageRatio)} of max_connections for 5 minutes; new connections fail once it is reached (cnpg_backends_total / cnpg_pg_settings_setting). Tiers document: connection pool usage and database connection errors are monitored.`,
+    ...anyOf(
+      [
+        [
+          "cloudnativePg",
+          connectionRatio(
+            "cnpg_backends_total",
+            'cnpg_pg_settings_setting{name="max_connections"}',
+          ),
+        ],
+        [
+          "postgresExporter",
+          connectionRatio("pg_stat_database_numbackends", "pg_settings_max_connections"),
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "PostgresConnectionPoolUsageHigh",
+          "warning",
+          from,
+          expr,
+          "5m",
+          "Postgres {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of max_connections",
+          `Server connections above ${pct(t.connectionUsageRatio)} of max_connections for 5 minutes; new connections fail once it is reached (cnpg_backends_total / cnpg_pg_settings_setting, or postgres_exporter's pg_stat_database_numbackends / pg_settings_max_connections). Tiers document: connection pool usage and database connection errors are monitored.`,
+        ),
     ),
-    rule(
-      "PostgresPoolerClientsWaiting",
-      "warning",
-      // The CloudNativePG Pooler's own metric, or the exporter beside the PgBouncer in front of RDS.
-      "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting or pgbouncer_pools_client_waiting_connections) > 0",
-      "5m",
-      "Pooler {{ $labels.namespace }}/{{ $labels.pod }} has {{ $value }} clients waiting for a server connection",
-      "Clients have been queued in PgBouncer for a server connection for 5 minutes: the pool is exhausted, and clients that wait past query_wait_timeout get connection errors (cnpg_pgbouncer_pools_cl_waiting, pgbouncer_pools_client_waiting_connections). Tiers document: database connection errors are monitored.",
+    ...anyOf(
+      [
+        // The CloudNativePG Pooler's own metric, or the exporter beside the PgBouncer in front of RDS.
+        ["cnpgPooler", "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting) > 0"],
+        [
+          "pgbouncerExporter",
+          "sum by (namespace, pod) (pgbouncer_pools_client_waiting_connections) > 0",
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "PostgresPoolerClientsWaiting",
+          "warning",
+          from,
+          expr,
+          "5m",
+          "Pooler {{ $labels.namespace }}/{{ $labels.pod }} has {{ $value }} clients waiting for a server connection",
+          "Clients have been queued in PgBouncer for a server connection for 5 minutes: the pool is exhausted, and clients that wait past query_wait_timeout get connection errors (cnpg_pgbouncer_pools_cl_waiting, pgbouncer_pools_client_waiting_connections). Tiers document: database connection errors are monitored.",
+        ),
+    ),
+    ...anyOf(
+      [
+        ["cloudnativePg", deadlocks("cnpg_pg_stat_database_deadlocks")],
+        ["postgresExporter", deadlocks("pg_stat_database_deadlocks")],
+      ],
+      (expr, from) =>
+        rule(
+          "PostgresDeadlocks",
+          "warning",
+          from,
+          expr,
+          undefined,
+          "Postgres {{ $labels.namespace }}/{{ $labels.pod }} database {{ $labels.datname }} had {{ $value | humanize }} deadlocks in 10 minutes",
+          `Postgres broke at least ${t.deadlocksPerTenMinutes} deadlock(s) in 10 minutes by aborting a transaction, which the application sees as an error (pg_stat_database.deadlocks: cnpg_pg_stat_database_deadlocks, or postgres_exporter's pg_stat_database_deadlocks). Tiers document: Database metrics, deadlocks.`,
+        ),
     ),
   ];
 
   // One rule per alert name and severity (promtool rejects duplicates), so each covers both the
   // CloudNativePG base backups and backup Jobs/CronJobs (self-hosted §3.1 dumps, MinIO sync).
   const backups: PrometheusRule[] = [
-    rule(
-      "BackupFailed",
-      "warning",
-      `kube_job_status_failed{job_name=~${backupJobs}} > 0` +
-        " or cnpg_collector_last_failed_backup_timestamp > cnpg_collector_last_available_backup_timestamp",
-      undefined,
-      "Backup of {{ $labels.namespace }}/{{ $labels.job_name }}{{ $labels.pod }} failed",
-      "A backup Job ended in failure (kube-state-metrics kube_job_status_failed), or CloudNativePG's last failed backup is newer than its last available one (cnpg_collector_last_failed_backup_timestamp). Tiers document: backup failure is a warning.",
+    ...anyOf(
+      [
+        ["kubeStateMetrics", `kube_job_status_failed{job_name=~${backupJobs}} > 0`],
+        [
+          "cloudnativePg",
+          "cnpg_collector_last_failed_backup_timestamp > cnpg_collector_last_available_backup_timestamp",
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "BackupFailed",
+          "warning",
+          from,
+          expr,
+          undefined,
+          "Backup of {{ $labels.namespace }}/{{ $labels.job_name }}{{ $labels.pod }} failed",
+          "A backup Job ended in failure (kube-state-metrics kube_job_status_failed), or CloudNativePG's last failed backup is newer than its last available one (cnpg_collector_last_failed_backup_timestamp). Tiers document: backup failure is a warning.",
+        ),
     ),
-    rule(
-      "BackupTooOld",
-      "warning",
-      `time() - cnpg_collector_last_available_backup_timestamp > ${t.backupMaxAgeHours * 3600}` +
-        ` or time() - kube_cronjob_status_last_successful_time{cronjob=~${backupJobs}} > ${t.backupMaxAgeHours * 3600}`,
-      "10m",
-      "Newest backup of {{ $labels.namespace }}/{{ $labels.cronjob }}{{ $labels.pod }} is {{ $value | humanizeDuration }} old",
-      `No backup has completed in ${t.backupMaxAgeHours} hours although full backups run daily (tiers document), so scheduled backups are failing or not running (cnpg_collector_last_available_backup_timestamp, kube-state-metrics kube_cronjob_status_last_successful_time).`,
+    ...anyOf(
+      [
+        [
+          "cloudnativePg",
+          `time() - cnpg_collector_last_available_backup_timestamp > ${maxBackupAge}`,
+        ],
+        [
+          "kubeStateMetrics",
+          `time() - kube_cronjob_status_last_successful_time{cronjob=~${backupJobs}} > ${maxBackupAge}`,
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "BackupTooOld",
+          "warning",
+          from,
+          expr,
+          "10m",
+          "Newest backup of {{ $labels.namespace }}/{{ $labels.cronjob }}{{ $labels.pod }} is {{ $value | humanizeDuration }} old",
+          `No backup has completed in ${t.backupMaxAgeHours} hours although full backups run daily (tiers document), so scheduled backups are failing or not running (cnpg_collector_last_available_backup_timestamp, kube-state-metrics kube_cronjob_status_last_successful_time).`,
+        ),
     ),
   ];
 
@@ -380,11 +569,14 @@ export function alertRules(thresholds: Partial<AlertThresholds> = {}): {
       { name: "platform-certificates", rules: certificates },
       { name: "platform-database", rules: database },
       { name: "platform-backups", rules: backups },
-    ],
+    ].filter((g) => g.rules.length > 0),
   };
 }
 
 /** The rules as a Prometheus rule file (YAML). */
-export function renderRuleFile(thresholds: Partial<AlertThresholds> = {}): string {
-  return stringify(alertRules(thresholds), { lineWidth: 0 });
+export function renderRuleFile(
+  thresholds: Partial<AlertThresholds> = {},
+  sources: MetricSources = ALL_SOURCES,
+): string {
+  return stringify(alertRules(thresholds, sources), { lineWidth: 0 });
 }

@@ -7,7 +7,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import {
+  ALL_SOURCES,
   DEFAULT_ALERT_THRESHOLDS,
+  METRIC_SOURCE_NAMES,
   PrometheusRule,
   alertRules,
   renderRuleFile,
@@ -74,6 +76,7 @@ const node = { instance: "node-1:9100" };
 const rootFs = { ...node, device: "/dev/vda1", fstype: "ext4", mountpoint: "/" };
 const pvc = { namespace: "data", persistentvolumeclaim: "pgdata-postgres-1" };
 const replica = { namespace: "data", pod: "postgres-2" };
+const exporterPod = { namespace: "data", pod: "postgres-exporter-0" };
 
 function responses(classes: Record<string, [number, number][]>): Series[] {
   return Object.entries(classes).map(([cls, segments]) =>
@@ -639,6 +642,7 @@ const cases: Case[] = [
       summary: "api target 10.0.0.5:3000 is down",
       description:
         "Prometheus has not scraped api at 10.0.0.5:3000 for 5 minutes (metric: up). Tiers document: service down > 5 minutes pages on-call.",
+      source: METRIC_SOURCE_NAMES.prometheus,
     },
   },
   {
@@ -647,10 +651,76 @@ const cases: Case[] = [
     series: responses({ "2": [[949, 20]], "5": [[51, 20]] }),
     checks: [{ at: 1 + forOf("HttpServerErrorRateHigh", "critical"), fires: [critical(route)] }],
     annotations: {
+      ...allRules.find((r) => r.alert === "HttpServerErrorRateHigh")!.annotations,
       summary: "httproute/apps/api/rule/0 answers 5.1% of requests with 5xx",
-      description: allRules.find((r) => r.alert === "HttpServerErrorRateHigh")!.annotations
-        .description,
     },
+  },
+  {
+    // Tiers document, Database metrics: deadlocks. One deadlock at 20m: increase() over 10 minutes
+    // sees it from the sample after it until 10 minutes later.
+    title: "one deadlock in a CloudNativePG database warns, and clears 10 minutes later",
+    alert: "PostgresDeadlocks",
+    series: [
+      {
+        series: selector("cnpg_pg_stat_database_deadlocks", { ...replica, datname: "app" }),
+        values: "0x20 1x40",
+      },
+    ],
+    checks: [
+      ...none(19),
+      { at: 21, fires: [warning({ ...replica, datname: "app" })] },
+      ...none(35),
+    ],
+  },
+  {
+    title: "a deadlock on the managed server (postgres_exporter) warns",
+    alert: "PostgresDeadlocks",
+    series: [
+      {
+        series: selector("pg_stat_database_deadlocks", {
+          namespace: "data",
+          pod: "postgres-exporter-0",
+          datid: "16384",
+          datname: "app",
+        }),
+        values: "3x20 5x40",
+      },
+    ],
+    checks: [
+      ...none(19),
+      {
+        at: 22,
+        fires: [warning({ namespace: "data", pod: "postgres-exporter-0", datname: "app" })],
+      },
+    ],
+  },
+  {
+    title: "a steady deadlock counter does not warn",
+    alert: "PostgresDeadlocks",
+    series: [gauge("cnpg_pg_stat_database_deadlocks", { ...replica, datname: "app" }, 7, 60)],
+    checks: none(15, 45),
+  },
+  {
+    title: "161 of 200 connections on the managed server (postgres_exporter) warns",
+    alert: "PostgresConnectionPoolUsageHigh",
+    series: [
+      gauge("pg_stat_database_numbackends", { ...exporterPod, datname: "app" }, 150),
+      gauge("pg_stat_database_numbackends", { ...exporterPod, datname: "postgres" }, 11),
+      gauge("pg_settings_max_connections", exporterPod, 200),
+    ],
+    checks: [
+      ...none(forOf("PostgresConnectionPoolUsageHigh", "warning") - 1),
+      { at: forOf("PostgresConnectionPoolUsageHigh", "warning"), fires: [warning(exporterPod)] },
+    ],
+  },
+  {
+    title: "159 of 200 connections on the managed server does not warn",
+    alert: "PostgresConnectionPoolUsageHigh",
+    series: [
+      gauge("pg_stat_database_numbackends", { ...exporterPod, datname: "app" }, 159),
+      gauge("pg_settings_max_connections", exporterPod, 200),
+    ],
+    checks: none(30),
   },
 ];
 
@@ -788,5 +858,60 @@ describe("alertRules", () => {
 
   it("renders YAML that reads back as the same rule groups", () => {
     expect(parse(renderRuleFile())).toEqual(alertRules());
+  });
+
+  it("has the tiers document's deadlock rule, a warning, for both Postgres exporters", () => {
+    expect(find("PostgresDeadlocks", "warning")).toHaveLength(1);
+    const expr = find("PostgresDeadlocks", "warning")[0].expr;
+    expect(expr).toContain("cnpg_pg_stat_database_deadlocks");
+    expect(expr).toContain("pg_stat_database_deadlocks[");
+  });
+});
+
+describe("alertRules for the scrape targets a stack deploys", () => {
+  const none = Object.fromEntries(Object.keys(ALL_SOURCES).map((k) => [k, false])) as Record<
+    keyof typeof ALL_SOURCES,
+    boolean
+  >;
+  const rulesOf = (sources: typeof ALL_SOURCES) =>
+    alertRules({}, sources).groups.flatMap((g) => g.rules);
+
+  it("pages on pg_up alone and watches deadlocks and connections with postgres_exporter alone", () => {
+    const rules = rulesOf({ ...none, postgresExporter: true });
+    const byName = (a: string) => rules.filter((r) => r.alert === a);
+    expect(byName("DatabaseUnavailable").map((r) => r.expr)).toEqual(["pg_up == 0"]);
+    expect(byName("PostgresDeadlocks")[0].expr).not.toContain("cnpg_");
+    expect(byName("PostgresConnectionPoolUsageHigh")[0].expr).not.toContain("cnpg_");
+    expect(byName("DatabaseUnavailable")[0].annotations.source).toBe(
+      METRIC_SOURCE_NAMES.postgresExporter,
+    );
+  });
+
+  it("leaves out every rule and alternative whose exporter the stack lacks", () => {
+    const rules = rulesOf(none);
+    const text = rules.map((r) => r.expr).join("\n");
+    for (const family of ["cnpg_", "pg_", "pgbouncer_", "redis_", "envoy_", "certmanager_"])
+      expect(text).not.toMatch(new RegExp(`(^|[^a-z_])${family}`));
+    // What every stack has still alerts: targets, workloads, nodes, volumes, backup jobs.
+    for (const alert of ["ServiceDown", "WorkloadUnavailable", "DiskUsageHigh", "BackupFailed"])
+      expect(rules.some((r) => r.alert === alert)).toBe(true);
+  });
+
+  it.each([
+    [
+      "self-hosted data services",
+      { ...ALL_SOURCES, postgresExporter: false, pgbouncerExporter: false },
+    ],
+    [
+      "managed Postgres behind PgBouncer",
+      { ...none, postgresExporter: true, pgbouncerExporter: true, envoy: true },
+    ],
+    ["no optional exporter", none],
+  ])("passes `promtool check rules` with %s", async (_name, sources) => {
+    const file = path.join(work!, `rules-${_name.replace(/\W+/g, "-")}.yml`);
+    fs.writeFileSync(file, renderRuleFile({}, sources));
+    const r = await run(promtool, ["check", "rules", file], { timeoutMs: 15000 });
+    expect(r.stdout + r.stderr).toMatch(/SUCCESS: \d+ rules found/);
+    expect(r.code).toBe(0);
   });
 });
