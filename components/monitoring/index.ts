@@ -5,7 +5,12 @@ import type { Role, StackConfig, Tier } from "../../config";
 import { NAMESPACE } from "../../config";
 import { placement } from "../cluster";
 import { Namespace } from "../platform/namespace";
-import { alertRules, AlertThresholds } from "./alert-rules";
+import {
+  alertRules,
+  AlertThresholds,
+  type MetricSources,
+  type PrometheusRuleGroup,
+} from "./alert-rules";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
 import { apiServerEgress, fromNamespace } from "./network";
@@ -53,6 +58,8 @@ export interface MonitoringArgs {
   grafanaRoute?: GrafanaRoute;
   /** Alert thresholds. @default DOCUMENT_THRESHOLDS (tiers document, Alerting Strategy) */
   thresholds?: Partial<AlertThresholds>;
+  /** Scrape targets the stack deploys; the rules read only their series. @default ALL_SOURCES */
+  sources?: MetricSources;
 }
 
 /**
@@ -68,6 +75,8 @@ export class Monitoring extends pulumi.ComponentResource {
   /** Grafana's `admin` password (secret). */
   public readonly grafanaAdminPassword: pulumi.Output<string>;
   public readonly nodeExporterNamespace: pulumi.Output<string>;
+  /** The alert rules this stack runs (the PrometheusRule's spec), each naming its source. */
+  public readonly alertRules: PrometheusRuleGroup[];
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:observability:Monitoring", name, {}, opts);
@@ -132,6 +141,7 @@ export class Monitoring extends pulumi.ComponentResource {
       parent,
     );
 
+    this.alertRules = alertRules(args.thresholds ?? DOCUMENT_THRESHOLDS, args.sources).groups;
     const where = placement("monitoring", args.pools);
     const values = amConfig.apply((alertmanager) =>
       prometheusStackValues({
@@ -169,7 +179,7 @@ export class Monitoring extends pulumi.ComponentResource {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
         metadata: { name: "platform-alerts", namespace, labels: part },
-        spec: alertRules(args.thresholds ?? DOCUMENT_THRESHOLDS),
+        spec: { groups: this.alertRules },
       },
       { ...parent, dependsOn: [release] },
     );

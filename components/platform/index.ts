@@ -9,6 +9,9 @@ import { PgBouncer, Postgres, POSTGRES_NAMES } from "../database";
 import { databaseNodes } from "../database/cnpg";
 import { Logging } from "../logging";
 import { Monitoring } from "../monitoring";
+import type { MetricSources } from "../monitoring/alert-rules";
+import { ManagedDataExporters } from "../monitoring/exporters";
+import { ScrapeTargets } from "../monitoring/scrape-targets";
 import { Gateway } from "../gateway";
 import { managedS3Target, Minio, offsiteS3Target, type S3Target } from "../storage";
 import { appAccountAnnotations, managedDataEnv } from "./env";
@@ -28,6 +31,27 @@ export function sharedDatabaseNode(config: StackConfig): StackConfig["database"]
     ...db,
     memoryGb: (db.memoryGb || profile.memoryGb) / perNode,
     vcpu: (db.vcpu || profile.vcpu) / perNode,
+  };
+}
+
+/**
+ * The scrape targets a stack deploys, which decide the alert rules it runs: CloudNativePG's
+ * exporters for the self-hosted database and its pooler, postgres_exporter and redis_exporter for
+ * managed services (components/monitoring/exporters.ts), pgbouncer_exporter beside the PgBouncer
+ * in front of a managed server, the Valkey sidecar, and the gateway's Envoy and cert-manager.
+ */
+export function metricSources(config: StackConfig, cluster: ClusterFacts): MetricSources {
+  const selfHostedDb = config.database.mode === "self-hosted";
+  const managedDb = cluster.managed?.database;
+  return {
+    cloudnativePg: selfHostedDb,
+    cnpgPooler: selfHostedDb && config.database.pooler.enabled,
+    postgresExporter: managedDb !== undefined,
+    pgbouncerExporter:
+      managedDb !== undefined && !managedDb.pooled && config.database.pooler.enabled,
+    redisExporter: config.cache.mode === "self-hosted" || cluster.managed?.cache !== undefined,
+    envoy: true,
+    certManager: true,
   };
 }
 
@@ -189,10 +213,36 @@ export class Platform extends pulumi.ComponentResource {
         pools: cluster.pools,
         storageClass: cluster.storageClass,
         lokiUrl: logging.lokiUrl,
+        sources: metricSources(config, cluster),
       },
       observed,
     );
     this.monitoring = monitoring;
+    new ScrapeTargets(
+      `${name}-scrape-targets`,
+      {
+        gatewayNamespace: this.namespaces.gateway,
+        dataNamespace: this.namespaces.data,
+        valkey: this.valkey !== undefined,
+        minio: config.objectStorage.mode === "self-hosted",
+        monitoring: [monitoring],
+      },
+      { ...parent, dependsOn: [gatewayNs, dataNs] },
+    );
+    if (cluster.managed?.database || cluster.managed?.cache)
+      new ManagedDataExporters(
+        `${name}-exporters`,
+        {
+          namespace: dataNs.name,
+          monitoringNamespace: this.namespaces.monitoring,
+          pools: cluster.pools,
+          serverNetwork: config.network.cidr,
+          database: cluster.managed?.database,
+          cache: cluster.managed?.cache,
+          monitoring: [monitoring],
+        },
+        data,
+      );
     const managedDb = cluster.managed?.database;
     // Tiers document, Large Deployments: PgBouncer in front of a managed server that has no pool.
     const pooler =

@@ -1,0 +1,241 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { Role } from "../../config";
+import { restrictedContainer, restrictedPod } from "../apps/pod";
+import {
+  EXPORTER_IMAGE as REDIS_EXPORTER_IMAGE,
+  EXPORTER_PORT as REDIS_EXPORTER_PORT,
+} from "../cache/valkey-plan";
+import { placement, type ManagedCache, type ManagedDatabase } from "../cluster";
+import { DNS_EGRESS, OWN_EGRESS_LABEL } from "../platform/namespace";
+import { postgresUrl } from "../platform/env";
+import { fromNamespace } from "./network";
+
+/**
+ * The Prometheus community's PostgreSQL exporter (prometheus-community/postgres_exporter, tag
+ * v0.20.1). Its collectors publish under the `pg_` namespace (collector/collector.go), pg_up from
+ * exporter/postgres_exporter.go; stat_database and settings are on by default (README, Flags).
+ */
+export const POSTGRES_EXPORTER_IMAGE = "quay.io/prometheuscommunity/postgres-exporter:v0.20.1";
+/** postgres_exporter's default listen port (README, `web.listen-address`). */
+export const POSTGRES_EXPORTER_PORT = 9187;
+/** The image runs as `nobody` (Dockerfile `USER nobody`); its numeric id lets runAsNonRoot check it. */
+export const POSTGRES_EXPORTER_UID = 65534;
+/** redis_exporter's scratch image runs as 59000 (oliver006/redis_exporter Dockerfile `USER 59000:59000`). */
+export const REDIS_EXPORTER_UID = 59000;
+export { REDIS_EXPORTER_IMAGE, REDIS_EXPORTER_PORT };
+
+/** Names of the exporters' Kubernetes objects. */
+export const EXPORTER_NAMES = {
+  postgres: "postgres-exporter",
+  redis: "redis-exporter",
+} as const;
+
+export interface ManagedDataExportersArgs {
+  /** Namespace of the exporters, beside the other data-tier pods. @example "data" */
+  namespace: pulumi.Input<string>;
+  /** Namespace of Prometheus, the only client of the exporters. @example "monitoring" */
+  monitoringNamespace: string;
+  /** Roles with a node pool of their own; the exporters go to `monitoring` if there. */
+  pools: readonly Role[];
+  /** Network the managed servers' private addresses lie in; their only egress but DNS. @example "10.0.0.0/16" */
+  serverNetwork: string;
+  /** The managed PostgreSQL (RDS, DigitalOcean), from the cloud layer. @default undefined (none) */
+  database?: ManagedDatabase;
+  /** The managed Valkey/Redis (ElastiCache, DigitalOcean), from the cloud layer. @default undefined */
+  cache?: ManagedCache;
+  /** The monitoring stack, whose PodMonitor CRD the scrape configuration needs. @example [monitoring] */
+  monitoring: pulumi.Resource[];
+}
+
+type Resources = { requests: Record<string, string>; limits: Record<string, string> };
+const EXPORTER_RESOURCES: Resources = {
+  requests: { cpu: "50m", memory: "64Mi" },
+  limits: { cpu: "200m", memory: "128Mi" },
+};
+
+/**
+ * Exporters for the data services a cloud manages, so that the database and cache alerts have
+ * series to read (tiers document, Alerting Strategy: database unavailable pages on-call; Database
+ * metrics: connection pool usage, deadlocks). postgres_exporter reads the managed Postgres and
+ * redis_exporter the managed Valkey/Redis, each over TLS with the service's own credentials (a
+ * Secret), one pod each, scraped through a PodMonitor. They reach nothing but DNS and their
+ * server's port. Cost: 0.1 CPU / 128 MiB requested in all.
+ */
+export class ManagedDataExporters extends pulumi.ComponentResource {
+  /** The metric families the exporters make available, for the alert rules. */
+  public readonly postgres: boolean;
+  public readonly cache: boolean;
+
+  constructor(
+    name: string,
+    args: ManagedDataExportersArgs,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    super("platform:observability:ManagedDataExporters", name, {}, opts);
+    this.postgres = args.database !== undefined;
+    this.cache = args.cache !== undefined;
+    const db = args.database;
+    if (db)
+      this.exporter(`${name}-postgres`, args, {
+        name: EXPORTER_NAMES.postgres,
+        image: POSTGRES_EXPORTER_IMAGE,
+        uid: POSTGRES_EXPORTER_UID,
+        port: POSTGRES_EXPORTER_PORT,
+        serverPort: db.port,
+        // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the
+        // server forces TLS, and its CA is a cloud download the platform layer does not carry.
+        secretEnv: {
+          DATA_SOURCE_NAME: pulumi
+            .all([db.host, db.port, db.database, db.user, db.password])
+            .apply(([host, port, database, user, password]) =>
+              postgresUrl({ host, port, database, user, password }),
+            ),
+        },
+        args: [`--web.listen-address=:${POSTGRES_EXPORTER_PORT}`],
+        // The exporter toolkit's landing page answers without touching the database.
+        probe: { httpGet: { path: "/", port: "metrics" } },
+      });
+    const cache = args.cache;
+    if (cache)
+      this.exporter(`${name}-redis`, args, {
+        name: EXPORTER_NAMES.redis,
+        image: REDIS_EXPORTER_IMAGE,
+        uid: REDIS_EXPORTER_UID,
+        port: REDIS_EXPORTER_PORT,
+        serverPort: cache.port,
+        // rediss://: ElastiCache and DigitalOcean require TLS; both present certificates of public
+        // CAs (Amazon, Let's Encrypt: DigitalOcean "How to Connect to Valkey Database Clusters"),
+        // which the exporter's image carries (/etc/ssl/certs), so the certificate is verified.
+        secretEnv: {
+          // The password travels in its own variable (README, REDIS_PASSWORD), not in the URL.
+          REDIS_ADDR: pulumi
+            .all([cache.host, cache.port])
+            .apply(([host, port]) => `rediss://${host}:${port}`),
+          REDIS_PASSWORD: pulumi.output(cache.password),
+        },
+        args: [],
+        probe: { httpGet: { path: "/health", port: "metrics" } },
+      });
+    this.registerOutputs({});
+  }
+
+  private exporter(
+    name: string,
+    args: ManagedDataExportersArgs,
+    e: {
+      name: string;
+      image: string;
+      uid: number;
+      port: number;
+      serverPort: pulumi.Input<number>;
+      /** Environment from the exporter's Secret, one key per variable. */
+      secretEnv: Record<string, pulumi.Output<string>>;
+      args: string[];
+      probe: Record<string, unknown>;
+    },
+  ) {
+    const parent = { parent: this };
+    const ns = args.namespace;
+    const labels = {
+      "app.kubernetes.io/name": e.name,
+      "app.kubernetes.io/component": "metrics",
+      "app.kubernetes.io/part-of": "platform",
+    };
+    const secret = new k8s.core.v1.Secret(
+      `${name}-connection`,
+      {
+        metadata: { name: `${e.name}-connection`, namespace: ns, labels },
+        type: "Opaque",
+        stringData: Object.fromEntries(
+          Object.entries(e.secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
+        ),
+      },
+      parent,
+    );
+    new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: { name: e.name, namespace: ns, labels },
+        spec: {
+          // One scraper per server: a second would double every series the rules sum.
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels: { ...labels, [OWN_EGRESS_LABEL]: "own" } },
+            spec: {
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              securityContext: restrictedPod(e.uid),
+              ...placement("monitoring", args.pools),
+              containers: [
+                {
+                  name: "exporter",
+                  image: e.image,
+                  args: e.args,
+                  env: Object.keys(e.secretEnv).map((variable) => ({
+                    name: variable,
+                    valueFrom: { secretKeyRef: { name: `${e.name}-connection`, key: variable } },
+                  })),
+                  ports: [{ name: "metrics", containerPort: e.port }],
+                  resources: EXPORTER_RESOURCES,
+                  securityContext: restrictedContainer,
+                  readinessProbe: { ...e.probe, periodSeconds: 10 },
+                  livenessProbe: { ...e.probe, periodSeconds: 20, failureThreshold: 6 },
+                },
+              ],
+            },
+          },
+        },
+      },
+      { ...parent, dependsOn: [secret] },
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-pod-monitor`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: e.name, namespace: ns, labels },
+        spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "metrics" }] },
+      },
+      { ...parent, dependsOn: args.monitoring },
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-ingress`,
+      {
+        metadata: { name: `${e.name}-ingress`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchLabels: labels },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [fromNamespace(args.monitoringNamespace)],
+              ports: [{ protocol: "TCP", port: e.port }],
+            },
+          ],
+        },
+      },
+      parent,
+    );
+    // The pods carry OWN_EGRESS_LABEL, so the namespace's baseline (HTTPS out) skips them: they
+    // reach the cluster DNS and their server's port in the network, nothing else.
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-egress`,
+      {
+        metadata: { name: `${e.name}-egress`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchLabels: labels },
+          policyTypes: ["Egress"],
+          egress: [
+            DNS_EGRESS,
+            {
+              to: [{ ipBlock: { cidr: args.serverNetwork } }],
+              ports: [{ protocol: "TCP", port: e.serverPort }],
+            },
+          ],
+        },
+      },
+      parent,
+    );
+  }
+}
