@@ -43,6 +43,20 @@ export const ACME_SERVERS = {
 export type IssuerKind = keyof typeof ACME_SERVERS;
 export const issuerName = (kind: IssuerKind) => `letsencrypt-${kind}`;
 
+/**
+ * The CA a stack's certificate comes from. Staging serves client demos (tiers document, Staging),
+ * so it needs a certificate browsers trust: Let's Encrypt's production CA, like production. Only a
+ * laptop cluster (`development`) keeps the staging CA, whose certificates no browser trusts: a
+ * laptop is rarely reachable for the HTTP-01 challenge, and cert-manager retries it again and
+ * again; against the production CA every failure counts toward its limits (5 failed
+ * authorizations per hostname an hour, 50 certificates per registered domain a week,
+ * https://letsencrypt.org/docs/rate-limits/), while the staging CA's limits are far higher and
+ * kept apart (https://letsencrypt.org/docs/staging-environment/).
+ */
+export function issuerFor(environment: Environment): IssuerKind {
+  return environment === "development" ? "staging" : "production";
+}
+
 /** Helm release names; cert-manager's pod labels carry its release name. */
 const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
 const CERT_MANAGER_RELEASE = "cert-manager";
@@ -54,7 +68,7 @@ export interface GatewayArgs {
   apps: GatewayApp[];
   /** Roles with a dedicated node pool; controllers and proxies go to the `gateway` pool if any. */
   pools: readonly Role[];
-  /** Production runs two proxies and the production issuer. @example "production" */
+  /** Production runs two proxies; development alone uses the staging CA. @example "production" */
   environment: Environment;
   /** Contact address of the Let's Encrypt account (expiry notices). @example "ops@example.com" */
   acmeEmail: string;
@@ -70,7 +84,7 @@ export interface GatewayArgs {
   staticPaths?: string[];
   /** Path prefixes of auth endpoints, never cached. @default ["/auth", "/api/auth"] */
   authPaths?: string[];
-  /** Issuer of the certificate. @default "production" in production, "staging" otherwise */
+  /** Issuer of the certificate. @default issuerFor(environment): "staging" only for development */
   issuer?: IssuerKind;
   /** Envoy proxy replicas; at least 2 in production. @default 2 in production, 1 otherwise */
   proxyReplicas?: number;
@@ -202,7 +216,7 @@ export class Gateway extends pulumi.ComponentResource {
     const labels = { "app.kubernetes.io/part-of": "platform" };
     const hosts = hostsOf(args.domain, args.apps);
     const secretName = `${gwName}-tls`;
-    const issuer = args.issuer ?? (production ? "production" : "staging");
+    const issuer = args.issuer ?? issuerFor(args.environment);
 
     const envoyGateway = new k8s.helm.v3.Release(
       `${name}-envoy-gateway`,

@@ -213,8 +213,14 @@ describe("Gateway", () => {
       (x: any) => x.protocol === "HTTPS",
     ))
       expect(l.tls.certificateRefs[0].name).toBe(secret);
-    const staging = one(await record(build({ environment: "staging" })), T.certificate).inputs;
-    expect(staging.spec.issuerRef.name).toBe("letsencrypt-staging");
+  });
+
+  it("gives staging (client demos, tiers document) a browser-trusted certificate; only a laptop cluster uses Let's Encrypt's staging CA", async () => {
+    const issuerOf = async (environment: GatewayArgs["environment"]) =>
+      one(await record(build({ environment })), T.certificate).inputs.spec.issuerRef.name;
+    expect(await issuerOf("staging")).toBe("letsencrypt-production");
+    expect(await issuerOf("production")).toBe("letsencrypt-production");
+    expect(await issuerOf("development")).toBe("letsencrypt-staging");
   });
 
   it("terminates TLS 1.2 minimum, 1.3 maximum, on the whole gateway", async () => {
