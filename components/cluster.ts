@@ -57,6 +57,12 @@ export interface ClusterFacts {
   storageClass: string;
   /** Annotations for the gateway's LoadBalancer Service (the cloud's load balancer settings). */
   gatewayServiceAnnotations?: Record<string, pulumi.Input<string>>;
+  /**
+   * How the cloud's load balancer hands the client's address to Envoy. The cloud layer writes its
+   * load balancer annotations from this same value, so the two ends of the hop always agree.
+   * @default { via: "source-address" } (no load balancer in between, as on kind)
+   */
+  clientAddress?: ClientAddressDelivery;
   /** Data services the cloud manages, present when the config's mode is `managed`. */
   managed?: {
     database?: ManagedDatabase;
@@ -73,6 +79,19 @@ export interface ClusterFacts {
   /** Names served by the cloud's CDN rather than the gateway, and the records that prove them. */
   edge?: EdgeFacts;
 }
+
+/**
+ * How a connection's client address survives the gateway's load balancer (self-hosted §6.1 limits
+ * each client, so Envoy must see who the client is):
+ * - `proxy-protocol`: the load balancer prepends a PROXY protocol header carrying the client's
+ *   address, and Envoy must read it (Envoy's listener filter reads versions 1 and 2). `optional`
+ *   lets connections without the header through, for clusters where in-cluster clients reach the
+ *   load balancer's address without passing through it.
+ * - `source-address`: the connection's own source is the client (preserved client IP, or no load
+ *   balancer at all).
+ */
+export type ClientAddressDelivery =
+  { via: "proxy-protocol"; optional?: boolean } | { via: "source-address" };
 
 /** How a user reaches the cluster: stack outputs, never used by the platform layer. */
 export interface ClusterAccess {
@@ -99,6 +118,12 @@ export interface EdgeFacts {
   originHosts?: string[];
   /** Records that prove the domain to a certificate authority (ACM DNS validation). */
   validationRecords?: pulumi.Input<DnsRecordSpec[]>;
+  /**
+   * Hosts whose requests reach the gateway through the CDN acting as an HTTP proxy, and how many
+   * proxies on that path each append the viewer's address to X-Forwarded-For (CloudFront: 1).
+   * The gateway takes the client's address from that header on these hosts only.
+   */
+  proxied?: { hosts: string[]; hops: number };
 }
 
 /** Pool roles whose nodes are tainted so that only that role's workloads land there. */

@@ -55,6 +55,7 @@ import { stackDatabaseRequireBackups } from "./stack/stack-database-require-back
 import { stackDatabaseRequireFirewall } from "./stack/stack-database-require-firewall";
 import { stackEbsRequireNodeEncryption } from "./stack/stack-ebs-require-node-encryption";
 import { stackEc2LimitWebIngress } from "./stack/stack-ec2-limit-web-ingress";
+import { stackGatewayRequireClientAddress } from "./stack/stack-gateway-require-client-address";
 import { stackGatewayRequireHttps } from "./stack/stack-gateway-require-https";
 import { stackHcloudRequireServerFirewall } from "./stack/stack-hcloud-require-server-firewall";
 import { stackMonitoringRequireAlerting } from "./stack/stack-monitoring-require-alerting";
@@ -130,6 +131,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   stackDatabaseRequireFirewall,
   stackEbsRequireNodeEncryption,
   stackEc2LimitWebIngress,
+  stackGatewayRequireClientAddress,
   stackGatewayRequireHttps,
   stackHcloudRequireServerFirewall,
   stackMonitoringRequireAlerting,

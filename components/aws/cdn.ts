@@ -24,6 +24,12 @@ export const NO_STORE_PATHS = ["/auth/*", "/api/auth/*"];
 /** Media objects, served from the media bucket with the prefix removed. */
 export const MEDIA_PATH = "/media/*";
 
+/**
+ * HTTP proxies between a viewer and the gateway on CloudFront's path: CloudFront alone appends the
+ * viewer's address to X-Forwarded-For; the NLB behind it works at layer 4 and adds no entry.
+ */
+export const CLOUDFRONT_PROXY_HOPS = 1;
+
 /** CloudFront's managed policies (fixed ids, the same in every account). */
 const MANAGED = {
   cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",

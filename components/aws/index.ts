@@ -5,9 +5,9 @@ import type { ClusterFacts } from "../cluster";
 import { Alerts } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
 import { Cache } from "./cache";
-import { Cdn } from "./cdn";
+import { Cdn, CLOUDFRONT_PROXY_HOPS } from "./cdn";
 import { backupRetention, Database } from "./database";
-import { EksCluster } from "./eks";
+import { EksCluster, GATEWAY_CLIENT_ADDRESS } from "./eks";
 import { dailyTime, resourceId } from "./naming";
 import { Network } from "./network";
 import { ObjectStorage } from "./storage";
@@ -181,6 +181,8 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       cdn: [config.domain, mediaHost].map((host) => ({ host, target: cdn.distributionDomain })),
       originHosts: [`origin.${config.domain}`],
       validationRecords: cdn.validationRecords,
+      // Both aliases go to the gateway (the media host's /media/* alone goes to the bucket).
+      proxied: { hosts: [config.domain, mediaHost], hops: CLOUDFRONT_PROXY_HOPS },
     };
   }
 
@@ -189,6 +191,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     pools: cluster.pools,
     storageClass: cluster.storageClass,
     gatewayServiceAnnotations: cluster.gatewayServiceAnnotations,
+    clientAddress: GATEWAY_CLIENT_ADDRESS,
     managed,
     loadBalancers: true,
     access: {

@@ -11,6 +11,7 @@ import {
   corsOrigins,
   dailyTime,
   databasePlan,
+  GATEWAY_CLIENT_ADDRESS,
   gatewaySizeUnits,
   mediaDomain,
   nodePoolSpecs,
@@ -140,6 +141,7 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
     pools: pools.map((p) => p.role),
     storageClass: STORAGE_CLASS,
     gatewayServiceAnnotations: kubernetes.gatewayServiceAnnotations,
+    clientAddress: GATEWAY_CLIENT_ADDRESS,
     managed: Object.keys(managed).length > 0 ? managed : undefined,
     loadBalancers: true,
     access: {

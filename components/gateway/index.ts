@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Environment, Role } from "../../config";
-import { placement } from "../cluster";
+import { placement, type ClientAddressDelivery } from "../cluster";
 import { spread } from "../apps/pod";
 import { gatewayNetworkPolicies, PROXY_LABELS } from "./network";
 import {
@@ -12,6 +12,7 @@ import {
   hostOf,
   hostsOf,
   HTTP_LISTENER,
+  listenerName,
   listenersFor,
   normalizePath,
   redirectRoute,
@@ -22,6 +23,9 @@ import {
   clientTrafficPolicySpec,
   ClientRateLimit,
   DOCUMENTED_RATE_LIMIT,
+  proxiedClientTrafficPolicySpec,
+  ProxiedHosts,
+  SOURCE_ADDRESS,
 } from "./traffic";
 import {
   CERT_MANAGER_CHART,
@@ -90,8 +94,14 @@ export interface GatewayArgs {
   proxyReplicas?: number;
   /** Resources of each Envoy proxy. @default 500m / 512Mi requested, 2 CPU / 1Gi limit */
   proxyResources?: Resources;
-  /** The load balancer sends the PROXY protocol header (to keep client addresses). @default false */
-  proxyProtocol?: boolean;
+  /**
+   * How the load balancer hands Envoy the client's address (ClusterFacts.clientAddress); Envoy
+   * reads the PROXY protocol header exactly when the load balancer sends one.
+   * @default { via: "source-address" }
+   */
+  clientAddress?: ClientAddressDelivery;
+  /** Hosts a CDN forwards, whose client is in X-Forwarded-For (ClusterFacts.edge.proxied). */
+  proxied?: ProxiedHosts;
   /** Per-client request budget (self-hosted §6.1). @default { requestsPerSecond: 10, burst: 20 } */
   rateLimit?: ClientRateLimit;
   /** Name of the Gateway (and prefix of its class, proxy config and certificate). @default "dmz" */
@@ -164,6 +174,11 @@ function validate(args: GatewayArgs, replicas: number): void {
       if (!/^\/[A-Za-z0-9._~\-/]*$/.test(p) || p.includes("//"))
         problem(`${field}[${i}]`, `must be a path prefix such as /static (got ${p})`);
     });
+  if (args.proxied && !(Number.isInteger(args.proxied.hops) && args.proxied.hops >= 1))
+    problem(
+      "proxied.hops",
+      `must be a whole number of proxies, at least 1 (got ${args.proxied.hops})`,
+    );
   const listeners = hostsOf(args.domain, args.apps).length + 1;
   if (listeners > MAX_LISTENERS)
     problem("apps", `need ${listeners} listeners; a Gateway holds at most ${MAX_LISTENERS}`);
@@ -217,6 +232,7 @@ export class Gateway extends pulumi.ComponentResource {
     const hosts = hostsOf(args.domain, args.apps);
     const secretName = `${gwName}-tls`;
     const issuer = args.issuer ?? issuerFor(args.environment);
+    const clientAddress = args.clientAddress ?? SOURCE_ADDRESS;
 
     const envoyGateway = new k8s.helm.v3.Release(
       `${name}-envoy-gateway`,
@@ -284,7 +300,8 @@ export class Gateway extends pulumi.ComponentResource {
                 // Policy pack: the only LoadBalancer Service allowed carries this label.
                 labels: { "platform/exposure": "gateway" },
                 annotations: args.serviceAnnotations ?? {},
-                // Keeps the client's source address, which the per-client rate limit keys on.
+                // No second hop through another node's kube-proxy, which would replace the source
+                // address; the load balancer's own hop is bridged as `clientAddress` says.
                 externalTrafficPolicy: "Local",
               },
             },
@@ -419,10 +436,30 @@ export class Gateway extends pulumi.ComponentResource {
         apiVersion: "gateway.envoyproxy.io/v1alpha1",
         kind: "ClientTrafficPolicy",
         metadata: { name: `${gwName}-client`, namespace: ns, labels },
-        spec: clientTrafficPolicySpec(gateway, args.proxyProtocol ?? false),
+        spec: clientTrafficPolicySpec(gateway, clientAddress),
       },
       afterGatewayObject,
     );
+    const proxiedListeners = hosts
+      .filter((host) => args.proxied?.hosts.includes(host))
+      .map((host) => listenerName(args.domain, host));
+    if (args.proxied && proxiedListeners.length > 0) {
+      new k8s.apiextensions.CustomResource(
+        `${name}-client-traffic-proxied`,
+        {
+          apiVersion: "gateway.envoyproxy.io/v1alpha1",
+          kind: "ClientTrafficPolicy",
+          metadata: { name: `${gwName}-client-proxied`, namespace: ns, labels },
+          spec: proxiedClientTrafficPolicySpec(
+            gateway,
+            proxiedListeners,
+            args.proxied.hops,
+            clientAddress,
+          ),
+        },
+        afterGatewayObject,
+      );
+    }
     new k8s.apiextensions.CustomResource(
       `${name}-rate-limit`,
       {

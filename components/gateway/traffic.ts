@@ -2,6 +2,7 @@
  * Pure specs of the Envoy Gateway policies: TLS towards clients and the per-client rate limit.
  * Field names follow the gateway.envoyproxy.io/v1alpha1 CRDs of Envoy Gateway v1.9.
  */
+import type { ClientAddressDelivery } from "../cluster";
 import type { GatewayRef } from "./routes";
 
 /**
@@ -33,16 +34,76 @@ function targetGateway(gateway: GatewayRef) {
   return [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: gateway.name }];
 }
 
+/** No load balancer in between, or one that keeps the source address: nothing to read. */
+export const SOURCE_ADDRESS: ClientAddressDelivery = { via: "source-address" };
+
+/** Hosts that reach the gateway through a CDN appending the viewer to X-Forwarded-For. */
+export interface ProxiedHosts {
+  /** Host names the CDN forwards to the gateway. @example ["example.com"] */
+  hosts: string[];
+  /** HTTP proxies on that path, each appending one address to the header. @example 1 */
+  hops: number;
+}
+
 /**
- * ClientTrafficPolicy for every listener of the gateway. With `proxyProtocol` the load balancer
- * prepends the client's address (a cloud that cannot keep the source IP otherwise); the per-client
- * rate limit keys on that address, so it must be the client's.
+ * Envoy's side of the load balancer hop: read the PROXY protocol header exactly when the load
+ * balancer sends one. Required by default, so a connection that skipped the load balancer cannot
+ * pass as a client; `optional` where in-cluster clients reach the load balancer's address
+ * without passing through it (Envoy then uses the connection's own source for them).
  */
-export function clientTrafficPolicySpec(gateway: GatewayRef, proxyProtocol: boolean) {
+function proxyProtocolSettings(delivery: ClientAddressDelivery) {
+  if (delivery.via !== "proxy-protocol") return {};
+  return { proxyProtocol: delivery.optional ? { optional: true } : {} };
+}
+
+/**
+ * ClientTrafficPolicy for every listener of the gateway: TLS towards clients and, when the load
+ * balancer sends one, the PROXY protocol header, whose address becomes the connection's source.
+ * With no `clientIPDetection`, Envoy Gateway keeps Envoy's `use_remote_address` with no trusted
+ * hops: the client is that source, and X-Forwarded-For from the request is never believed, so a
+ * client cannot pick its own rate-limit bucket.
+ */
+export function clientTrafficPolicySpec(
+  gateway: GatewayRef,
+  clientAddress: ClientAddressDelivery = SOURCE_ADDRESS,
+) {
   return {
     targetRefs: targetGateway(gateway),
     tls: CLIENT_TLS,
-    ...(proxyProtocol ? { proxyProtocol: {} } : {}),
+    ...proxyProtocolSettings(clientAddress),
+  };
+}
+
+/**
+ * ClientTrafficPolicy for the listeners of hosts a CDN forwards (CloudFront → NLB → Envoy). The
+ * connection's source is the CDN's edge, not the viewer: CloudFront appends the viewer's address
+ * to X-Forwarded-For (AWS CloudFront developer guide, "Request and response behavior for custom
+ * origins", Client IP addresses), and the NLB is a layer-4 hop that adds nothing to the header
+ * (with PROXY protocol it hands Envoy CloudFront's address). The rightmost entry is therefore the
+ * one the only trusted proxy wrote: `numTrustedHops` is the number of such proxies, 1 for
+ * CloudFront (Envoy Gateway v1.9 takes "the Nth address from the right",
+ * api/v1alpha1/clienttrafficpolicy_types.go). One more would believe an entry the viewer wrote.
+ *
+ * Only these listeners trust the header: elsewhere any client could write its own address and
+ * escape its bucket. A client that reaches the NLB directly with a CDN host's name can still do
+ * so on these listeners; closing that needs CloudFront's origin-facing address ranges
+ * (`trustedCIDRs`), which are not known while planning. A policy naming a listener replaces the
+ * gateway-wide one there (Envoy Gateway does not merge the two), so TLS and PROXY protocol are
+ * repeated, and both policies carry the same PROXY protocol setting: the listeners share port 443,
+ * whose single Envoy listener reads the header for all of them.
+ */
+export function proxiedClientTrafficPolicySpec(
+  gateway: GatewayRef,
+  listeners: string[],
+  hops: number,
+  clientAddress: ClientAddressDelivery = SOURCE_ADDRESS,
+) {
+  return {
+    targetRefs: listeners.map((sectionName) => ({ ...targetGateway(gateway)[0], sectionName })),
+    tls: CLIENT_TLS,
+    ...proxyProtocolSettings(clientAddress),
+    // Envoy Gateway v1.9 requires exactly one of xForwardedFor, customHeader or directSourceIP.
+    clientIPDetection: { xForwardedFor: { numTrustedHops: hops } },
   };
 }
 
@@ -78,6 +139,11 @@ const ANY_CLIENT = ["0.0.0.0/0", "::/0"];
  * route its own counters even when the policy targets the Gateway); IPv6 clients are bucketed per
  * address, not per /64. Envoy Gateway keeps up to 10,000 client buckets per rule since v1.9.2 (older
  * releases silently kept 20). A global limit would need the rate-limit service and a Redis.
+ *
+ * The address a `Distinct` sourceCIDR buckets on is the one the listener resolved: the PROXY
+ * protocol header's where the load balancer sends one, the X-Forwarded-For entry of the trusted
+ * CDN on its hosts (clientTrafficPolicySpec, proxiedClientTrafficPolicySpec). Were it the load
+ * balancer's, every client would share one bucket.
  * https://gateway.envoyproxy.io/docs/tasks/traffic/local-rate-limit/
  */
 export function rateLimitRules(limit: ClientRateLimit = DOCUMENTED_RATE_LIMIT) {

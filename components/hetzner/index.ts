@@ -11,6 +11,7 @@ import {
 import { K3s, NodeGroup } from "./nodes";
 import { Network } from "./network";
 import {
+  GATEWAY_CLIENT_ADDRESS,
   k3sRelease,
   LABELS,
   loadBalancerIp,
@@ -173,6 +174,7 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     pools: roles,
     storageClass: STORAGE_CLASS,
     gatewayServiceAnnotations: loadBalancer.annotations,
+    clientAddress: GATEWAY_CLIENT_ADDRESS,
     loadBalancers: true,
     access: {
       // Only set once the kubeconfig is configured: the first `up` stops before outputs.

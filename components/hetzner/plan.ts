@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { PROFILES, resolveProfile } from "../../catalog";
 import type { Profile, Resolved } from "../../catalog";
 import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
-import { TAINTED_ROLES } from "../cluster";
+import { TAINTED_ROLES, type ClientAddressDelivery } from "../cluster";
 
 // Pure planning for the Hetzner layer: addresses, machines, firewall rules and versions are worked
 // out here from the stack config, so that every rule can be tested without the Pulumi runtime.
@@ -317,23 +317,37 @@ export interface GatewayLoadBalancerSpec {
 }
 
 /**
+ * How the load balancer hands the gateway the client's address: PROXY protocol, Hetzner's only
+ * way, since the load balancer opens its own connection to the node. The header is required:
+ * hcloud-cloud-controller-manager v1.28 reports the load balancer's addresses with `ipMode: Proxy`
+ * when PROXY protocol is on (hcloud/load_balancers.go), so kube-proxy (k3s 1.32 and later)
+ * sends in-cluster clients of those addresses through the load balancer instead of straight to
+ * Envoy, and every connection carries the header.
+ */
+export const GATEWAY_CLIENT_ADDRESS: ClientAddressDelivery = { via: "proxy-protocol" };
+
+/**
  * Annotations of the gateway's LoadBalancer Service, from which the cloud controller makes the
  * load balancer (the cloud layer creates no hcloud.LoadBalancer itself, so the two never fight
  * over it). Least connections, as self-hosted §6.1's nginx upstream (least_conn). TCP passes TLS
  * through to the gateway, whose certificates, TLS 1.2+ policy and HSTS
  * apply (self-hosted §2.1); port 80 stays plain for the ACME HTTP-01 challenge and the gateway's
- * own redirect. PROXY protocol is off because the gateway does not expect it. The load balancer
+ * own redirect. PROXY protocol follows GATEWAY_CLIENT_ADDRESS, as the gateway's listener does.
+ * The load balancer
  * reaches the nodes over the private network, so no NodePort is ever public, and health checks
  * use the port the controller picks (the kube-proxy health port of an
  * `externalTrafficPolicy: Local` Service).
  */
-export function gatewayAnnotations(spec: GatewayLoadBalancerSpec): Record<string, string> {
+export function gatewayAnnotations(
+  spec: GatewayLoadBalancerSpec,
+  clientAddress: ClientAddressDelivery = GATEWAY_CLIENT_ADDRESS,
+): Record<string, string> {
   return {
     [`${LB}/name`]: spec.name,
     [`${LB}/type`]: spec.type,
     [`${LB}/location`]: spec.location,
     [`${LB}/protocol`]: "tcp",
-    [`${LB}/uses-proxyprotocol`]: "false",
+    [`${LB}/uses-proxyprotocol`]: String(clientAddress.via === "proxy-protocol"),
     [`${LB}/algorithm-type`]: "least_connections",
     [`${LB}/use-private-ip`]: "true",
     [`${LB}/private-ipv4`]: spec.privateIp,

@@ -126,6 +126,9 @@ export class Platform extends pulumi.ComponentResource {
         appsNamespace: this.namespaces.apps,
         monitoringNamespace: this.namespaces.monitoring,
         serviceAnnotations: cluster.gatewayServiceAnnotations,
+        // The load balancer's annotations and Envoy's listener follow the same cloud fact.
+        clientAddress: cluster.clientAddress,
+        proxied: cluster.edge?.proxied,
         awaitAddress: cluster.loadBalancers,
         // A laptop cluster or the small tier's single server cannot spare half a core a proxy.
         proxyResources:

@@ -15,6 +15,7 @@ import {
   rateLimitRules,
   CLIENT_TLS,
   clientTrafficPolicySpec,
+  proxiedClientTrafficPolicySpec,
 } from "../../components/gateway/traffic";
 
 const app = (over: Partial<GatewayApp> = {}): GatewayApp => ({
@@ -235,8 +236,37 @@ describe("traffic policies", () => {
     expect(CLIENT_TLS.maxVersion).toBe("1.3");
     for (const c of CLIENT_TLS.ciphers)
       expect(c).toMatch(/^ECDHE-(ECDSA|RSA)-(AES\d+-GCM-SHA\d+|CHACHA20-POLY1305)$/);
-    expect(clientTrafficPolicySpec(gateway, false)).not.toHaveProperty("proxyProtocol");
-    expect(clientTrafficPolicySpec(gateway, true).proxyProtocol).toEqual({});
+  });
+
+  it("reads the PROXY protocol header exactly when the load balancer sends one, required unless marked optional", () => {
+    expect(clientTrafficPolicySpec(gateway)).not.toHaveProperty("proxyProtocol");
+    expect(clientTrafficPolicySpec(gateway, { via: "source-address" })).not.toHaveProperty(
+      "proxyProtocol",
+    );
+    expect(clientTrafficPolicySpec(gateway, { via: "proxy-protocol" }).proxyProtocol).toEqual({});
+    expect(
+      clientTrafficPolicySpec(gateway, { via: "proxy-protocol", optional: true }).proxyProtocol,
+    ).toEqual({ optional: true });
+    // The gateway-wide policy never believes X-Forwarded-For: the client is the connection's source.
+    expect(clientTrafficPolicySpec(gateway, { via: "proxy-protocol" })).not.toHaveProperty(
+      "clientIPDetection",
+    );
+  });
+
+  it("takes the client from the one X-Forwarded-For entry a CDN appends, on its listeners only", () => {
+    const spec = proxiedClientTrafficPolicySpec(gateway, ["https"], 1, { via: "proxy-protocol" });
+    expect(spec.targetRefs).toEqual([
+      {
+        group: "gateway.networking.k8s.io",
+        kind: "Gateway",
+        name: gateway.name,
+        sectionName: "https",
+      },
+    ]);
+    expect(spec.clientIPDetection).toEqual({ xForwardedFor: { numTrustedHops: 1 } });
+    // It replaces the gateway-wide policy on that listener, so it repeats TLS and PROXY protocol.
+    expect(spec.tls).toBe(CLIENT_TLS);
+    expect(spec.proxyProtocol).toEqual({});
   });
 
   it("maps nginx rate=10r/s burst=20 to a 20-per-second and a 600-per-minute bucket per client address", () => {
