@@ -233,6 +233,29 @@ describe("Gateway", () => {
     expect(ctp.tls.ciphers.length).toBeGreaterThan(0);
   });
 
+  it("trusts X-Forwarded-For only on the listeners of the hosts a CDN forwards, with the cloud's PROXY protocol on both policies", async () => {
+    const rs = await record(
+      build({
+        clientAddress: { via: "proxy-protocol" },
+        proxied: { hosts: ["example.test", "media.example.test"], hops: 1 },
+      }),
+    );
+    const [whole, proxied] = ofType(rs, T.ctp).map((r) => r.inputs.spec);
+    expect(whole.proxyProtocol).toEqual({});
+    expect(whole).not.toHaveProperty("clientIPDetection");
+    // The apex is served; the media host is the CDN's own and has no listener here.
+    expect(proxied.targetRefs.map((r: { sectionName: string }) => r.sectionName)).toEqual([
+      "https",
+    ]);
+    expect(proxied.clientIPDetection).toEqual({ xForwardedFor: { numTrustedHops: 1 } });
+    expect(proxied.proxyProtocol).toEqual({});
+    const unserved = await record(build({ proxied: { hosts: ["media.example.test"], hops: 1 } }));
+    expect(ofType(unserved, T.ctp)).toHaveLength(1);
+    expect(
+      () => new Gateway("bad", baseArgs({ proxied: { hosts: ["example.test"], hops: 0 } })),
+    ).toThrow(/proxied.hops/);
+  });
+
   it("sends HSTS max-age=31536000; includeSubDomains on every rule of every HTTPS route", async () => {
     const rs = await record(build());
     const https = ofType(rs, T.route).filter(
