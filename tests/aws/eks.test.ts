@@ -2,6 +2,7 @@ import { PROFILES, machineByName } from "../../catalog";
 import { ADDON_VERSIONS, addonVersions, CHARTS } from "../../components/aws/addons";
 import {
   CONTROL_PLANE_LOGS,
+  GATEWAY_CLIENT_ADDRESS,
   gatewayAnnotations,
   kubeconfig,
   MIN_ROOT_VOLUME_GB,
@@ -92,14 +93,20 @@ describe("addonVersions", () => {
 });
 
 describe("gatewayAnnotations", () => {
-  it("asks for an internet-facing NLB with IP targets, TLS passed through to the gateway, no proxy protocol", () => {
+  it("asks for an internet-facing NLB with IP targets, TLS passed through to the gateway, the client's address in proxy protocol v2", () => {
     const a = gatewayAnnotations("sg-1");
     const lb = "service.beta.kubernetes.io/aws-load-balancer";
     expect(a[`${lb}-scheme`]).toBe("internet-facing");
     expect(a[`${lb}-nlb-target-type`]).toBe("ip");
     expect(a[`${lb}-security-groups`]).toBe("sg-1");
     expect(a[`${lb}-ssl-cert`]).toBeUndefined();
-    expect(a[`${lb}-proxy-protocol`]).toBeUndefined();
+    // IP targets over TCP see the NLB's address unless it says who the client is (self-hosted §6.1).
+    expect(GATEWAY_CLIENT_ADDRESS).toEqual({ via: "proxy-protocol" });
+    expect(a[`${lb}-proxy-protocol`]).toBe("*");
+    // The other way back, were the cloud fact to change: preserved client IP, and no header.
+    const preserved = gatewayAnnotations("sg-1", { via: "source-address" });
+    expect(preserved[`${lb}-proxy-protocol`]).toBeUndefined();
+    expect(preserved[`${lb}-target-group-attributes`]).toBe("preserve_client_ip.enabled=true");
   });
 });
 

@@ -159,12 +159,12 @@ describe("DOKS version", () => {
 });
 
 describe("gateway load balancer", () => {
-  it("passes TLS through to the gateway, keeps PROXY protocol off and sizes 1 unit (staging) or 2", () => {
+  it("passes TLS through to the gateway with the client's address in PROXY protocol, and sizes 1 unit (staging) or 2", () => {
     const a = gatewayAnnotations("lb", gatewaySizeUnits(staging));
     const p = "service.beta.kubernetes.io/do-loadbalancer";
     expect(a[`${p}-tls-passthrough`]).toBe("true");
     expect(a[`${p}-tls-ports`]).toBe("443");
-    expect(a[`${p}-enable-proxy-protocol`]).toBe("false");
+    expect(a[`${p}-enable-proxy-protocol`]).toBe("true");
     expect(a[`${p}-certificate-id`]).toBeUndefined();
     expect(a[`${p}-size-unit`]).toBe("1");
     expect(gatewayAnnotations("lb", gatewaySizeUnits(productionDo))[`${p}-size-unit`]).toBe("2");

@@ -281,7 +281,7 @@ describe("gateway load balancer", () => {
     expect(SERVICES.hetzner.lb11.monthlyUsd).toBeLessThan(SERVICES.hetzner.lb21.monthlyUsd);
   });
 
-  it("passes TCP through without PROXY protocol, reaches nodes privately, checks health, and targets the gateway pool", () => {
+  it("passes TCP through with the client's address in PROXY protocol, reaches nodes privately, checks health, and targets the gateway pool", () => {
     const a = gatewayAnnotations({
       name: "n",
       type: "lb11",
@@ -292,7 +292,7 @@ describe("gateway load balancer", () => {
     const p = "load-balancer.hetzner.cloud";
     expect(a).toMatchObject({
       [`${p}/protocol`]: "tcp",
-      [`${p}/uses-proxyprotocol`]: "false",
+      [`${p}/uses-proxyprotocol`]: "true",
       [`${p}/use-private-ip`]: "true",
       [`${p}/private-ipv4`]: "10.0.0.5",
       [`${p}/location`]: "fsn1",
