@@ -17,3 +17,4 @@ export { PROVIDER_SECRET_KEYS, SECRET_CAPABLE_KEYS, requiredSecrets } from "./se
 export { PLATFORM_NAMESPACES, PLATFORM_ENV, MAX_LISTENERS } from "./names";
 export { CROSS_REGION_BACKUP_TIERS, MAX_CACHE_REPLICAS } from "./providers";
 export { cronProblem, fixedDailyTime } from "./cron";
+export { pagerOf, receiverProblems } from "./receivers";

@@ -4,6 +4,7 @@ import { nameProblems } from "./names";
 import { PRESETS } from "./presets";
 import { ConfigError, NAMESPACE, problemLines, type Problem } from "./problems";
 import { providerProblems } from "./providers";
+import { receiverProblems } from "./receivers";
 import { StackConfig, StackConfigSchema, TIERS, Tier } from "./schema";
 import { secretProblems, SECRET_KEYS, type ConfigSource } from "./secrets";
 
@@ -196,7 +197,12 @@ export function checkStackConfig(source: ConfigSource): StackConfig {
   const raw = readRawConfig(source);
   const secretKeys = secretPlatformKeys(source.secretKeys);
   const { config, merged, problems } = check(raw, secretKeys);
-  const all = [...problems, ...secretProblems(config, source)];
+  // What a deploy needs beyond a well-formed config: someone to hear of alerts, and the secrets.
+  const all = [
+    ...problems,
+    ...(config ? receiverProblems(config) : []),
+    ...secretProblems(config, source),
+  ];
   if (all.length || !config) throw new ConfigError(lines(all, merged, raw, secretKeys, source));
   return config;
 }

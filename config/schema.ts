@@ -316,7 +316,13 @@ export const StackConfigSchema = z
       retentionDays: int(1, 400),
       storageGb: int(1),
       receivers: z.strictObject({
-        paging: z.strictObject({ type: z.enum(["pagerduty", "webhook"]) }).nullable(),
+        /**
+         * Who is paged for critical alerts (secret pagingSecret). `none` says on purpose that
+         * nobody is: a production tier must choose one or the other (config/receivers.ts).
+         */
+        paging: z
+          .union([z.literal("none"), z.strictObject({ type: z.enum(["pagerduty", "webhook"]) })])
+          .nullable(),
         chat: z
           .strictObject({
             channel: z

@@ -1,4 +1,5 @@
 import { NAMESPACE, type Problem } from "./problems";
+import { pagerOf } from "./receivers";
 import type { StackConfig } from "./schema";
 
 /**
@@ -49,7 +50,7 @@ export function requiredSecrets(c: StackConfig): { key: string; why: string; wha
   const platform = (key: SecretKey, why: string) =>
     out.push({ key: `${NAMESPACE}:${key}`, why, what: `<${SECRET_KEYS[key].split(" (")[0]}>` });
   const r = c.monitoring.receivers;
-  if (r.paging) platform("pagingSecret", "monitoring.receivers.paging");
+  if (pagerOf(r)) platform("pagingSecret", "monitoring.receivers.paging");
   if (r.chat) platform("chatWebhookUrl", "monitoring.receivers.chat");
   if (r.email) platform("smtpPassword", "monitoring.receivers.email");
   if (c.backups.offsite) {
@@ -109,7 +110,7 @@ export function secretProblems(c: StackConfig | undefined, source: ConfigSource)
       add(key, `is required by ${why}: set it with ${setCommand(key, what)}`);
   }
   const paging = source.values[`${NAMESPACE}:pagingSecret`];
-  if (c.monitoring.receivers.paging?.type === "webhook" && paging && !HTTP_URL.test(paging))
+  if (pagerOf(c.monitoring.receivers)?.type === "webhook" && paging && !HTTP_URL.test(paging))
     add(
       `${NAMESPACE}:pagingSecret`,
       "must be the http(s) URL of the webhook pager (monitoring.receivers.paging.type webhook) (got a secret value that is not one)",

@@ -1,8 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { CROSS_REGION_BACKUP_TIERS, environmentOf, StackConfig } from "../../config";
+import {
+  CROSS_REGION_BACKUP_TIERS,
+  environmentOf,
+  NAMESPACE,
+  pagerOf,
+  StackConfig,
+} from "../../config";
 import type { ClusterFacts } from "../cluster";
-import { Alerts } from "./alerts";
+import { Alerts, uptimeTargets } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
 import { Cache } from "./cache";
 import { Cdn, CLOUDFRONT_PROXY_HOPS } from "./cdn";
@@ -69,10 +75,20 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   );
 
   const managed: NonNullable<ClusterFacts["managed"]> = {};
-  const alarmsNeeded = config.database.mode === "managed" || config.cache.mode === "managed";
-  const alerts = alarmsNeeded
-    ? new Alerts("alerts", { emails: config.monitoring.receivers.email?.to ?? [] }, opts)
-    : undefined;
+  // The alarms reach the stack's receivers; Route 53 probes every public host from outside.
+  const alerts = new Alerts(
+    "alerts",
+    {
+      emails: config.monitoring.receivers.email?.to ?? [],
+      pagerUrl:
+        pagerOf(config.monitoring.receivers)?.type === "webhook"
+          ? new pulumi.Config(NAMESPACE).requireSecret("pagingSecret")
+          : undefined,
+      region: config.region,
+      uptime: uptimeTargets(config.domain, config.apps),
+    },
+    opts,
+  );
 
   if (config.database.mode === "managed" && alerts) {
     const db = config.database;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig, Tier } from "../../config";
-import { NAMESPACE } from "../../config";
+import { NAMESPACE, pagerOf } from "../../config";
 import { placement } from "../cluster";
 import { Namespace } from "../platform/namespace";
 import {
@@ -99,7 +99,7 @@ export class Monitoring extends pulumi.ComponentResource {
     // pager's URL is a secret known later, checked here with a stand-in.
     const rendered = alertmanagerConfig(alertReceivers(receivers, "https://pager.invalid/"));
     const amConfig = (
-      receivers.paging?.type === "webhook"
+      pagerOf(receivers)?.type === "webhook"
         ? config
             .requireSecret("pagingSecret")
             .apply((url) => alertmanagerConfig(alertReceivers(receivers, url)))

@@ -3,7 +3,7 @@
  * the Helm values. No resources are created here.
  */
 import type { StackConfig, Tier } from "../../config";
-import { environmentOf } from "../../config";
+import { environmentOf, pagerOf } from "../../config";
 import type { AlertReceivers } from "./alertmanager-config";
 import type { AlertThresholds } from "./alert-rules";
 
@@ -61,9 +61,10 @@ export function alertReceivers(
   const file = (key: keyof typeof RECEIVER_SECRET_KEYS) =>
     `${RECEIVER_SECRET_DIR}/${RECEIVER_SECRET_KEYS[key]}`;
   const out: AlertReceivers = {};
-  if (receivers.paging?.type === "pagerduty")
+  const pager = pagerOf(receivers);
+  if (pager?.type === "pagerduty")
     out.paging = { type: "pagerduty", routingKeyFile: file("pagingSecret") };
-  if (receivers.paging?.type === "webhook") {
+  if (pager?.type === "webhook") {
     if (!pagingWebhookUrl)
       throw new RangeError("a webhook pager needs its URL (secret config key pagingSecret)");
     out.paging = { type: "webhook", url: pagingWebhookUrl };
@@ -87,7 +88,7 @@ export function requiredSecretKeys(
   receivers: MonitoringConfig["receivers"],
 ): (keyof typeof RECEIVER_SECRET_KEYS)[] {
   const keys: (keyof typeof RECEIVER_SECRET_KEYS)[] = [];
-  if (receivers.paging?.type === "pagerduty") keys.push("pagingSecret");
+  if (pagerOf(receivers)?.type === "pagerduty") keys.push("pagingSecret");
   if (receivers.chat) keys.push("chatWebhookUrl");
   if (receivers.email) keys.push("smtpPassword");
   return keys;
