@@ -25,4 +25,6 @@ export const {
   alertmanager,
   database,
   cache,
+  alertReceivers,
+  alertSources,
 } = outputs;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { ClusterFacts, DnsRecordSpec } from "./cluster";
+import { alertReceiverLines, alertSourceLines, outsideChecks } from "./escalation";
 import type { Platform } from "./platform";
 
 /** A DNS record the user creates at whatever serves the domain: the program manages no zone. */
@@ -137,6 +138,10 @@ export interface StackOutputs {
     Endpoint & { readOnly: Endpoint; managed: boolean; pooled: boolean; tls: boolean }
   >;
   cache?: pulumi.Output<Endpoint & { managed: boolean; tls: boolean }>;
+  /** Who is paged for critical alerts and who is warned for warnings (components/escalation.ts). */
+  alertReceivers: string[];
+  /** Every alert with its severity and the exporter or cloud service its data comes from. */
+  alertSources: string[];
 }
 
 function databaseOutput(
@@ -225,5 +230,7 @@ export function stackOutputs(
     },
     database: databaseOutput(config, cluster, platform),
     cache: cacheOutput(cluster, platform),
+    alertReceivers: alertReceiverLines(config),
+    alertSources: alertSourceLines(monitoring.alertRules, outsideChecks(config)),
   };
 }
