@@ -1,8 +1,9 @@
 import { Region as AWS_REGIONS } from "@pulumi/aws/types/enums";
 import { Region as DIGITALOCEAN_REGIONS } from "@pulumi/digitalocean/types/enums";
-import { resolveManagedCache, resolveManagedDatabase, resolveProfile, PROFILES } from "../catalog";
+import { resolveManagedCache, resolveManagedDatabase, resolveProfile } from "../catalog";
 import { ADDON_VERSIONS } from "../components/aws/addons";
 import { drRegionFor } from "../components/aws/backups";
+import { postgresInstanceShare } from "../components/database/cnpg";
 import { cachePlan, databasePlan, DOKS_RESERVED_RANGES } from "../components/digitalocean/specs";
 import {
   K3S_POD_CIDR,
@@ -216,12 +217,10 @@ export function providerProblems(c: StackConfig): Problem[] {
   }
 
   // Each Postgres instance that shares a database node gets its share of it
-  // (components/platform sharedDatabaseNode); the tuning rule needs 0.5 GB of it.
+  // (components/database/cnpg postgresInstanceShare); the tuning rule needs 0.5 GB of it.
   const db = c.database;
   if (db.mode === "self-hosted") {
-    const nodes = c.nodePools.db?.desired;
-    const perNode = nodes ? Math.ceil((1 + db.replicas) / nodes) : 1;
-    const memory = (db.memoryGb || PROFILES[db.profile].memoryGb) / perNode;
+    const { memoryGb: memory, perNode } = postgresInstanceShare(db, c.nodePools);
     if (memory < 0.5)
       problem(
         ["database", "memoryGb"],

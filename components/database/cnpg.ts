@@ -89,6 +89,40 @@ export function extensionSql(extensions: readonly string[] = POSTGRES_EXTENSIONS
   return extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e)}`);
 }
 
+/** One Postgres instance's share of the database server it runs on. */
+export interface InstanceShare {
+  /** Memory the instance may use, in GB: its tuning and its limit follow it. */
+  memoryGb: number;
+  /** CPU cores the instance may use: its limit. */
+  vcpu: number;
+  /** Instances on one database node when the `db` pool is at its desired size. */
+  perNode: number;
+}
+
+/**
+ * What each instance sizes itself from. With a `db` node pool the instances run on its nodes, so
+ * the pool's profile is the server (a different `database.profile` names a machine no instance
+ * runs on: the self-hosted stack's preset says `medium-db`, its pool the documented `db` node);
+ * without one, `database.profile`. `database.memoryGb` / `vcpu`, when set, replace the server's.
+ * Instances that share a node split it evenly. The self-hosted design has one database node
+ * (§1.1: 16 cores, 64 GB) and draws the primary and its replica in the data tier beside each other
+ * (§1.2), so each gets 32 GB: the server §5.1's values are written for (25 % and 75 % of RAM:
+ * shared_buffers 8GB, effective_cache_size 24GB).
+ */
+export function postgresInstanceShare(
+  database: Pick<StackConfig["database"], "profile" | "memoryGb" | "vcpu" | "replicas">,
+  nodePools: StackConfig["nodePools"],
+): InstanceShare {
+  const pool = nodePools.db && nodePools.db.desired > 0 ? nodePools.db : undefined;
+  const server = PROFILES[pool ? pool.profile : database.profile];
+  const perNode = pool ? Math.ceil((1 + database.replicas) / pool.desired) : 1;
+  return {
+    memoryGb: (database.memoryGb || server.memoryGb) / perNode,
+    vcpu: (database.vcpu || server.vcpu) / perNode,
+    perNode,
+  };
+}
+
 /** Memory a database server may use: the configured amount, or all of the profile's. */
 export function databaseMemoryGb(memoryGb: number, profile: ProfileName): number {
   return memoryGb > 0 ? memoryGb : PROFILES[profile].memoryGb;
@@ -179,11 +213,12 @@ export function databaseNodes(
 }
 
 /**
- * Self-hosted §6.2 runs the replica on another server than the primary: anti-affinity by host is
- * required where there are at least as many database nodes as instances. With fewer (the medium
- * tier's one database node, the small tier's one server) a required rule would leave a replica
- * Pending for ever; the spread is then preferred, and the replica guards against a failed
- * instance or volume, not against losing the server.
+ * A replica on another server survives the loss of the primary's (tiers document, High
+ * Availability: automatic failover): anti-affinity by host is required where there are at least
+ * as many database nodes as instances. With fewer (the self-hosted design's and the medium tier's
+ * one database node, the small tier's one server) a required rule would leave a replica Pending
+ * for ever; the spread is then preferred, and the replica guards against a failed instance or
+ * volume, not against losing the server.
  */
 export function podAntiAffinityType(
   instances: number,

@@ -221,9 +221,9 @@ export class Postgres extends pulumi.ComponentResource {
             ...(args.storageClass ? { storageClass: args.storageClass } : {}),
           },
           resources,
-          // Self-hosted §6.2: the replica runs on another server than the primary. The documents'
-          // single database node (medium tier, self-hosted design) holds primary and replica: there
-          // the spread is preferred, so the replica still starts (it still guards against data loss).
+          // One instance per server where there are enough database nodes (podAntiAffinityType).
+          // The documents' single database node (medium tier, self-hosted design) holds primary and
+          // replica: there the spread is preferred, so the replica starts beside the primary.
           affinity: {
             enablePodAntiAffinity: true,
             podAntiAffinityType: podAntiAffinityType(instances, args.dbNodes),

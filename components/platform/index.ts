@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROFILES } from "../../catalog/profiles";
 import { environmentOf, StackConfig } from "../../config";
 import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
 import type { ClusterFacts } from "../cluster";
 import { Backups, scratchSizeGb } from "../backups";
 import { PgBouncer, Postgres, POSTGRES_NAMES } from "../database";
-import { databaseNodes } from "../database/cnpg";
+import { databaseNodes, postgresInstanceShare } from "../database/cnpg";
 import { Logging } from "../logging";
 import { Monitoring } from "../monitoring";
 import type { MetricSources } from "../monitoring/alert-rules";
@@ -18,20 +17,15 @@ import { appAccountAnnotations, managedDataEnv } from "./env";
 import { Namespace } from "./namespace";
 
 /**
- * Instances that share a database node split it: the documents' single database node (medium tier,
- * self-hosted design) holds the primary and its replica, so each gets its share of the profile.
+ * The database section each Postgres instance is built from: where the stack has a `db` pool, the
+ * instance's share of the pool's node (postgresInstanceShare): the documents' single database
+ * node (medium tier, self-hosted design) holds the primary and its replica, half each.
  */
 export function sharedDatabaseNode(config: StackConfig): StackConfig["database"] {
   const db = config.database;
-  const nodes = config.nodePools.db?.desired;
-  const perNode = nodes ? Math.ceil((1 + db.replicas) / nodes) : 1;
-  if (perNode <= 1) return db;
-  const profile = PROFILES[db.profile];
-  return {
-    ...db,
-    memoryGb: (db.memoryGb || profile.memoryGb) / perNode,
-    vcpu: (db.vcpu || profile.vcpu) / perNode,
-  };
+  if (!config.nodePools.db?.desired) return db;
+  const { memoryGb, vcpu } = postgresInstanceShare(db, config.nodePools);
+  return { ...db, memoryGb, vcpu };
 }
 
 /**

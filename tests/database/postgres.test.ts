@@ -12,14 +12,30 @@ import {
   backupRetentionDays,
   cnpgParameters,
   cnpgSchedule,
+  databaseNodes,
+  postgresInstanceShare,
   postgresMemoryMb,
   postgresResources,
 } from "../../components/database";
+import { sharedDatabaseNode } from "../../components/platform";
 import { POSTGRES_EXTENSIONS, postgresParameters } from "../../components/database/tuning";
 import type { S3Target } from "../../components/storage/target";
 import { record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
+import { stackConfig } from "../helpers/stacks";
 import type { Registered } from "../../plan/mocks";
+
+/**
+ * production-hetzner's config. Where the gate asks a production tier who is paged and the file
+ * names nobody yet, "none" stands in: who is paged is not what these tests are about.
+ */
+function hetznerStack() {
+  try {
+    return stackConfig("production-hetzner");
+  } catch {
+    return stackConfig("production-hetzner", { monitoring: { receivers: { paging: "none" } } });
+  }
+}
 
 const CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 const OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore";
@@ -331,5 +347,70 @@ describe("Postgres", () => {
     const pooler = { enabled: true, maxClientConnections: 2000, defaultPoolSize: 50 };
     const rs = await record(build(args({ database: db({ pooler }) })));
     expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
+  });
+});
+
+describe("Postgres on the self-hosted design's database node", () => {
+  const hetzner = hetznerStack();
+
+  it("sizes each instance from the db pool's node, split evenly among the instances it holds", () => {
+    const pools = { db: { profile: "db" as const, min: 1, max: 1, desired: 1 } };
+    const medium = { ...db(), profile: "medium-db" as const, memoryGb: 0, vcpu: 0 };
+    // The pool's node is the server, whatever database.profile says.
+    expect(postgresInstanceShare({ ...medium, replicas: 1 }, pools)).toEqual({
+      memoryGb: 32,
+      vcpu: 8,
+      perNode: 2,
+    });
+    expect(postgresInstanceShare({ ...medium, replicas: 0 }, pools).memoryGb).toBe(64);
+    const three = { db: { ...pools.db, min: 3, max: 3, desired: 3 } };
+    expect(postgresInstanceShare({ ...medium, replicas: 3 }, three).perNode).toBe(2);
+    // Without a pool, database.profile; memoryGb and vcpu replace the server's when set.
+    expect(postgresInstanceShare(medium, {})).toEqual({ memoryGb: 32, vcpu: 8, perNode: 1 });
+    expect(postgresInstanceShare({ ...medium, memoryGb: 48, vcpu: 12 }, pools)).toEqual({
+      memoryGb: 24,
+      vcpu: 6,
+      perNode: 2,
+    });
+  });
+
+  it("runs the primary and its replica side by side on the one 64 GB node with §5.1's values", async () => {
+    expect(hetzner.nodePools.db).toMatchObject({ profile: "db", desired: 1 });
+    expect(PROFILES.db).toMatchObject({ vcpu: 16, memoryGb: 64 });
+    const rs = await record(
+      build(
+        args({
+          database: sharedDatabaseNode(hetzner),
+          dbNodes: databaseNodes(hetzner.nodePools, ["app", "db"]),
+        }),
+      ),
+    );
+    const cluster = spec(rs);
+    expect(cluster.instances).toBe(2);
+    // Self-hosted §5.1, postgresql.conf, written for a 32 GB server: half of the 64 GB node.
+    expect(cluster.postgresql.parameters).toMatchObject({
+      shared_buffers: "8GB",
+      effective_cache_size: "24GB",
+      work_mem: "256MB",
+      maintenance_work_mem: "2GB",
+      wal_buffers: "64MB",
+      checkpoint_completion_target: "0.9",
+      random_page_cost: "1.1",
+      effective_io_concurrency: "200",
+      log_min_duration_statement: "1000",
+      log_checkpoints: "on",
+      log_connections: "on",
+      log_disconnections: "on",
+    });
+    // Both on the database node (§1.1 has one): spread preferred, never required.
+    expect(cluster.affinity).toMatchObject({
+      podAntiAffinityType: "preferred",
+      nodeSelector: { "platform/role": "db" },
+    });
+    // Each instance's limit is its half of the node; two requests fit the node together.
+    expect(cluster.resources).toEqual({
+      requests: { cpu: "4", memory: `${16 * 1024}Mi` },
+      limits: { cpu: "8", memory: `${32 * 1024}Mi` },
+    });
   });
 });

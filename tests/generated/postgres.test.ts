@@ -28,6 +28,20 @@ import {
   waitFor,
   writeFileAs,
 } from "../helpers/real-programs";
+import { stackConfig } from "../helpers/stacks";
+import { sharedDatabaseNode } from "../../components/platform";
+
+/**
+ * production-hetzner's config. Where the gate asks a production tier who is paged and the file
+ * names nobody yet, "none" stands in: who is paged is not what these tests are about.
+ */
+function hetznerStack() {
+  try {
+    return stackConfig("production-hetzner");
+  } catch {
+    return stackConfig("production-hetzner", { monitoring: { receivers: { paging: "none" } } });
+  }
+}
 
 const bin = postgresBinDir();
 const program = (name: string) => requireProgram(name, "postgresql", [bin]);
@@ -342,8 +356,12 @@ describe("documented configurations parsed by the real postgres", () => {
     return result.stdout.trim();
   }
 
+  // What production-hetzner's instances get: their share of the design's 64 GB database node.
+  const hetzner = sharedDatabaseNode(hetznerStack());
+
   it.each([
     ["self-hosted §5.1, 32 GB", 32, 200],
+    ["production-hetzner instance", hetzner.memoryGb, hetzner.maxConnections],
     ["tiers document small/medium, 8 GB with 200 connections", 8, 200],
     ["large tier, 64 GB with 500 connections", 64, 500],
   ])("accepts every value of the %s configuration", async (_label, memoryGb, maxConnections) => {
