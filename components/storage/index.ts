@@ -184,7 +184,7 @@ export class Minio extends pulumi.ComponentResource {
     );
 
     const pool = placement("storage", args.pools);
-    const resources = minioResources(servers);
+    const resources = minioResources(servers, args.pools.includes("storage"));
     const env = [
       {
         name: "MINIO_ROOT_USER",

@@ -172,9 +172,13 @@ export interface MinioResources {
   limits: { cpu: string; memory: string };
 }
 
-/** A single server (laptop, small VPS) is small; distributed servers get a storage node's share. */
-export function minioResources(servers: number): MinioResources {
-  return servers === 1
+/**
+ * A single server sharing its node (laptop, small VPS) is small; servers with a storage node of
+ * their own, or distributed ones, get a storage node's share: the self-hosted design's one storage
+ * node (8 cores, 32 GB) runs one server with its whole disk.
+ */
+export function minioResources(servers: number, storageNode = false): MinioResources {
+  return servers === 1 && !storageNode
     ? { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "2Gi" } }
     : { requests: { cpu: "1", memory: "4Gi" }, limits: { cpu: "4", memory: "16Gi" } };
 }

@@ -16,7 +16,11 @@ import {
   minioUsableGb,
   minioVolumeGb,
   managedS3Target,
+  minioResources,
 } from "../../components/storage";
+import { resolveNode } from "../../components/hetzner/plan";
+import { shippedStacks } from "../../plan/stack";
+import { stackConfig } from "../helpers/stacks";
 import { isPinnedImage } from "../../config/schema";
 import { record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
@@ -58,6 +62,18 @@ const build = (a: MinioArgs, into?: (m: Minio) => void) => () => {
 };
 const server = (rs: Registered[]) => one(rs, STS).inputs;
 const container = (rs: Registered[]) => server(rs).spec.template.spec.containers[0];
+
+/**
+ * A shipped stack's config. Where the gate asks a production tier who is paged and the file names
+ * nobody yet, "none" stands in: who is paged is not what these tests are about.
+ */
+function shipped(stack: string): StackConfig {
+  try {
+    return stackConfig(stack);
+  } catch {
+    return stackConfig(stack, { monitoring: { receivers: { paging: "none" } } });
+  }
+}
 
 function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply(resolve));
@@ -318,6 +334,45 @@ describe("MinIO", () => {
     for (const store of [production.objectStorage, local.objectStorage]) {
       const rs = await record(build(args(store)));
       expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
+    }
+  });
+});
+
+describe("MinIO on the nodes a stack has", () => {
+  it("runs one server with the whole disk on the self-hosted design's one storage node", async () => {
+    const hetzner = shipped("production-hetzner");
+    expect(hetzner.nodePools.storage).toMatchObject({ profile: "storage", desired: 1 });
+    const store = hetzner.objectStorage;
+    // Four servers on one disk would keep half of it for parity and survive nothing the node
+    // does not; a single drive keeps no parity (MinIO, Single-Node Single-Drive).
+    expect(store.servers).toBe(1);
+    expect(minioUsableGb(store.storageGb, store.servers)).toBe(store.storageGb);
+    const rs = await record(build(args(store, { pools: ["app", "storage"] })));
+    const claim = server(rs).spec.volumeClaimTemplates[0].spec.resources.requests.storage;
+    expect(claim).toBe(`${store.storageGb}Gi`);
+    // The claim takes the storage node's volume (7,680 GB beside the cx53's own disk), less
+    // about 2 % for LUKS and ext4, and leaves no more than a tenth of it unused.
+    const volumeBytes = resolveNode("storage").extraDiskGb * 1e9;
+    const claimBytes = store.storageGb * 2 ** 30;
+    expect(claimBytes).toBeLessThanOrEqual(volumeBytes * 0.98);
+    expect(claimBytes).toBeGreaterThanOrEqual(volumeBytes * 0.9);
+    // A server with a storage node of its own gets the node's share, not a laptop's.
+    expect(container(rs).resources).toEqual(minioResources(4));
+    expect(minioResources(1)).not.toEqual(minioResources(1, true));
+  });
+
+  it("never runs more servers than the nodes that take them in any shipped stack", () => {
+    for (const name of shippedStacks()) {
+      const c = shipped(name);
+      if (c.objectStorage.mode !== "self-hosted") continue;
+      // Servers go to the storage pool when there is one, else to the app pool; an existing
+      // cluster's nodes are not the stack's to count, and its single server needs one.
+      const pool = c.nodePools.storage ?? c.nodePools.app;
+      const nodes = c.provider === "existing" ? 1 : (pool?.min ?? 1);
+      expect({ stack: name, servers: c.objectStorage.servers }).toEqual({
+        stack: name,
+        servers: Math.min(c.objectStorage.servers, nodes),
+      });
     }
   });
 });
