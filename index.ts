@@ -27,4 +27,7 @@ export const {
   cache,
   alertReceivers,
   alertSources,
+  databaseReadEndpoint,
+  databaseReadReplicas,
+  backupTargets,
 } = outputs;

@@ -8,8 +8,12 @@ export const ROLE_LABEL = "platform/role";
 /** A managed PostgreSQL the cloud layer created (RDS, DigitalOcean); TLS is required. */
 export interface ManagedDatabase {
   host: pulumi.Input<string>;
-  /** Read-only endpoint of the replicas, where the tier has any. */
-  readHost?: pulumi.Input<string>;
+  /**
+   * Host of every read replica, where the tier has any (same port, database and user); the
+   * platform puts them behind one read endpoint (tiers document, Read Replicas: "Load balanced for
+   * read queries"). @example [replica1.address, replica2.address]
+   */
+  readHosts?: pulumi.Input<string>[];
   port: pulumi.Input<number>;
   database: pulumi.Input<string>;
   user: pulumi.Input<string>;
@@ -55,6 +59,11 @@ export interface ClusterFacts {
   pools: Role[];
   /** Storage class for persistent volumes; empty for the cluster's default. */
   storageClass: string;
+  /**
+   * That class expands a bound claim in place (CSI allowVolumeExpansion), so the platform grows
+   * volumes by patching their claims. @default false (local-path, or a class the stack cannot know)
+   */
+  volumeExpansion?: boolean;
   /** Annotations for the gateway's LoadBalancer Service (the cloud's load balancer settings). */
   gatewayServiceAnnotations?: Record<string, pulumi.Input<string>>;
   /**

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
+import { CROSS_REGION_BACKUP_TIERS, type StackConfig } from "../config";
+import { drRegionFor } from "./aws/backups";
 import type { ClusterFacts, DnsRecordSpec } from "./cluster";
 import { alertReceiverLines, alertSourceLines, outsideChecks } from "./escalation";
 import type { Platform } from "./platform";
@@ -138,6 +139,12 @@ export interface StackOutputs {
     Endpoint & { readOnly: Endpoint; managed: boolean; pooled: boolean; tls: boolean }
   >;
   cache?: pulumi.Output<Endpoint & { managed: boolean; tls: boolean }>;
+  /** The one address the apps' DATABASE_READ_URL names: `host:port` or `host:port/database`. */
+  databaseReadEndpoint?: pulumi.Output<string>;
+  /** What that endpoint balances: every read replica (`host:port`), or how the operator does it. */
+  databaseReadReplicas?: pulumi.Output<string[]>;
+  /** Every place a backup copy lands, with its region: the documents' primary and secondary copies. */
+  backupTargets?: pulumi.Output<string[]>;
   /** Who is paged for critical alerts and who is warned for warnings (components/escalation.ts). */
   alertReceivers: string[];
   /** Every alert with its severity and the exporter or cloud service its data comes from. */
@@ -166,11 +173,89 @@ function databaseOutput(
   return pulumi.output({
     host: pooler ? pooler.host : m.host,
     port: pooler ? pooler.port : m.port,
-    readOnly: { host: m.readHost ?? m.host, port: m.port },
+    readOnly: pooler?.readDatabase
+      ? { host: pooler.host, port: pooler.port }
+      : { host: m.readHosts?.[0] ?? m.host, port: m.port },
     managed: true,
     pooled: !!pooler || !!m.pooled,
     tls: true,
   });
+}
+
+/** The read endpoint of the database and the replicas behind it (tiers document, Read Replicas). */
+function readOutputs(
+  config: StackConfig,
+  cluster: ClusterFacts,
+  platform: Platform,
+): Pick<StackOutputs, "databaseReadEndpoint" | "databaseReadReplicas"> {
+  const pg = platform.postgres;
+  const n = config.database.replicas;
+  if (pg)
+    return {
+      databaseReadEndpoint: pulumi.interpolate`${pg.readHost}:${pg.port}`,
+      // CloudNativePG's read-only Service selects every replica; kube-proxy spreads connections.
+      databaseReadReplicas:
+        n > 0 ? pulumi.output([`${n} CloudNativePG replica(s) behind that Service`]) : undefined,
+    };
+  const m = cluster.managed?.database;
+  const hosts = m?.readHosts ?? [];
+  if (!m || hosts.length === 0) return {};
+  const replicas = pulumi
+    .all([pulumi.all(hosts), m.port])
+    .apply(([hs, port]) => hs.map((h) => `${h}:${port}`));
+  const pooler = platform.pooler;
+  if (pooler?.readDatabase)
+    return {
+      databaseReadEndpoint: pulumi.interpolate`${pooler.host}:${pooler.port}/${pooler.readDatabase}`,
+      databaseReadReplicas: replicas,
+    };
+  return { databaseReadEndpoint: replicas.apply((r) => r[0]), databaseReadReplicas: replicas };
+}
+
+/** The host of an endpoint URL, or the text itself when it is none. */
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+};
+
+/**
+ * Where backups land (tiers document, Backup Strategy: "Primary: Same cloud provider (different
+ * region)", "Secondary: Different cloud provider"): the backup bucket, the provider's own database
+ * backups, AWS Backup's copy region on the large tiers, and the off-site bucket.
+ */
+function backupTargets(config: StackConfig, cluster: ClusterFacts): StackOutputs["backupTargets"] {
+  if (config.database.mode === "none") return undefined;
+  const lines: pulumi.Input<string>[] = [];
+  const store = cluster.managed?.objectStorage;
+  const bucket = config.objectStorage.buckets.find((b) => b.purpose === "backup")?.name;
+  if (store?.buckets.backup !== undefined)
+    lines.push(
+      pulumi
+        .all([store.endpoint, store.buckets.backup])
+        .apply(([endpoint, name]) => `backup bucket: ${hostOf(endpoint)}/${name}`),
+    );
+  else if (config.objectStorage.mode === "self-hosted" && bucket)
+    lines.push(`backup bucket: ${bucket} in the cluster's MinIO (${config.region})`);
+  if (config.database.mode === "managed") {
+    if (config.provider === "aws") {
+      lines.push(`RDS automated backups, point-in-time recovery (${config.region})`);
+      const copy = CROSS_REGION_BACKUP_TIERS.includes(config.tier)
+        ? drRegionFor(config.region)
+        : undefined;
+      lines.push(
+        `AWS Backup vault (${config.region})${copy ? `, recovery points copied to ${copy}` : ""}`,
+      );
+    }
+    if (config.provider === "digitalocean")
+      lines.push(`DigitalOcean daily backups, point-in-time recovery (${config.region})`);
+  }
+  const offsite = config.backups.offsite;
+  if (offsite)
+    lines.push(`off-site copy: ${hostOf(offsite.endpoint)}/${offsite.bucket} (${offsite.region})`);
+  return pulumi.all(lines);
 }
 
 function cacheOutput(cluster: ClusterFacts, platform: Platform): StackOutputs["cache"] {
@@ -230,6 +315,8 @@ export function stackOutputs(
     },
     database: databaseOutput(config, cluster, platform),
     cache: cacheOutput(cluster, platform),
+    ...readOutputs(config, cluster, platform),
+    backupTargets: backupTargets(config, cluster),
     alertReceivers: alertReceiverLines(config),
     alertSources: alertSourceLines(monitoring.alertRules, outsideChecks(config)),
   };

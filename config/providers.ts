@@ -25,8 +25,11 @@ import type { StackConfig, Tier } from "./schema";
 // rules that hold a stack's values against them live here, so the layers never see a config
 // they cannot build.
 
-/** Tiers whose recovery points are also copied to a second region (tiers document, Large). */
-export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["large", "enterprise"];
+/**
+ * Tiers whose recovery points are also copied to a second region (tiers document, Backup Strategy:
+ * "Primary: Same cloud provider (different region)"): every tier with a production budget for it.
+ */
+export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["medium", "large", "enterprise"];
 
 /** ElastiCache without cluster mode holds a primary and at most five replicas. */
 export const MAX_CACHE_REPLICAS = { aws: 5, digitalocean: 2 } as const;
@@ -196,6 +199,13 @@ export function providerProblems(c: StackConfig): Problem[] {
   // Managed data services resolve to a size of the provider's catalog.
   if (c.provider === "aws" || c.provider === "digitalocean") {
     const cloud = c.provider;
+    // Tiers document, Read Replicas: "Load balanced for read queries". Neither RDS nor
+    // DigitalOcean gives its replicas one address; the in-cluster PgBouncer is that endpoint.
+    if (c.database.mode === "managed" && c.database.replicas > 1 && !c.database.pooler.enabled)
+      problem(
+        ["database", "pooler", "enabled"],
+        `must be true with ${c.database.replicas} read replicas of a managed database: the in-cluster PgBouncer is the one read endpoint that balances them`,
+      );
     if (c.database.mode === "managed")
       try {
         if (cloud === "digitalocean") databasePlan(c);

@@ -342,7 +342,7 @@ export const StackConfigSchema = z
                 "must be host:port such as smtp.example.com:587",
               )
               .refine(
-                (h) => Number(h.split(":").pop()) <= 65535,
+                (h) => !/:\d+$/.test(h) || Number(h.split(":").pop()) <= 65535,
                 "must name a port of at most 65535",
               ),
           })

@@ -99,7 +99,7 @@ export function secretProblems(c: StackConfig | undefined, source: ConfigSource)
     if ((SECRET_CAPABLE_KEYS as readonly string[]).includes(name)) continue;
     add(
       key,
-      `must not come from secure:, as its values name and size resources that Pulumi records in clear; set it without --secret (secrets go in ${[...SECRET_CAPABLE_KEYS].map((k) => `${NAMESPACE}:${k}`).join(", ")} or ${Object.keys(SECRET_KEYS).join(", ")}) (got a secret value)`,
+      `must not come from secure:, as its values name and size resources that Pulumi records in clear; set it without --secret (secrets go in ${[...SECRET_CAPABLE_KEYS].map((k) => `${NAMESPACE}:${k}`).join(", ")} or ${Object.keys(SECRET_KEYS).join(", ")})`,
     );
   }
   if (!c) return problems;

@@ -9,6 +9,8 @@ export interface Registered {
   parent: string | undefined;
   custom: boolean;
   protect: boolean;
+  /** Input paths a later `pulumi up` keeps as first deployed (the ignoreChanges option). */
+  ignoreChanges?: string[];
   /** Inputs with secrets unwrapped (policies judge the values, not their secretness). */
   inputs: Record<string, any>;
   dependencies: string[];
@@ -156,6 +158,7 @@ export class Recorder {
             parent: req.getParent() || undefined,
             custom: req.getCustom(),
             protect: !!req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
             inputs: unwrapSecrets(inputs.get(`${req.getType()}::${req.getName()}`) ?? {}),
             dependencies: req.getDependenciesList(),
             propertyDependencies: Object.fromEntries(

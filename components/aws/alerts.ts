@@ -79,7 +79,8 @@ export class Alerts extends pulumi.ComponentResource {
     const key = new aws.kms.Key(
       `${name}-key`,
       { description: "Alarm notifications", enableKeyRotation: true, deletionWindowInDays: 30 },
-      parent,
+      // Alarms published to the topic while it is gone would be lost.
+      { ...parent, protect: true },
     );
     const account = key.arn.apply(accountOf);
     new aws.kms.KeyPolicy(

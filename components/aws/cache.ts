@@ -90,7 +90,8 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
-      parent,
+      // The cache's data and snapshots are unreadable without it.
+      { ...parent, protect: true },
     );
     const subnets = new aws.elasticache.SubnetGroup(
       `${name}-subnets`,

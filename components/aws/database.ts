@@ -208,7 +208,8 @@ export const MASTER_USER = "platform";
  */
 export class Database extends pulumi.ComponentResource implements ManagedDatabase {
   public readonly host: pulumi.Output<string>;
-  public readonly readHost?: pulumi.Output<string>;
+  /** Every read replica's address. */
+  public readonly readHosts: pulumi.Output<string>[];
   public readonly port = 5432;
   public readonly database = DATABASE_NAME;
   public readonly user = MASTER_USER;
@@ -236,7 +237,8 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
-      parent,
+      // The database, its snapshots and backups are unreadable without it.
+      { ...parent, protect: true },
     );
     const subnets = new aws.rds.SubnetGroup(
       `${name}-subnets`,
@@ -363,7 +365,7 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
         { ...parent, protect: true },
       );
     });
-    if (replicas.length > 0) this.readHost = replicas[0].address;
+    this.readHosts = replicas.map((r) => r.address);
 
     for (const spec of databaseAlarms(args.storageGb, args.maxConnections)) {
       alarm(
@@ -384,6 +386,6 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       ),
     );
 
-    this.registerOutputs({ host: this.host, readHost: this.readHost, password: this.password });
+    this.registerOutputs({ host: this.host, readHosts: this.readHosts, password: this.password });
   }
 }

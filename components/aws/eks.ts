@@ -200,7 +200,8 @@ export class EksCluster extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
-      parent,
+      // Without it the cluster's Secrets cannot be decrypted: the cluster is lost.
+      { ...parent, protect: true },
     );
     // EKS creates this group with no expiry unless it exists first.
     const controlPlaneLogs = new aws.cloudwatch.LogGroup(
@@ -411,7 +412,10 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         provisioner: "ebs.csi.aws.com",
         parameters: { type: "gp3", encrypted: "true", "csi.storage.k8s.io/fstype": "ext4" },
-        reclaimPolicy: "Delete",
+        // A deleted claim (or namespace, or uninstalled chart) leaves its volume behind, as on
+        // DigitalOcean and Hetzner: data volumes go only by hand. A class's reclaimPolicy cannot
+        // change in place, so Pulumi replaces this class; volumes made before keep their own.
+        reclaimPolicy: "Retain",
         // A volume is created in the zone of the node its pod lands on.
         volumeBindingMode: "WaitForFirstConsumer",
         allowVolumeExpansion: true,

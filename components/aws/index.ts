@@ -127,7 +127,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     );
     managed.database = {
       host: database.host,
-      readHost: database.readHost,
+      readHosts: database.readHosts,
       port: database.port,
       database: database.database,
       user: database.user,
@@ -206,6 +206,8 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     provider: cluster.provider,
     pools: cluster.pools,
     storageClass: cluster.storageClass,
+    // gp3 through the EBS CSI driver, allowVolumeExpansion on (components/aws/eks.ts).
+    volumeExpansion: true,
     gatewayServiceAnnotations: cluster.gatewayServiceAnnotations,
     clientAddress: GATEWAY_CLIENT_ADDRESS,
     managed,

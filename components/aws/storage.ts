@@ -75,7 +75,10 @@ export interface ObjectStorageArgs {
   buckets: BucketConfig[];
   /** Dump tiers of the backup bucket expire by lifecycle rules built from this. @example config.backups */
   backups: StackConfig["backups"];
-  /** The stack's domain and name make the bucket names unique. @example "example.com" */
+  /**
+   * The stack's domain and name make the bucket names unique when the buckets are made; a later
+   * change of domain leaves the names as they are. @example "example.com"
+   */
   domain: string;
   stack: string;
   region: string;
@@ -119,6 +122,9 @@ export class ObjectStorage extends pulumi.ComponentResource {
     super("platform:aws:ObjectStorage", name, args, opts);
     const parent = { parent: this };
     const stateful = { ...parent, protect: true };
+    // S3 cannot rename a bucket: a new name is a new, empty bucket. The name is fixed when the
+    // bucket is made and stays when platform:domain changes later.
+    const named = { ...stateful, ignoreChanges: ["bucket"] };
 
     const key = new aws.kms.Key(
       `${name}-key`,
@@ -176,7 +182,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
     const logBucket = new aws.s3.Bucket(
       logsId,
       { bucket: bucketName(args.domain, args.stack, "access-logs") },
-      stateful,
+      named,
     );
     hardened(logsId, logBucket, "AES256");
     new aws.s3.BucketLifecycleConfiguration(
@@ -204,7 +210,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
             }),
           },
         },
-        stateful,
+        named,
       );
       hardened(id, bucket, "aws:kms");
       new aws.s3.BucketLifecycleConfiguration(

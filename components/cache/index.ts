@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
 import { placement } from "../cluster";
+import { growClaims, keepClaimTemplates } from "../storage/volume-claims";
 import {
   EXPORTER_IMAGE,
   EXPORTER_PORT,
@@ -42,6 +43,12 @@ export interface ValkeyArgs {
   pools: readonly Role[];
   /** Storage class of the data volumes; the cluster's default when empty. @example "gp3" */
   storageClass: string;
+  /**
+   * The storage class expands a bound claim in place (CSI allowVolumeExpansion): a larger
+   * `cache.memoryMb` then grows the servers' claims by patch (components/storage/volume-claims.ts).
+   * Without it (local-path) a claim's size is not enforced and stays as first made. @default false
+   */
+  expandVolumes?: boolean;
   /** DNS domain of the cluster, for the pods' stable names. @default "cluster.local" */
   clusterDomain?: string;
 }
@@ -183,7 +190,7 @@ export class Valkey extends pulumi.ComponentResource {
       },
       parent,
     );
-    new k8s.apps.v1.StatefulSet(
+    const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: { name: n.statefulSet, namespace: ns, labels: serverLabels },
@@ -279,8 +286,21 @@ export class Valkey extends pulumi.ComponentResource {
           ],
         },
       },
-      { ...parent, protect: true, dependsOn: [secret] },
+      // The volumes follow cache.memoryMb: through the claims, never by replacing the servers.
+      keepClaimTemplates({ ...parent, protect: true, dependsOn: [secret] }),
     );
+    if (args.expandVolumes)
+      growClaims(
+        `${name}-data`,
+        {
+          namespace: ns,
+          template: "data",
+          statefulSet: n.statefulSet,
+          replicas: topology.servers,
+          storage: `${valkeyVolumeGi(cache.memoryMb)}Gi`,
+        },
+        { ...parent, dependsOn: [statefulSet] },
+      );
     if (topology.servers > 1) this.pdb(`${name}-pdb`, n.statefulSet, ns, serverLabels);
 
     // Apps reach the primary: pod 0 itself, or through HAProxy when Sentinel may move it.

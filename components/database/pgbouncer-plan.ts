@@ -85,9 +85,19 @@ export function pgbouncerPool(args: {
   };
 }
 
+/** Name under which the apps reach the read replicas through PgBouncer: `<database>_read`. */
+export function readDatabaseName(database: string): string {
+  return `${database}_read`;
+}
+
 export interface PgBouncerIniArgs {
   /** Server PgBouncer logs into. @example { host: "db.internal", port: 5432, database: "app" } */
   server: { host: string; port: number; database: string };
+  /**
+   * Read replicas of that server (same port and database), served together as one more database,
+   * `readDatabaseName(database)`. None when empty. @example ["replica-1.internal", "replica-2.internal"]
+   */
+  readHosts?: string[];
   /** The stack's `database.pooler`. @example { maxClientConnections: 2000, defaultPoolSize: 50 } */
   pooler: { maxClientConnections: number; defaultPoolSize: number };
   /** `database.maxConnections`: the server's max_connections. @example 500 */
@@ -119,6 +129,7 @@ export function pgbouncerSettings(args: PgBouncerIniArgs): Record<string, string
     replicas: args.replicas ?? 2,
     defaultPoolSize: args.pooler.defaultPoolSize,
   });
+  const balancing = (args.readHosts?.length ?? 0) > 1;
   return {
     listen_addr: "*",
     listen_port: String(PGBOUNCER_PORT),
@@ -153,15 +164,54 @@ export function pgbouncerSettings(args: PgBouncerIniArgs): Record<string, string
     // PgBouncer resolves the host itself and again after dns_max_ttl, so it follows a Multi-AZ
     // failover, which moves the endpoint's DNS name to the standby.
     dns_max_ttl: "15",
+    ...(balancing
+      ? {
+          // Over several replicas: idle server connections are handed out in turn rather than
+          // last-in first-out, so the load spreads (pgbouncer.org FAQ, load balancing), and a
+          // replica that refuses a login is retried on the next host within seconds rather than
+          // the default 15 (pgbouncer doc/config.md, load_balance_hosts).
+          server_round_robin: "1",
+          server_login_retry: "3",
+        }
+      : {}),
   };
 }
 
-/** pgbouncer.ini: one database, the managed server's, under its own name. No secret in it. */
+/**
+ * The `[databases]` line of the read replicas: every host in one comma-separated list, which
+ * PgBouncer connects to in turn for each new server connection (pgbouncer/pgbouncer doc/config.md,
+ * `host`: "connections are made in a round-robin manner"; `load_balance_hosts`, added in 1.24,
+ * keeps round-robin as its default). Debian's 1.18 in the tests and the image's 1.25 both do. The
+ * pool may hold as many server connections per replica as the primary's pool holds on the primary.
+ */
+export function readDatabaseLine(args: PgBouncerIniArgs): string | undefined {
+  const hosts = args.readHosts ?? [];
+  if (hosts.length === 0) return undefined;
+  const { port, database } = args.server;
+  const pool = pgbouncerPool({
+    maxConnections: args.maxConnections,
+    replicas: args.replicas ?? 2,
+    defaultPoolSize: args.pooler.defaultPoolSize,
+  });
+  const list = hosts.map((h) => plain("read host", h)).join(",");
+  return [
+    `${readDatabaseName(plain("database", database))} = host=${list} port=${port} dbname=${database}`,
+    `pool_size=${pool.defaultPoolSize * hosts.length}`,
+    `max_db_connections=${pool.maxDbConnections * hosts.length}`,
+  ].join(" ");
+}
+
+/**
+ * pgbouncer.ini: the managed server's database under its own name and, with read replicas, those
+ * under `readDatabaseName(database)`. No secret in it.
+ */
 export function pgbouncerIni(args: PgBouncerIniArgs): string {
   const { host, port, database } = args.server;
+  const read = readDatabaseLine(args);
   const lines = [
     "[databases]",
     `${plain("database", database)} = host=${plain("host", host)} port=${port} dbname=${database}`,
+    ...(read ? [read] : []),
     "",
     "[pgbouncer]",
     ...Object.entries(pgbouncerSettings(args)).map(([k, v]) => (v ? `${k} = ${v}` : `${k} =`)),

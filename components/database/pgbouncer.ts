@@ -18,6 +18,7 @@ import {
   pgbouncerIni,
   pgbouncerPool,
   pgbouncerUserlist,
+  readDatabaseName,
 } from "./pgbouncer-plan";
 
 /** PgBouncer's admin console in the same pod, which the exporter reads. */
@@ -53,12 +54,18 @@ export interface PgBouncerArgs {
  * PgBouncer in the cluster in front of a managed PostgreSQL (tiers document, Large Deployments:
  * Connection Pooling: PgBouncer, 2,000-5,000 connections): transaction pooling, SCRAM, TLS on both
  * legs, server connections kept within the server's max_connections, a metrics exporter beside
- * each pod. Cost: per pod 0.3 CPU / 160 MiB requested (1.2 CPU / 640 MiB limit) on the `db` pool.
+ * each pod. With read replicas it is also their one read endpoint: database `<name>_read` takes
+ * turns over every replica (tiers document, Read Replicas: "Load balanced for read queries").
+ * Cost: per pod 0.3 CPU / 160 MiB requested (1.2 CPU / 640 MiB limit) on the `db` pool.
  */
 export class PgBouncer extends pulumi.ComponentResource {
   /** Service the apps connect to instead of the server. */
   public readonly host: pulumi.Output<string>;
   public readonly port = 5432;
+  /** Database name of the read endpoint on `host`; absent without read replicas. */
+  public readonly readDatabase?: pulumi.Output<string>;
+  /** The replicas the read endpoint balances over. */
+  public readonly readHosts: pulumi.Input<string>[];
 
   constructor(name: string, args: PgBouncerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:data:PgBouncer", name, {}, opts);
@@ -92,16 +99,20 @@ export class PgBouncer extends pulumi.ComponentResource {
       "app.kubernetes.io/part-of": "platform",
     };
 
+    this.readHosts = args.server.readHosts ?? [];
     const ini = pulumi
-      .all([args.server.host, args.server.port, args.server.database])
-      .apply(([host, port, database]) =>
+      .all([args.server.host, args.server.port, args.server.database, pulumi.all(this.readHosts)])
+      .apply(([host, port, database, readHosts]) =>
         pgbouncerIni({
           server: { host, port, database },
+          readHosts,
           pooler: db.pooler,
           maxConnections: db.maxConnections,
           replicas,
         }),
       );
+    if (this.readHosts.length > 0)
+      this.readDatabase = pulumi.output(args.server.database).apply(readDatabaseName);
     new k8s.core.v1.ConfigMap(
       `${name}-config`,
       { metadata: { name: n.config, namespace: ns, labels }, data: { "pgbouncer.ini": ini } },
@@ -307,7 +318,7 @@ export class PgBouncer extends pulumi.ComponentResource {
     this.networkPolicies(name, args, labels);
 
     this.host = pulumi.interpolate`${n.service}.${ns}.svc`;
-    this.registerOutputs({ host: this.host });
+    this.registerOutputs({ host: this.host, readDatabase: this.readDatabase });
   }
 
   private networkPolicies(name: string, args: PgBouncerArgs, labels: Record<string, string>) {

@@ -108,7 +108,8 @@ export class ManagedPostgres extends pulumi.ComponentResource {
             region: args.region,
             privateNetworkUuid: args.vpcId,
           },
-          parent,
+          // A read-only node holds a copy of the data and takes the read traffic.
+          { ...parent, protect: true },
         ),
     );
 
@@ -136,7 +137,7 @@ export class ManagedPostgres extends pulumi.ComponentResource {
       database: pool ? pool.name : db.name,
       user: cluster.user,
       password: pulumi.secret(cluster.password),
-      readHost: replicas[0]?.privateHost,
+      readHosts: replicas.map((r) => r.privateHost),
       pooled: pool !== undefined,
     };
     this.clusterId = cluster.id;

@@ -87,7 +87,12 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
       readReplicas: plan.readReplicas,
       vpcId: network.vpcId,
       kubernetesClusterId: kubernetes.clusterId,
-      poolSize: config.database.pooler.enabled ? config.database.pooler.defaultPoolSize : undefined,
+      // With more than one read-only node the platform's own PgBouncer pools the primary and
+      // balances the nodes (DigitalOcean's pools front one node each); with one, DigitalOcean's pool.
+      poolSize:
+        config.database.pooler.enabled && plan.readReplicas <= 1
+          ? config.database.pooler.defaultPoolSize
+          : undefined,
       workMemMb: workMemMb(plan.type.memoryGb, config.database.maxConnections),
       backupTime: dailyTime(config.backups.schedule),
     });
@@ -140,6 +145,8 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
     provider: kubernetes.provider,
     pools: pools.map((p) => p.role),
     storageClass: STORAGE_CLASS,
+    // DigitalOcean's CSI block storage expands volumes online (allowVolumeExpansion on DOKS).
+    volumeExpansion: true,
     gatewayServiceAnnotations: kubernetes.gatewayServiceAnnotations,
     clientAddress: GATEWAY_CLIENT_ADDRESS,
     managed: Object.keys(managed).length > 0 ? managed : undefined,

@@ -111,7 +111,8 @@ export class Kubernetes extends pulumi.ComponentResource {
             ? { enabled: true, allowedAddresses: args.adminCidrs }
             : undefined,
       },
-      parent,
+      // Everything in it (Secrets, the operators' state, the volumes' claims) goes with it.
+      { ...parent, protect: true },
     );
 
     const pools = extraPools.map(

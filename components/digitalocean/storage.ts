@@ -56,7 +56,9 @@ export class Spaces extends pulumi.ComponentResource {
           forceDestroy: false,
         },
         // Spaces has no deletion lock: protect, and forceDestroy off so a non-empty bucket stays.
-        { ...parent, protect: true },
+        // Spaces cannot rename a bucket: its name is fixed when made and stays when
+        // platform:domain changes later.
+        { ...parent, protect: true, ignoreChanges: ["name"] },
       );
       return { bucket, resource };
     });
@@ -118,7 +120,8 @@ export class Spaces extends pulumi.ComponentResource {
             parent,
           )
         : undefined;
-      const origin = `${spacesBucketName(args.domain, args.stack, media.bucket.name)}.${args.region}.digitaloceanspaces.com`;
+      // The bucket's own name, which may predate a change of domain.
+      const origin = pulumi.interpolate`${media.resource.name}.${args.region}.digitaloceanspaces.com`;
       const cdn = new digitalocean.Cdn(
         `${name}-cdn`,
         {

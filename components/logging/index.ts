@@ -144,7 +144,8 @@ export class Logging extends pulumi.ComponentResource {
           timeout: 600,
           maxHistory: 5,
         },
-        { ...parent, dependsOn: credentialsSecret ? [credentialsSecret] : [] },
+        // Its volumes hold the logs (or the index before the bucket): uninstalling drops them.
+        { ...parent, dependsOn: credentialsSecret ? [credentialsSecret] : [], protect: true },
       );
       const lokiPods = { "app.kubernetes.io/name": "loki" };
       new k8s.networking.v1.NetworkPolicy(

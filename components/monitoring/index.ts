@@ -170,7 +170,12 @@ export class Monitoring extends pulumi.ComponentResource {
         timeout: 900,
         maxHistory: 5,
       },
-      { ...parent, dependsOn: [nodeNs, adminSecret, ...(receiverSecret ? [receiverSecret] : [])] },
+      // Prometheus's and Alertmanager's volumes hold the metrics and silences.
+      {
+        ...parent,
+        dependsOn: [nodeNs, adminSecret, ...(receiverSecret ? [receiverSecret] : [])],
+        protect: true,
+      },
     );
 
     new k8s.apiextensions.CustomResource(

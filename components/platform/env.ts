@@ -21,8 +21,9 @@ export function redisUrl(c: { host: string; port: number; password: string }): s
 /**
  * The apps' connection environment for the data services the cloud manages: DATABASE_URL through
  * the in-cluster pooler when there is one (else straight to the server), DATABASE_READ_URL to the
- * read replica (or the primary), REDIS_URL, and the media bucket as S3_* (with the apps' own keys,
- * or none where an IAM role on their service account grants it). Every value stays a secret.
+ * pooler's read database, which takes turns over every replica, or to the one replica, or the
+ * primary without any; REDIS_URL; the media bucket as S3_* (with the apps' own keys, or none where
+ * an IAM role on their service account grants it). Every value stays a secret.
  */
 export function managedDataEnv(
   managed: {
@@ -30,21 +31,33 @@ export function managedDataEnv(
     cache?: ManagedCache;
     objectStorage?: ManagedObjectStorage;
   },
-  pooler?: { host: pulumi.Input<string>; port: number },
+  pooler?: { host: pulumi.Input<string>; port: number; readDatabase?: pulumi.Input<string> },
 ): Record<string, pulumi.Output<string>> {
   const env: Record<string, pulumi.Output<string>> = {};
   const db = managed.database;
   if (db) {
-    const url = (host: pulumi.Input<string>, port: pulumi.Input<number>) =>
+    const url = (
+      host: pulumi.Input<string>,
+      port: pulumi.Input<number>,
+      name: pulumi.Input<string> = db.database,
+    ) =>
       pulumi.secret(
         pulumi
-          .all([host, port, db.database, db.user, db.password])
+          .all([host, port, name, db.user, db.password])
           .apply(([h, p, database, user, password]) =>
             postgresUrl({ host: h, port: p, database, user, password }),
           ),
       );
     env.DATABASE_URL = pooler ? url(pooler.host, pooler.port) : url(db.host, db.port);
-    env.DATABASE_READ_URL = url(db.readHost ?? db.host, db.port);
+    const replicas = db.readHosts ?? [];
+    if (pooler?.readDatabase !== undefined)
+      env.DATABASE_READ_URL = url(pooler.host, pooler.port, pooler.readDatabase);
+    else if (replicas.length > 1)
+      // The config gate asks for database.pooler.enabled here (config/providers.ts).
+      throw new pulumi.RunError(
+        "more than one read replica needs the in-cluster PgBouncer as their one read endpoint",
+      );
+    else env.DATABASE_READ_URL = url(replicas[0] ?? db.host, db.port);
   }
   const cache = managed.cache;
   if (cache)

@@ -149,7 +149,11 @@ export class Platform extends pulumi.ComponentResource {
     if (config.objectStorage.mode === "self-hosted") {
       const objects = new Minio(
         `${name}-minio`,
-        { ...common, objectStorage: config.objectStorage },
+        {
+          ...common,
+          objectStorage: config.objectStorage,
+          expandVolumes: cluster.volumeExpansion,
+        },
         data,
       );
       backup = objects.backupTarget;
@@ -180,7 +184,11 @@ export class Platform extends pulumi.ComponentResource {
       this.postgres = db;
     }
     if (config.cache.mode === "self-hosted") {
-      const cache = new Valkey(`${name}-valkey`, { ...common, cache: config.cache }, data);
+      const cache = new Valkey(
+        `${name}-valkey`,
+        { ...common, cache: config.cache, expandVolumes: cluster.volumeExpansion },
+        data,
+      );
       Object.assign(secretEnv, cache.secretEnv);
       this.valkey = cache;
     }

@@ -20,9 +20,11 @@ import {
   minioVolumeGb,
 } from "./minio-plan";
 import type { S3Target } from "./target";
+import { growClaims, keepClaimTemplates } from "./volume-claims";
 
 export * from "./minio-plan";
 export * from "./target";
+export * from "./volume-claims";
 
 export interface MinioArgs {
   /** The stack's `objectStorage` section; its mode must be `self-hosted`. @example config.objectStorage */
@@ -39,6 +41,12 @@ export interface MinioArgs {
   pools: readonly Role[];
   /** Storage class of the data volumes; the cluster's default when empty. @example "gp3" */
   storageClass: string;
+  /**
+   * The storage class expands a bound claim in place (CSI allowVolumeExpansion): a larger
+   * `objectStorage.storageGb` then grows the servers' claims by patch (./volume-claims.ts).
+   * Without it (local-path) a claim's size is not enforced and stays as first made. @default false
+   */
+  expandVolumes?: boolean;
   /** DNS domain of the cluster, for the servers' stable names. @default "cluster.local" */
   clusterDomain?: string;
 }
@@ -198,7 +206,7 @@ export class Minio extends pulumi.ComponentResource {
       { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" },
       { name: "HOME", value: "/tmp" },
     ];
-    new k8s.apps.v1.StatefulSet(
+    const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: { name: n.statefulSet, namespace: ns, labels },
@@ -289,8 +297,21 @@ export class Minio extends pulumi.ComponentResource {
           ],
         },
       },
-      { ...parent, protect: true, dependsOn: [root] },
+      // The drives follow objectStorage.storageGb: through the claims, never by replacing MinIO.
+      keepClaimTemplates({ ...parent, protect: true, dependsOn: [root] }),
     );
+    if (args.expandVolumes)
+      growClaims(
+        `${name}-data`,
+        {
+          namespace: ns,
+          template: "data",
+          statefulSet: n.statefulSet,
+          replicas: servers,
+          storage: `${minioVolumeGb(store.storageGb, servers)}Gi`,
+        },
+        { ...parent, dependsOn: [statefulSet] },
+      );
     if (servers > 1)
       new k8s.policy.v1.PodDisruptionBudget(
         `${name}-pdb`,

@@ -131,6 +131,20 @@ describe("managed data services", () => {
     }
   });
 
+  it("protects every KMS key and gives it KMS's longest deletion window: what it encrypts is lost with it", () => {
+    for (const [rs, managed] of [
+      [medium, ["database-key", "cache-key", "alerts-key", "cluster-secrets-key"]],
+      [large, ["database-key", "alerts-key", "cluster-secrets-key"]],
+    ] as const) {
+      const keys = ofType(rs, "aws:kms/key:Key");
+      expect(keys.map((k) => k.name)).toEqual(expect.arrayContaining([...managed]));
+      for (const key of keys) {
+        expect([key.name, key.protect]).toEqual([key.name, true]);
+        expect(key.inputs.deletionWindowInDays).toBe(30);
+      }
+    }
+  });
+
   it("sizes RDS through the catalog: the medium stack's 8 GB server, the large tier's 16 vCPU / 64 GB", () => {
     expect(primaryOf(medium).inputs.instanceClass).toBe(
       resolveManagedDatabase("aws", "small-db").type.name,
@@ -165,14 +179,15 @@ describe("managed data services", () => {
     );
   });
 
-  it("backs up with AWS Backup into a KMS vault, copying to a second region only for the large tier", () => {
-    const plan = (rs: Registered[]) => one(rs, "aws:backup/plan:Plan").inputs;
-    expect(plan(medium).rules.every((r: any) => !r.copyActions?.length)).toBe(true);
-    expect(plan(large).rules.every((r: any) => r.copyActions.length === 1)).toBe(true);
-    const copy = one(large, "aws:backup/vault:Vault", "backups-copy-vault").inputs;
-    expect(copy.region).toBe("us-west-2");
-    expect(copy.kmsKeyArn).toBeTruthy();
-    expect(ofType(medium, "aws:backup/vault:Vault")).toHaveLength(1);
+  it("backs up with AWS Backup into a KMS vault and copies every recovery point to a second region (medium and large)", () => {
+    // Tiers document, Backup Strategy: "Primary: Same cloud provider (different region)".
+    for (const rs of [medium, large]) {
+      const plan = one(rs, "aws:backup/plan:Plan").inputs;
+      expect(plan.rules.every((r: any) => r.copyActions.length === 1)).toBe(true);
+      const copy = one(rs, "aws:backup/vault:Vault", "backups-copy-vault").inputs;
+      expect(copy.region).toBe("us-west-2");
+      expect(copy.kmsKeyArn).toBeTruthy();
+    }
   });
 
   it("runs ElastiCache Valkey encrypted in transit and at rest with an auth token, across zones", () => {
@@ -264,7 +279,7 @@ describe("managed data services", () => {
     const db = facts.managed!.database!;
     expect(await resolved(db.port)).toBe(5432);
     expect((await resolved(db.password)).length).toBe(32);
-    expect(db.readHost).toBeDefined(); // the first replica's address, known once it exists
+    expect(db.readHosts).toHaveLength(1); // the replica's address, known once it exists
     expect(await resolved(facts.managed!.cache!.port)).toBe(6379);
     const s3 = facts.managed!.objectStorage!;
     expect(s3.endpoint).toBe("https://s3.us-east-1.amazonaws.com");

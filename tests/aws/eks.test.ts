@@ -149,6 +149,9 @@ describe("EksCluster", () => {
     const key = one(rs, "aws:kms/key:Key", "cluster-secrets-key");
     expect(cluster.inputs.encryptionConfig.provider.keyArn).toContain("cluster-secrets-key");
     expect(key.inputs.enableKeyRotation).toBe(true);
+    // Without the key the cluster's Secrets cannot be read: it is protected like the cluster.
+    expect(key.protect).toBe(true);
+    expect(key.inputs.deletionWindowInDays).toBe(30);
     expect(cluster.inputs.enabledClusterLogTypes).toEqual([...CONTROL_PLANE_LOGS]);
     expect(cluster.inputs.accessConfig.authenticationMode).toBe("API");
     expect(cluster.inputs.version).toBe("1.33");
@@ -254,12 +257,14 @@ describe("EksCluster", () => {
     expect(all.filter((a) => /^ec2:(Create|Authorize|Revoke|Delete)/.test(a))).toEqual([]);
   });
 
-  it("makes encrypted gp3 the default storage class", () => {
+  it("makes encrypted, expandable gp3 the default storage class, retaining a volume whose claim is deleted", () => {
     const storageClass = one(rs, "kubernetes:storage.k8s.io/v1:StorageClass");
     expect(validateK8s(storageClass)).toBeUndefined();
     const sc = storageClass.inputs;
     expect(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
     expect(sc.provisioner).toBe("ebs.csi.aws.com");
     expect(sc.parameters).toMatchObject({ type: "gp3", encrypted: "true" });
+    expect(sc.reclaimPolicy).toBe("Retain");
+    expect(sc.allowVolumeExpansion).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import {
   pgbouncerPool,
   pgbouncerSettings,
   pgbouncerUserlist,
+  readDatabaseLine,
   serverHeadroom,
 } from "../../components/database";
 import { OWN_EGRESS_LABEL } from "../../components/platform/namespace";
@@ -172,6 +173,28 @@ describe("pgbouncer.ini for a managed server", () => {
     });
   });
 
+  it("serves every read replica as one more database, <name>_read, each replica getting the primary's share", () => {
+    const hosts = ["r1.example.internal", "r2.example.internal", "r3.example.internal"];
+    const ini = pgbouncerIni({ ...iniArgs(), readHosts: hosts });
+    const pool = pgbouncerPool({
+      maxConnections: large.database.maxConnections,
+      replicas: 2,
+      defaultPoolSize: large.database.pooler.defaultPoolSize,
+    });
+    expect(readDatabaseLine({ ...iniArgs(), readHosts: hosts })).toBe(
+      `app_read = host=${hosts.join(",")} port=5432 dbname=app ` +
+        `pool_size=${pool.defaultPoolSize * 3} max_db_connections=${pool.maxDbConnections * 3}`,
+    );
+    expect(ini.split("[pgbouncer]")[0]).toContain("app_read = host=r1.example.internal,r2");
+    // Idle server connections handed out in turn, and a refused login retried on the next host soon.
+    expect(settingsOf(ini)).toMatchObject({ server_round_robin: "1", server_login_retry: "3" });
+    // Without replicas: no read database, and the defaults stay.
+    const plain = pgbouncerIni(iniArgs());
+    expect(plain).not.toContain("_read");
+    expect(settingsOf(plain).server_round_robin).toBeUndefined();
+    expect(() => pgbouncerIni({ ...iniArgs(), readHosts: ["r1 evil=1"] })).toThrow(/read host/);
+  });
+
   it("writes the user list with PgBouncer's quoting", () => {
     expect(
       pgbouncerUserlist([
@@ -184,7 +207,7 @@ describe("pgbouncer.ini for a managed server", () => {
 
 const facts = {
   host: "db.example.internal",
-  readHost: "db-replica.example.internal",
+  readHosts: ["db-replica-1.example.internal", "db-replica-2.example.internal"],
   port: 5432,
   database: "app",
   user: "platform",
@@ -256,6 +279,7 @@ describe("PgBouncer component", () => {
     expect(ini).toBe(
       pgbouncerIni({
         server,
+        readHosts: facts.readHosts,
         pooler: large.database.pooler,
         maxConnections: large.database.maxConnections,
       }),

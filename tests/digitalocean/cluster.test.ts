@@ -69,6 +69,8 @@ describe("DigitalOcean layer, staging", () => {
     });
     // The offline lookup echoes its inputs, so the minor itself stands in for the DOKS slug.
     expect(cluster.version).toBe(staging.kubernetes.version);
+    // Its Secrets, operators' state and volume claims go with it.
+    expect(one(rs, T.cluster).protect).toBe(true);
   });
 
   it("sizes the default pool to the documented staging nodes: 3 × s-2vcpu-4gb, no autoscaler", () => {
@@ -203,8 +205,10 @@ describe("DigitalOcean layer, medium production with managed services", () => {
     });
     const replicas = ofType(rs, T.replica);
     expect(replicas).toHaveLength(productionDo.database.replicas);
-    for (const r of replicas)
+    for (const r of replicas) {
       expect(r.inputs).toMatchObject({ size: pg.inputs.size, clusterId: "database-cluster-id" });
+      expect(r.protect).toBe(true);
+    }
   });
 
   it("tunes Postgres as documented: shared_buffers 25 %, slow queries logged, backup at 2 AM UTC", () => {

@@ -3,6 +3,7 @@
  * that, like RDS with rds.force_ssl=1, accepts only TLS and SCRAM. Only where to listen and where
  * the files are is rewritten (to 127.0.0.1 and a temp dir); every pooling, auth and TLS setting is
  * the one the cluster gets. Settings newer than the installed PgBouncer are named and dropped.
+ * The server also listens on a second loopback address, which stands in for a second read replica.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -38,6 +39,8 @@ const POOLER = { maxClientConnections: 2000, defaultPoolSize: 50 };
 const MAX_CONNECTIONS = 500;
 const PASSWORD = "app-secret-Zq8";
 const STATS_PASSWORD = "stats-secret-Xy3";
+/** Two "replicas": the one server on two loopback addresses, told apart by inet_server_addr(). */
+const REPLICAS = [LOOPBACK, "127.0.0.2"];
 /** PgBouncer release that introduced a setting the renderer writes. */
 const SINCE: Record<string, [number, number]> = { max_prepared_statements: [1, 21] };
 
@@ -119,8 +122,8 @@ beforeAll(async () => {
     path.join(data, "pg_hba.conf"),
     [
       "local all postgres trust",
-      `hostssl all all ${LOOPBACK}/32 scram-sha-256`,
-      `hostnossl all all ${LOOPBACK}/32 reject`,
+      ...REPLICAS.map((a) => `hostssl all all ${a}/32 scram-sha-256`),
+      ...REPLICAS.map((a) => `hostnossl all all ${a}/32 reject`),
       "",
     ].join("\n"),
     as,
@@ -135,7 +138,7 @@ beforeAll(async () => {
       "-c",
       `port=${pgPort}`,
       "-c",
-      `listen_addresses=${LOOPBACK}`,
+      `listen_addresses=${REPLICAS.join(",")}`,
       "-c",
       `unix_socket_directories=${work}`,
       "-c",
@@ -189,6 +192,7 @@ beforeAll(async () => {
   let ini = rewrite(
     pgbouncerIni({
       server: { host: LOOPBACK, port: pgPort, database: "app" },
+      readHosts: REPLICAS,
       pooler: POOLER,
       maxConnections: MAX_CONNECTIONS,
     }),
@@ -278,6 +282,32 @@ describe("generated pgbouncer.ini on the real pgbouncer and postgres", () => {
       client_tls_sslmode: "require",
       server_tls_sslmode: "require",
     });
+  });
+
+  it("balances the read database over every replica: new server connections take turns", async () => {
+    // Four clients at once, each holding a server connection for a moment: four new connections.
+    const reads = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        query(
+          through("sslmode=require", "platform", "app_read"),
+          "SELECT host(inet_server_addr()) || '|' || (pg_sleep(0.5) IS NULL)",
+        ),
+      ),
+    );
+    const servers = new Set(reads.map((r) => r.split("|")[0]));
+    expect([...servers].sort()).toEqual([...REPLICAS].sort());
+    const rows = await query(
+      through("sslmode=require", PGBOUNCER_STATS_USER, "pgbouncer"),
+      "SHOW DATABASES",
+      STATS_PASSWORD,
+    );
+    const read = rows
+      .split("\n")
+      .find((row) => row.startsWith("app_read|"))!
+      .split("|");
+    // name, host, port, database, force_user, pool_size, ...: the pool spans both replicas.
+    expect(read.slice(1, 4)).toEqual([REPLICAS.join(","), String(pgPort), "app"]);
+    expect(Number(read[5])).toBe(2 * POOLER.defaultPoolSize);
   });
 
   it("shows the exporter's user the pools and nothing it may change", async () => {

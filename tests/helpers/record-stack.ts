@@ -32,7 +32,15 @@ async function main() {
   const resources = await recorder.record(() => require(path.join(ROOT, "index")));
   process.stdout.write(
     JSON.stringify(
-      resources.map(({ type, name, urn, parent, inputs }) => ({ type, name, urn, parent, inputs })),
+      resources.map(({ type, name, urn, parent, protect, ignoreChanges, inputs }) => ({
+        type,
+        name,
+        urn,
+        parent,
+        protect,
+        ignoreChanges,
+        inputs,
+      })),
     ),
   );
 }

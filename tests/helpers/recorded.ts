@@ -12,6 +12,9 @@ export interface RecordedResource {
   name: string;
   urn: string;
   parent?: string;
+  protect: boolean;
+  /** Input paths Pulumi keeps as first deployed (the ignoreChanges option). */
+  ignoreChanges?: string[];
   inputs: Record<string, any>;
 }
 
@@ -33,7 +36,9 @@ function sourcesStamp(): string {
       else newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }
   };
-  for (const d of ["components", "config", "catalog"]) walk(path.join(ROOT, d));
+  // plan/ holds the recorder (plan/mocks.ts) and record-stack.ts what it prints.
+  for (const d of ["components", "config", "catalog", "plan"]) walk(path.join(ROOT, d));
+  newest = Math.max(newest, fs.statSync(path.join(__dirname, "record-stack.ts")).mtimeMs);
   for (const f of fs.readdirSync(ROOT))
     if (/^(Pulumi\..*yaml|index\.ts)$/.test(f))
       newest = Math.max(newest, fs.statSync(path.join(ROOT, f)).mtimeMs);

@@ -41,18 +41,26 @@ describe("connection URLs for managed data services", () => {
     );
   });
 
-  it("send writes through the pooler, reads to the replica (or the primary), and stay secrets", async () => {
+  it("send writes through the pooler, reads to its read database over every replica (or the one replica, or the primary), and stay secrets", async () => {
     const database = { host: "rw", port: 5432, database: "app", user: "u", password: "p" };
     const pooled = managedDataEnv(
-      { database: { ...database, readHost: "ro" } },
-      { host: "pgbouncer.data.svc", port: 5432 },
+      { database: { ...database, readHosts: ["ro-1", "ro-2", "ro-3"] } },
+      { host: "pgbouncer.data.svc", port: 5432, readDatabase: "app_read" },
     );
     expect(await resolved(pooled.DATABASE_URL)).toBe(
       "postgresql://u:p@pgbouncer.data.svc:5432/app?sslmode=require",
     );
     expect(await resolved(pooled.DATABASE_READ_URL)).toBe(
+      "postgresql://u:p@pgbouncer.data.svc:5432/app_read?sslmode=require",
+    );
+    const one = managedDataEnv({ database: { ...database, readHosts: ["ro"] } });
+    expect(await resolved(one.DATABASE_READ_URL)).toBe(
       "postgresql://u:p@ro:5432/app?sslmode=require",
     );
+    // Several replicas and nothing to balance them: never name the first alone.
+    expect(() =>
+      managedDataEnv({ database: { ...database, readHosts: ["ro-1", "ro-2"] } }),
+    ).toThrow(/one read endpoint/);
     expect(await pulumi.isSecret(pooled.DATABASE_URL)).toBe(true);
     const direct = managedDataEnv({ database });
     expect(await resolved(direct.DATABASE_URL)).toBe(
@@ -98,15 +106,23 @@ describe("stack production-large (RDS behind PgBouncer)", () => {
     expect(ini).toMatch(/^max_db_connections = 150$/m);
   });
 
-  it("hands every app a DATABASE_URL through the pooler, reads straight to a replica", () => {
+  it("hands every app a DATABASE_URL through the pooler, and a DATABASE_READ_URL that balances all three replicas", () => {
     for (const app of config.apps.map((a) => a.name)) {
       const env = appEnv(rs, app);
       expect(env.DATABASE_URL).toMatch(
         /^postgresql:\/\/platform:[^@]+@pgbouncer\.data\.svc:5432\/app\?sslmode=require$/,
       );
-      expect(env.DATABASE_READ_URL).toMatch(/sslmode=require$/);
-      expect(env.DATABASE_READ_URL).not.toContain("pgbouncer");
+      expect(env.DATABASE_READ_URL).toMatch(
+        /^postgresql:\/\/platform:[^@]+@pgbouncer\.data\.svc:5432\/app_read\?sslmode=require$/,
+      );
     }
+    const replicas = ofType(rs, "aws:rds/instance:Instance").filter(
+      (r) => r.inputs.replicateSourceDb,
+    );
+    expect(replicas).toHaveLength(3);
+    const ini: string = named(rs, T.configMap, "pgbouncer-config")!.inputs.data["pgbouncer.ini"];
+    const read = /^app_read = host=(\S+) /m.exec(ini)![1].split(",");
+    expect(read.sort()).toEqual(replicas.map((r) => `${r.name}.mock.rds.amazonaws.com`).sort());
   });
 
   it("registers only schema-valid Kubernetes objects and passes the policy pack", async () => {

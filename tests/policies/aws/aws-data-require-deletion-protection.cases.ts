@@ -60,6 +60,23 @@ describeResourcePolicy(awsDataRequireDeletionProtection, [
     ],
   },
   {
+    type: aws.kms.Key,
+    props: { description: "RDS", enableKeyRotation: true, deletionWindowInDays: 30 },
+    opts: protectedOpts,
+    cases: [
+      {
+        rule: "KMS key without protect",
+        opts: { protect: false },
+        expect: /KMS key is unprotected/,
+      },
+      {
+        rule: "KMS key deleted after the shortest window",
+        set: ["deletionWindowInDays", 7],
+        expect: /deletionWindowInDays is 7; use 30/,
+      },
+    ],
+  },
+  {
     type: aws.s3.BucketV2,
     props: { bucket: "media" },
     opts: protectedOpts,

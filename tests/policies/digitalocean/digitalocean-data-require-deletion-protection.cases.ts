@@ -17,6 +17,34 @@ describeResourcePolicy(digitaloceanDataRequireDeletionProtection, [
     ],
   },
   {
+    type: digitalocean.DatabaseReplica,
+    props: { clusterId: "db-id", name: "pg-replica-1", size: "db-s-2vcpu-4gb", region: "nyc3" },
+    opts: { protect: true },
+    cases: [
+      {
+        rule: "the read-only node is unprotected",
+        opts: { protect: false },
+        expect: /read-only node is unprotected/,
+      },
+    ],
+  },
+  {
+    type: digitalocean.KubernetesCluster,
+    props: {
+      region: "nyc3",
+      version: "1.33.1-do.0",
+      nodePool: { name: "app", size: "s-4vcpu-8gb", nodeCount: 3 },
+    },
+    opts: { protect: true },
+    cases: [
+      {
+        rule: "the Kubernetes cluster is unprotected",
+        opts: { protect: false },
+        expect: /Kubernetes cluster is unprotected/,
+      },
+    ],
+  },
+  {
     type: digitalocean.Volume,
     props: { region: "fra1", size: 500 },
     opts: { protect: true },
