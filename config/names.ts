@@ -44,6 +44,15 @@ export const MAX_LISTENERS = 64;
 /** Bucket of the AWS layer's own S3 access logs (components/aws/storage.ts), named like the others. */
 export const AWS_ACCESS_LOG_BUCKET = "access-logs";
 
+/**
+ * Names of the policy pack's policies (policies/list.ts). Loaded only when a stack overrides one:
+ * the pack is not otherwise part of the program.
+ */
+export function policyNames(): string[] {
+  const { policies } = require("../policies/list") as typeof import("../policies/list");
+  return policies.map((p) => p.name);
+}
+
 /** Gateway API ignores a trailing slash of a PathPrefix, so prefixes compare without it. */
 const normalizePath = (p: string) => (p.length > 1 ? p.replace(/\/+$/, "") : p);
 
@@ -139,6 +148,18 @@ export function nameProblems(c: StackConfig): Problem[] {
       `must name at most ${MAX_LISTENERS - 1} public hosts (the apex included): a Gateway holds ${MAX_LISTENERS} listeners, one per host plus the HTTP redirect (got ${hosts.size})`,
       true,
     );
+
+  const overrides = Object.keys(c.policies.overrides);
+  if (overrides.length > 0) {
+    const known = policyNames();
+    for (const name of overrides)
+      if (!known.includes(name))
+        problem(
+          ["policies", "overrides", name],
+          `must name a policy of the pack (policies/list.ts), such as ${known[0]}`,
+          true,
+        );
+  }
 
   c.apps.forEach((app, i) => {
     for (const key of Object.keys(app.env))

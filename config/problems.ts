@@ -27,12 +27,14 @@ export class ConfigError extends pulumi.RunError {
   }
 }
 
-/** `["apps", 0, "env"]` → `apps[0].env`. */
+/** `["apps", 0, "env"]` → `apps[0].env`; a key that is not a plain word is quoted: `["region "]`. */
 export function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (s, p) => (typeof p === "number" ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
-    "",
-  );
+  return path.reduce<string>((s, p) => {
+    if (typeof p === "number") return `${s}[${p}]`;
+    const key = String(p);
+    if (!/^[A-Za-z_][\w-]*$/.test(key)) return `${s}[${JSON.stringify(key)}]`;
+    return s ? `${s}.${key}` : key;
+  }, "");
 }
 
 export function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {

@@ -34,6 +34,9 @@ export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["medium", "large", "e
 /** ElastiCache without cluster mode holds a primary and at most five replicas. */
 export const MAX_CACHE_REPLICAS = { aws: 5, digitalocean: 2 } as const;
 
+/** The largest single volume a claim gets on aws (EBS gp3) and digitalocean: 16 TiB. */
+export const MAX_VOLUME_GB = 16384;
+
 /** RFC 1918 private address space. */
 const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
   (c) => parseBlock(c) as Block,
@@ -62,7 +65,7 @@ export function providerProblems(c: StackConfig): Problem[] {
     const list = regionsOf(c.provider);
     problem(
       ["region"],
-      `must be a ${c.provider} region: ${list.length > 12 ? `${list.slice(0, 12).join(", ")}, ...` : list.join(", ")}`,
+      `must be one of ${c.provider}'s regions: ${list.length > 12 ? `${list.slice(0, 12).join(", ")}, ...` : list.join(", ")}`,
     );
   }
 
@@ -224,6 +227,38 @@ export function providerProblems(c: StackConfig): Problem[] {
       } catch (e) {
         problem(["cache", "memoryMb"], (e as Error).message);
       }
+  }
+
+  // Claims become one cloud volume each: EBS gp3 and DigitalOcean volumes stop at 16 TiB (AWS EBS
+  // User Guide, volume types; DigitalOcean Volumes limits). Hetzner and existing clusters keep
+  // them on the nodes' own disks (local-path) or the cluster's own storage.
+  if (c.provider === "aws" || c.provider === "digitalocean") {
+    const claims: [(string | number)[], number, boolean][] = [
+      [["monitoring", "storageGb"], c.monitoring.storageGb, true],
+      [["logging", "storageGb"], c.logging.storageGb, true],
+      [["database", "storageGb"], c.database.storageGb, c.database.mode === "self-hosted"],
+      [
+        ["objectStorage", "storageGb"],
+        Math.ceil(c.objectStorage.storageGb / c.objectStorage.servers),
+        c.objectStorage.mode === "self-hosted",
+      ],
+    ];
+    for (const [path, gb, claimed] of claims)
+      if (claimed && gb > MAX_VOLUME_GB)
+        problem(
+          path,
+          `must fit one ${c.provider} volume per claim (at most ${MAX_VOLUME_GB} GB${path[0] === "objectStorage" ? " per MinIO server" : ""})`,
+        );
+  }
+  // RDS gp3 storage is 20 GiB to 64 TiB (Amazon RDS User Guide, DB instance storage), and the
+  // AWS layer lets storage autoscaling double it (components/aws/database.ts).
+  if (c.provider === "aws" && c.database.mode === "managed") {
+    const gb = c.database.storageGb;
+    if (gb < 20 || gb > 32768)
+      problem(
+        ["database", "storageGb"],
+        "must be 20 to 32768 for RDS on aws (storage autoscaling doubles it, up to RDS's 65536)",
+      );
   }
 
   // Each Postgres instance that shares a database node gets its share of it

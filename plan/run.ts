@@ -9,7 +9,7 @@ import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
 import { PlanOutput, resolveOutputs } from "./outputs";
 import { evaluatePolicies, Violation } from "./policy";
-import { MissingConfigError, readStack, ROOT, type StackFiles } from "./stack";
+import { MissingConfigError, readStack, ROOT, StackFileError, type StackFiles } from "./stack";
 import { Placement, placementViolations, planPlacement } from "./placement";
 import { Requests, sumRequests } from "./requests";
 import { stackWorkloads, vendoredChartDefaults } from "./workloads";
@@ -83,6 +83,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     files = readStack(stack, root);
   } catch (e) {
     if (e instanceof MissingConfigError) return stopped(stack, "invalid-config", [e.message], []);
+    if (e instanceof StackFileError) return stopped(stack, "invalid-config", e.lines, []);
     throw e;
   }
   pulumi.runtime.setAllConfig(files.config, files.secretKeys);

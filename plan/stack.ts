@@ -1,10 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { LineCounter, parseDocument, visit, type Document } from "yaml";
 
 export const ROOT = path.resolve(__dirname, "..");
-/** Stands in for every `secure:` value: the plan never decrypts, and needs no passphrase. */
-export const PLACEHOLDER_SECRET = "plan-placeholder-secret";
+/**
+ * Stands in for every `secure:` value: the plan never decrypts, and needs no passphrase. It is an
+ * https URL (of the reserved `.invalid` domain, RFC 2606) so that the secrets the config gate
+ * requires to be URLs (a webhook pager's, the chat webhook) plan like any other.
+ */
+export const PLACEHOLDER_SECRET = "https://plan-placeholder-secret.invalid/";
 
 export interface StackFiles {
   project: string;
@@ -23,8 +27,70 @@ export interface ConfigDeclaration {
   value?: unknown;
 }
 
+/**
+ * A stack or project file the CLI would not load: YAML that does not parse, or a config key it
+ * cannot read. The plan stops as for an invalid config (exit 2); each line names the file and,
+ * where the parser knows it, the line and column. No line quotes the file's text: it may hold a
+ * secret in clear.
+ */
+export class StackFileError extends Error {
+  constructor(public readonly lines: string[]) {
+    super(lines.join("\n"));
+    this.name = "StackFileError";
+  }
+}
+
+/** YAML errors reported per file: one missing bracket can make hundreds. */
+const MAX_YAML_ERRORS = 10;
+
+interface YamlFile {
+  value: any;
+  /** `<file>:<line>:<column>` of a top-level `config:` key, or of the file's start. */
+  where(configKey?: string): string;
+}
+
+function loadYaml(file: string): YamlFile {
+  const name = path.basename(file);
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(fs.readFileSync(file, "utf8"), {
+    lineCounter,
+    prettyErrors: false,
+  });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${name}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const lines = new Map<string, string>();
+    for (const e of doc.errors)
+      if (!lines.has(e.message) && lines.size < MAX_YAML_ERRORS)
+        lines.set(e.message, `${at(e.pos[0])}: ${e.message}`);
+    throw new StackFileError([...lines.values()]);
+  }
+  let value: any;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (e) {
+    // Alias expansion past the parser's limit (an alias bomb): point at the first alias.
+    let where = `${name}:1:1`;
+    visit(doc, {
+      Alias(_, node) {
+        if (node.range) where = at(node.range[0]);
+        return visit.BREAK;
+      },
+    });
+    throw new StackFileError([`${where}: ${(e as Error).message}`]);
+  }
+  const where = (configKey?: string) => {
+    const config = doc.get("config", true) as { items?: { key?: any }[] } | undefined;
+    const pair = config?.items?.find((p) => p.key?.value === configKey);
+    return at(pair?.key?.range?.[0] ?? 0);
+  };
+  return { value, where };
+}
+
 function readYaml(file: string): any {
-  return parse(fs.readFileSync(file, "utf8")) ?? {};
+  return loadYaml(file).value;
 }
 
 /** Stacks shipped beside Pulumi.yaml, by file name. */
@@ -209,13 +275,23 @@ export function readStack(stack: string, root = ROOT): StackFiles {
     );
   }
   const project: string = projectFile.name;
-  const stackFile = readYaml(stackPath);
+  const loaded = loadYaml(stackPath);
+  const stackFile = loaded.value;
+  if (!isMap(stackFile) || !(stackFile.config == null || isMap(stackFile.config)))
+    throw new StackFileError([
+      `${loaded.where()}: must be a map whose config: is a map of keys to values`,
+    ]);
   // An ESC environment is opened by Pulumi Cloud; offline, its values would silently be missing.
   if (stackFile.environment !== undefined && stackFile.environment !== null)
     throw new Error(`Pulumi.${stack}.yaml: the plan cannot open ESC environments (environment:)`);
   const stackConfig: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {}))
-    stackConfig[fullConfigKey(project, key)] = value;
+  for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {
+    try {
+      stackConfig[fullConfigKey(project, key)] = value;
+    } catch (e) {
+      throw new StackFileError([`${loaded.where(key)}: ${(e as Error).message}`]);
+    }
+  }
   const { config: values, missing } = applyProjectConfig(
     project,
     configDeclarations(projectFile),

@@ -11,6 +11,7 @@ import {
 } from "../../components/hetzner";
 import { parse } from "yaml";
 import { priceStack } from "../../plan/cost";
+import { PLACEHOLDER_SECRET } from "../../plan/stack";
 import type { Registered } from "../../plan/mocks";
 import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
@@ -162,7 +163,7 @@ describe("the production-hetzner stack", () => {
     const secret = one(production.rs, "kubernetes:core/v1:Secret");
     expect(secret.inputs.metadata).toEqual({ name: "hcloud", namespace: "kube-system" });
     // The plan's placeholder for the stack file's `hcloud:token: {secure: ...}`.
-    expect(secret.inputs.stringData.token).toBe("plan-placeholder-secret");
+    expect(secret.inputs.stringData.token).toBe(PLACEHOLDER_SECRET);
   });
 
   it("hands the platform a provider that waits for the cloud controller and the CSI driver", () => {
