@@ -154,20 +154,31 @@ const autoscaling = z.strictObject({
   cpuPercent: int(10, 95),
 });
 
+/**
+ * What a progressive release watches (components/delivery): the new version's health path and
+ * these paths answer before any traffic moves, and its share of 5xx responses stays at or below
+ * `maxErrorPercent` (tiers document, Alerting Strategy: 5xx error rate > 5 % is critical).
+ */
+const progressive = {
+  /** Paths the smoke test GETs on the new version besides the health path. @example ["/"] */
+  smokePaths: z.array(pathPrefix).max(10).default([]),
+  /** 5xx share of the new version, in percent, above which the release rolls back. @default 5 */
+  maxErrorPercent: z.number().min(0.1).max(50).default(5),
+};
+
+/**
+ * How a new image reaches users (tiers document, Deployment Strategy). The progressive-delivery
+ * controller moves the traffic; the stack file only names the strategy and the new `image`.
+ */
 const release = z.discriminatedUnion("strategy", [
   z.strictObject({ strategy: z.literal("rolling") }),
   z.strictObject({
     strategy: z.literal("blue-green"),
-    /** The colour that receives all traffic; the other keeps running until removed. */
-    activeColor: z.enum(["blue", "green"]),
-    images: z.strictObject({ blue: image.optional(), green: image.optional() }),
+    ...progressive,
+    /** Minutes each traffic step (10 %, 50 %, 100 %) is watched; the document gives none. */
+    stepMinutes: int(1, 1440).default(10),
   }),
-  z.strictObject({
-    strategy: z.literal("canary"),
-    image,
-    /** Percent of requests sent to the canary (documents: 5 → 25 → 100). */
-    weight: int(0, 100),
-  }),
+  z.strictObject({ strategy: z.literal("canary"), ...progressive }),
 ]);
 
 /** A ConfigMap or Secret holds at most 1 MiB of data (Kubernetes documentation, ConfigMaps). */
@@ -464,10 +475,10 @@ export const StackConfigSchema = z
           ["apps", i, "autoscaling", "minReplicas"],
           `must not exceed maxReplicas (${a.maxReplicas})`,
         );
-      if (app.release.strategy === "blue-green" && !app.release.images[app.release.activeColor])
+      if (app.release.strategy !== "rolling" && !app.public)
         issue(
-          ["apps", i, "release", "images", app.release.activeColor],
-          "must name the image of the active colour",
+          ["apps", i, "release", "strategy"],
+          `must be rolling when public is false: the gateway's route is what moves a release's traffic (got ${app.release.strategy})`,
         );
     });
   });

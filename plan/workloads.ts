@@ -353,6 +353,44 @@ function envoyProxies(r: Recorded, gateways: number): Workload[] {
   }));
 }
 
+/**
+ * Argo Rollouts `Rollout` (argoproj/argo-rollouts pkg/apis/rollouts/v1alpha1/types.go, v1.9.1): its
+ * own pod template, or that of the Deployment its `workloadRef` names; `replicas` (default 1) or
+ * the floor of the HPA that scales it. At rest one version runs; during a release the new one runs
+ * beside it, which this rest-state placement leaves out.
+ */
+function argoRollout(
+  r: Recorded,
+  registered: Recorded[],
+  floors: Map<string, number>,
+): Workload | undefined {
+  const spec = (r.inputs.spec ?? {}) as Obj;
+  const namespace = namespaceOf(r);
+  const name = nameOf(r);
+  const ref = spec.workloadRef as Obj | undefined;
+  const referenced = ref
+    ? registered.find(
+        (d) =>
+          KIND_OF(d.type) === ref.kind &&
+          d.type.startsWith("kubernetes:apps/") &&
+          namespaceOf(d) === namespace &&
+          nameOf(d) === ref.name,
+      )
+    : undefined;
+  const template = (referenced?.inputs.spec?.template ?? spec.template) as Obj | undefined;
+  if (!template) return undefined;
+  return {
+    kind: "Rollout",
+    namespace,
+    name,
+    replicas: Math.max(spec.replicas ?? 1, floors.get(`Rollout/${namespace}/${name}`) ?? 0),
+    daemon: false,
+    transient: false,
+    urn: r.urn,
+    pod: podShape(template.spec ?? {}, template.metadata?.labels ?? {}),
+  };
+}
+
 // --- Helm charts ---------------------------------------------------------------------------------
 
 /**
@@ -669,6 +707,26 @@ const CHARTS: Record<string, (v: Obj, release: string) => ChartPod[]> = {
     }
     return pods;
   },
+  // argoproj/argo-helm charts/argo-rollouts (2.41.0): the controller, and the dashboard when on.
+  "argo-rollouts": (v, rel) => {
+    const labels = (component: string) => ({
+      "app.kubernetes.io/name": String(v.nameOverride ?? "argo-rollouts"),
+      "app.kubernetes.io/instance": rel,
+      "app.kubernetes.io/component": component,
+    });
+    const c = v.controller ?? {};
+    const d = v.dashboard ?? {};
+    return [
+      chartPod("Deployment", rel, c, c.replicas, [c.resources], labels(String(c.component))),
+      ...(on(d.enabled, false)
+        ? [
+            chartPod("Deployment", `${rel}-dashboard`, d, d.replicas, [d.resources], {
+              ...labels(String(d.component)),
+            }),
+          ]
+        : []),
+    ];
+  },
   "cloudnative-pg": (v, rel) => [root(v, rel, "cloudnative-pg", v.replicaCount)],
   "plugin-barman-cloud": (v, rel) => [root(v, rel, "plugin-barman-cloud", v.replicaCount)],
   "metrics-server": (v, rel) => [root(v, rel, "metrics-server", v.replicas)],
@@ -952,6 +1010,9 @@ export function stackWorkloads(registered: Recorded[], defaults?: ChartDefaults)
       out.push(...eck(r, kind));
     } else if (group.startsWith("gateway.envoyproxy.io/") && kind === "EnvoyProxy") {
       out.push(...envoyProxies(r, gateways));
+    } else if (group.startsWith("argoproj.io/") && kind === "Rollout") {
+      const w = argoRollout(r, registered, floors);
+      if (w) out.push(w);
     } else if (/^(apps|batch)\//.test(group) && BUILT_IN[kind]) {
       const read = BUILT_IN[kind](r.inputs.spec ?? {});
       if (!read?.template) continue;

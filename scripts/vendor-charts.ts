@@ -277,6 +277,14 @@ export const CHARTS: ChartSource[] = [
     dependencies: [],
   },
   {
+    chart: "argo-rollouts",
+    version: "2.41.0",
+    repo: "argoproj/argo-helm",
+    tag: "argo-rollouts-2.41.0",
+    dir: "charts/argo-rollouts",
+    dependencies: [],
+  },
+  {
     chart: "hcloud-csi",
     version: "2.18.3",
     repo: "hetznercloud/csi-driver",

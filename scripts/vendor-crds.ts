@@ -107,6 +107,18 @@ export const SOURCES: CrdSource[] = [
     standsFor: { version: "91.4.1", why: NEWER_THAN_MIRROR },
     take: [{ group: "monitoring.coreos.com", kind, versions: ["v1"] }],
   })),
+  ...(
+    [
+      ["Rollout", "rollout"],
+      ["AnalysisTemplate", "analysis-template"],
+    ] as const
+  ).map(([kind, file]) => ({
+    repo: "argoproj/argo-helm",
+    tag: "argo-rollouts-2.41.0",
+    path: `charts/argo-rollouts/templates/crds/${file}-crd.yaml`,
+    chart: { name: "argo-rollouts", version: "2.41.0" }, // Argo Rollouts v1.9.0 (same CRDs as v1.9.1)
+    take: [{ group: "argoproj.io", kind, versions: ["v1alpha1"] }],
+  })),
   {
     repo: "elastic/cloud-on-k8s",
     tag: "v3.5.0",
@@ -224,7 +236,7 @@ function main() {
       "charts install; only the kinds and versions the program registers. Each file keeps the",
       "version's `openAPIV3Schema` as data, with schema `description` fields removed. Upstream",
       "licences: Apache-2.0 (CloudNativePG, Envoy Gateway, Gateway API, cert-manager,",
-      "prometheus-operator) and the Elastic License 2.0 (ECK CRDs).",
+      "prometheus-operator, Argo Rollouts) and the Elastic License 2.0 (ECK CRDs).",
       "",
       "Tags, and the chart pins they stand for where the pin is not in reach:",
       "",

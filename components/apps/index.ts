@@ -4,6 +4,14 @@ import * as random from "@pulumi/random";
 import type { AppConfig } from "../../config";
 import { placement } from "../cluster";
 import type { Role } from "../../config";
+import {
+  errorRateTemplate,
+  isProgressive,
+  releaseNames,
+  rolloutFor,
+  smokeTestTemplate,
+  TRACK_LABEL,
+} from "../delivery/rollout";
 import { restrictedContainer, restrictedPod, spread } from "./pod";
 
 export interface AppArgs {
@@ -26,48 +34,49 @@ export interface AppArgs {
   envIsSecret?: boolean;
   /** Annotations of the app's service account: the IAM role of the media bucket (AWS IRSA). */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /** The delivery controller, for a blue-green or canary release. @default undefined (rolling only) */
+  delivery?: AppDelivery;
 }
 
-/** A release track: one Deployment each. Rolling has one; blue-green two colours; canary adds one. */
-export interface Track {
-  track: string;
-  image: string;
-  /** Share of requests the gateway sends to this track, 0..100. */
-  weight: number;
-}
-
-/** Pure: the tracks an app's release strategy runs and the traffic weight of each. */
-export function releaseTracks(app: AppConfig): Track[] {
-  const r = app.release;
-  switch (r.strategy) {
-    case "rolling":
-      return [{ track: "stable", image: app.image, weight: 100 }];
-    case "blue-green":
-      return (["blue", "green"] as const)
-        .filter((c) => r.images[c])
-        .map((c) => ({ track: c, image: r.images[c]!, weight: c === r.activeColor ? 100 : 0 }));
-    case "canary":
-      return [
-        { track: "stable", image: app.image, weight: 100 - r.weight },
-        { track: "canary", image: r.image, weight: r.weight },
-      ];
-  }
-}
-
-/** Pure: the Services a gateway route sends an app's traffic to, with their weights. */
-export function appBackends(app: AppConfig): { service: string; weight: number }[] {
-  return releaseTracks(app).map((t) => ({ service: `${app.name}-${t.track}`, weight: t.weight }));
+/** What a progressive release needs from the platform (components/delivery). */
+export interface AppDelivery {
+  /** The controller's chart release: the Rollout and AnalysisTemplate CRDs come with it. */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** Prometheus, which the error-rate analysis queries. @example monitoring.prometheusUrl */
+  prometheusUrl: string;
+  /** The app namespace's name, spelled out in the analysis query and the smoke test's URLs. */
+  namespace: string;
 }
 
 /**
- * One of the product's apps: ServiceAccount, ConfigMap, Secret, a Deployment per release track,
- * Services, HorizontalPodAutoscaler, PodDisruptionBudget and a NetworkPolicy admitting only the
- * gateway, the monitoring stack and its own namespace. Cost: the pods' requests on the app pool.
+ * Pure: the Services a gateway route sends an app's traffic to, with their weights. A rolling app
+ * has one; a progressive one (blue-green, canary) the controller's stable and canary Services, at
+ * rest all traffic on the stable side: the controller moves the weights during a release.
+ */
+export function appBackends(app: AppConfig): { service: string; weight: number }[] {
+  if (!isProgressive(app.release)) return [{ service: `${app.name}-stable`, weight: 100 }];
+  const names = releaseNames(app.name);
+  return [
+    { service: names.stableService, weight: 100 },
+    { service: names.canaryService, weight: 0 },
+  ];
+}
+
+/** The HTTPRoute the gateway serves an app with (components/gateway/routes.ts `routeFor`). */
+export const routeNameOf = (app: Pick<AppConfig, "name">) => app.name;
+
+/**
+ * One of the product's apps: ServiceAccount, ConfigMap, Secret, its pods (a Deployment, or for a
+ * blue-green or canary release an Argo Rollouts `Rollout` running the pod template of a Deployment
+ * kept at zero, with its smoke-test and error-rate analyses), Services, HorizontalPodAutoscaler,
+ * PodDisruptionBudget and a NetworkPolicy admitting only the gateway, the monitoring stack and its
+ * own namespace. Cost: the pods' requests on the app pool; during a release, the new version's
+ * pods beside the old (blue-green: all of them, for 24 hours after the switch).
  */
 export class App extends pulumi.ComponentResource {
-  /** In-cluster Service name of the active track(s), for HTTPRoutes and internal callers. */
+  /** In-cluster Service name of the released version, for internal callers. */
   public readonly serviceName: string;
-  /** Per-track Service names and weights, for weighted HTTPRoutes (blue-green, canary). */
+  /** Services the gateway's HTTPRoute sends to, and their weights at rest (`appBackends`). */
   public readonly backends: { service: string; weight: number }[];
   public readonly port: number;
 
@@ -119,156 +128,204 @@ export class App extends pulumi.ComponentResource {
       parent,
     );
 
-    const tracks = releaseTracks(app);
     const replicas = app.autoscaling ? app.autoscaling.minReplicas : app.replicas;
-    const deployments = tracks.map((t) => {
-      const trackLabels = { ...labels, "platform/track": t.track };
-      const pod = {
-        metadata: { labels: trackLabels },
-        spec: {
-          serviceAccountName: account.metadata.name,
-          automountServiceAccountToken: false,
-          securityContext: restrictedPod(),
-          ...placement("app", args.pools),
-          topologySpreadConstraints: spread(trackLabels),
-          containers: [
-            {
-              name: app.name,
-              image: t.image,
-              ports: [{ name: "http", containerPort: app.port }],
-              envFrom: [
-                { configMapRef: { name: config.metadata.name } },
-                { secretRef: { name: secret.metadata.name } },
-              ],
-              resources: app.resources,
-              securityContext: restrictedContainer,
-              readinessProbe: {
-                httpGet: { path: app.healthPath, port: "http" },
-                periodSeconds: 10,
-                failureThreshold: 3,
-              },
-              livenessProbe: {
-                httpGet: { path: app.healthPath, port: "http" },
-                periodSeconds: 20,
-                failureThreshold: 3,
-              },
-              startupProbe: {
-                httpGet: { path: app.healthPath, port: "http" },
-                periodSeconds: 5,
-                failureThreshold: 30,
-              },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    /** The pod every version of the app runs; `podLabels` select it. */
+    const podTemplate = (podLabels: Record<string, string>) => ({
+      metadata: { labels: podLabels },
+      spec: {
+        serviceAccountName: account.metadata.name,
+        automountServiceAccountToken: false,
+        securityContext: restrictedPod(),
+        ...placement("app", args.pools),
+        topologySpreadConstraints: spread(podLabels),
+        containers: [
+          {
+            name: app.name,
+            image: app.image,
+            ports: [{ name: "http", containerPort: app.port }],
+            envFrom: [
+              { configMapRef: { name: config.metadata.name } },
+              { secretRef: { name: secret.metadata.name } },
+            ],
+            resources: app.resources,
+            securityContext: restrictedContainer,
+            readinessProbe: {
+              httpGet: { path: app.healthPath, port: "http" },
+              periodSeconds: 10,
+              failureThreshold: 3,
             },
-          ],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-        },
-      };
-      const deployment = new k8s.apps.v1.Deployment(
-        `${name}-${t.track}`,
-        {
-          metadata: { name: `${app.name}-${t.track}`, namespace, labels: trackLabels },
-          spec: {
-            // An idle blue-green colour keeps one warm replica until it is removed from config.
-            replicas: t.weight === 0 ? 1 : replicas,
-            selector: { matchLabels: trackLabels },
-            strategy: {
-              type: "RollingUpdate",
-              rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 },
+            livenessProbe: {
+              httpGet: { path: app.healthPath, port: "http" },
+              periodSeconds: 20,
+              failureThreshold: 3,
             },
-            template: pod,
+            startupProbe: {
+              httpGet: { path: app.healthPath, port: "http" },
+              periodSeconds: 5,
+              failureThreshold: 30,
+            },
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
           },
-        },
-        parent,
-      );
-      const service = new k8s.core.v1.Service(
-        `${name}-${t.track}-service`,
+        ],
+        volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+      },
+    });
+    const service = (resource: string, serviceName: string, selector: Record<string, string>) =>
+      new k8s.core.v1.Service(
+        resource,
         {
-          metadata: { name: `${app.name}-${t.track}`, namespace, labels: trackLabels },
+          metadata: { name: serviceName, namespace, labels },
           spec: {
             type: "ClusterIP",
-            selector: trackLabels,
+            selector,
             ports: [{ name: "http", port: app.port, targetPort: "http" }],
           },
         },
         parent,
       );
-      return { t, deployment, service, trackLabels };
-    });
-    this.backends = appBackends(app);
 
-    // The app's own Service follows the active tracks, so internal callers see the same split.
-    const active = deployments.filter((d) => d.t.weight > 0);
-    const selector = active.length === 1 ? active[0].trackLabels : labels;
-    new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { name: app.name, namespace, labels },
-        spec: {
-          type: "ClusterIP",
-          selector,
-          ports: [{ name: "http", port: app.port, targetPort: "http" }],
+    // What scales and what a disruption budget keeps: the Deployment, or the Rollout.
+    let target: { apiVersion: string; kind: string; name: string };
+    let podLabels: Record<string, string>;
+    let scaled: string;
+    if (!isProgressive(app.release)) {
+      // Rolling: one Deployment that replaces its pods a quarter at a time, never below its size.
+      podLabels = { ...labels, [TRACK_LABEL]: "stable" };
+      new k8s.apps.v1.Deployment(
+        `${name}-stable`,
+        {
+          metadata: { name: `${app.name}-stable`, namespace, labels: podLabels },
+          spec: {
+            replicas,
+            selector: { matchLabels: podLabels },
+            strategy: {
+              type: "RollingUpdate",
+              rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 },
+            },
+            template: podTemplate(podLabels),
+          },
         },
-      },
-      parent,
-    );
+        parent,
+      );
+      service(`${name}-stable-service`, `${app.name}-stable`, podLabels);
+      service(`${name}-service`, app.name, podLabels);
+      target = { apiVersion: "apps/v1", kind: "Deployment", name: `${app.name}-stable` };
+      scaled = `${name}-stable`;
+    } else {
+      // Blue-green or canary: the controller runs the pod template of a Deployment kept at zero.
+      if (!args.delivery)
+        throw new pulumi.RunError(
+          `app ${app.name}: a ${app.release.strategy} release needs the delivery controller`,
+        );
+      const release = { ...app, release: app.release };
+      const names = releaseNames(app.name);
+      podLabels = labels;
+      new k8s.apps.v1.Deployment(
+        `${name}-template`,
+        {
+          metadata: { name: names.template, namespace, labels },
+          spec: { replicas: 0, selector: { matchLabels: labels }, template: podTemplate(labels) },
+        },
+        parent,
+      );
+      // The controller adds each side's pod-template hash to these selectors.
+      service(`${name}-stable-service`, names.stableService, labels);
+      service(`${name}-canary-service`, names.canaryService, labels);
+      // Internal callers stay on the released version: the controller labels its pods stable.
+      service(`${name}-service`, app.name, { ...labels, [TRACK_LABEL]: "stable" });
+      const crds = { ...parent, dependsOn: args.delivery.dependsOn };
+      new k8s.apiextensions.CustomResource(
+        `${name}-smoke-test`,
+        {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "AnalysisTemplate",
+          ...smokeTestTemplate(release, { namespace: args.delivery.namespace, labels }),
+        },
+        crds,
+      );
+      const errorRate = new k8s.apiextensions.CustomResource(
+        `${name}-error-rate`,
+        {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "AnalysisTemplate",
+          ...errorRateTemplate(release, {
+            namespace: args.delivery.namespace,
+            route: routeNameOf(app),
+            prometheusUrl: args.delivery.prometheusUrl,
+            labels,
+          }),
+        },
+        crds,
+      );
+      new k8s.apiextensions.CustomResource(
+        `${name}-rollout`,
+        {
+          apiVersion: "argoproj.io/v1alpha1",
+          kind: "Rollout",
+          ...rolloutFor(release, {
+            namespace: args.delivery.namespace,
+            route: routeNameOf(app),
+            replicas,
+            labels,
+          }),
+        },
+        { ...crds, dependsOn: [...args.delivery.dependsOn, errorRate] },
+      );
+      target = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: names.rollout };
+      scaled = name;
+    }
+    this.backends = appBackends(app);
     this.serviceName = app.name;
 
-    for (const d of active) {
-      const target = {
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        name: d.deployment.metadata.name,
-      };
-      if (app.autoscaling) {
-        const a = app.autoscaling;
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-          `${name}-${d.t.track}-hpa`,
-          {
-            metadata: { name: `${app.name}-${d.t.track}`, namespace, labels: d.trackLabels },
-            spec: {
-              scaleTargetRef: target,
-              minReplicas: a.minReplicas,
-              maxReplicas: a.maxReplicas,
-              // Scaling Strategy: CPU over 70 % (config), memory over 80 %.
-              metrics: [
-                {
-                  type: "Resource",
-                  resource: {
-                    name: "cpu",
-                    target: { type: "Utilization", averageUtilization: a.cpuPercent },
-                  },
+    if (app.autoscaling) {
+      const a = app.autoscaling;
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${scaled}-hpa`,
+        {
+          metadata: { name: target.name, namespace, labels: podLabels },
+          spec: {
+            scaleTargetRef: target,
+            minReplicas: a.minReplicas,
+            maxReplicas: a.maxReplicas,
+            // Scaling Strategy: CPU over 70 % (config), memory over 80 %.
+            metrics: [
+              {
+                type: "Resource",
+                resource: {
+                  name: "cpu",
+                  target: { type: "Utilization", averageUtilization: a.cpuPercent },
                 },
-                {
-                  type: "Resource",
-                  resource: {
-                    name: "memory",
-                    target: { type: "Utilization", averageUtilization: 80 },
-                  },
+              },
+              {
+                type: "Resource",
+                resource: {
+                  name: "memory",
+                  target: { type: "Utilization", averageUtilization: 80 },
                 },
-              ],
-              // Scaling Strategy: add one instance a minute, remove one every five minutes.
-              behavior: {
-                scaleUp: { policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
-                scaleDown: {
-                  stabilizationWindowSeconds: 300,
-                  policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
-                },
+              },
+            ],
+            // Scaling Strategy: add one instance a minute, remove one every five minutes.
+            behavior: {
+              scaleUp: { policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+              scaleDown: {
+                stabilizationWindowSeconds: 300,
+                policies: [{ type: "Pods", value: 1, periodSeconds: 300 }],
               },
             },
           },
-          parent,
-        );
-      }
-      if (replicas > 1 || app.autoscaling) {
-        new k8s.policy.v1.PodDisruptionBudget(
-          `${name}-${d.t.track}-pdb`,
-          {
-            metadata: { name: `${app.name}-${d.t.track}`, namespace, labels: d.trackLabels },
-            spec: { maxUnavailable: 1, selector: { matchLabels: d.trackLabels } },
-          },
-          parent,
-        );
-      }
+        },
+        parent,
+      );
+    }
+    if (replicas > 1 || app.autoscaling) {
+      new k8s.policy.v1.PodDisruptionBudget(
+        `${scaled}-pdb`,
+        {
+          metadata: { name: target.name, namespace, labels: podLabels },
+          spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+        },
+        parent,
+      );
     }
 
     const fromNamespace = (ns: string) => ({

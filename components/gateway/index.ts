@@ -102,6 +102,11 @@ export interface GatewayArgs {
   clientAddress?: ClientAddressDelivery;
   /** Hosts a CDN forwards, whose client is in X-Forwarded-For (ClusterFacts.edge.proxied). */
   proxied?: ProxiedHosts;
+  /**
+   * Per-endpoint request counters (`envoy_cluster_endpoint_*`), which tell a release's two
+   * versions apart (components/delivery/rollout.ts). @default false
+   */
+  endpointStats?: boolean;
   /** Per-client request budget (self-hosted §6.1). @default { requestsPerSecond: 10, burst: 20 } */
   rateLimit?: ClientRateLimit;
   /** Name of the Gateway (and prefix of its class, proxy config and certificate). @default "dmz" */
@@ -306,6 +311,9 @@ export class Gateway extends pulumi.ComponentResource {
               },
             },
           },
+          ...(args.endpointStats
+            ? { telemetry: { metrics: { enablePerEndpointStats: true } } }
+            : {}),
         },
       },
       afterGateway,

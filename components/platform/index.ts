@@ -4,6 +4,7 @@ import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
 import type { ClusterFacts } from "../cluster";
 import { Backups, scratchSizeGb } from "../backups";
+import { Delivery, isProgressive } from "../delivery";
 import { PgBouncer, Postgres, POSTGRES_NAMES } from "../database";
 import { databaseNodes, postgresInstanceShare } from "../database/cnpg";
 import { Logging } from "../logging";
@@ -68,12 +69,15 @@ export class Platform extends pulumi.ComponentResource {
   public readonly valkey?: Valkey;
   /** PgBouncer in front of a managed database, where the tier asks for one. */
   public readonly pooler?: PgBouncer;
+  /** The progressive-delivery controller, where an app releases blue-green or canary. */
+  public readonly delivery?: Delivery;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:platform:Platform", name, {}, { ...opts, providers: [args.cluster.provider] });
     const parent = { parent: this };
     const { config, cluster } = args;
     const environment = environmentOf(config.tier);
+    const progressive = config.apps.some((app) => isProgressive(app.release));
     this.namespaces = {
       apps: config.kubernetes.namespace,
       gateway: "gateway",
@@ -124,6 +128,8 @@ export class Platform extends pulumi.ComponentResource {
         clientAddress: cluster.clientAddress,
         proxied: cluster.edge?.proxied,
         awaitAddress: cluster.loadBalancers,
+        // The delivery controller's error-rate analysis reads Envoy's per-endpoint counters.
+        endpointStats: progressive,
         // A laptop cluster or the small tier's single server cannot spare half a core a proxy.
         proxyResources:
           config.tier === "local" || config.tier === "small"
@@ -222,6 +228,20 @@ export class Platform extends pulumi.ComponentResource {
       },
       observed,
     );
+    // Tiers document, Deployment Strategy: blue-green and canary releases, run by a controller.
+    const delivery = progressive
+      ? new Delivery(
+          `${name}-delivery`,
+          {
+            pools: cluster.pools,
+            production: environment === "production",
+            monitoringNamespace: this.namespaces.monitoring,
+            monitoring: [monitoring],
+          },
+          parent,
+        )
+      : undefined;
+    this.delivery = delivery;
     this.monitoring = monitoring;
     new ScrapeTargets(
       `${name}-scrape-targets`,
@@ -320,6 +340,11 @@ export class Platform extends pulumi.ComponentResource {
             // `platform:apps` from `secure:`: its env is kept secret (config/secrets.ts).
             envIsSecret: config.secretKeys?.includes("apps") ?? false,
             serviceAccountAnnotations: appAccountAnnotations(store),
+            delivery: delivery && {
+              dependsOn: [delivery.release],
+              prometheusUrl: monitoring.prometheusUrl,
+              namespace: this.namespaces.apps,
+            },
           },
           parent,
         ),

@@ -1,5 +1,5 @@
 import { parseStackConfig } from "../../config";
-import { App, releaseTracks } from "../../components/apps";
+import { App, appBackends } from "../../components/apps";
 import { record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 
@@ -90,35 +90,137 @@ describe("App", () => {
     expect(one(rs, "kubernetes:core/v1:ConfigMap").inputs.data.JWT_SECRET).toBeUndefined();
   });
 
-  it("runs both colours in blue-green and sends all traffic to the active one", async () => {
-    const bg = {
-      ...app,
-      release: {
-        strategy: "blue-green" as const,
-        activeColor: "green" as const,
-        images: { blue: "r/api:1.0.0", green: "r/api:1.1.0" },
-      },
-    };
-    expect(releaseTracks(bg)).toEqual([
-      { track: "blue", image: "r/api:1.0.0", weight: 0 },
-      { track: "green", image: "r/api:1.1.0", weight: 100 },
-    ]);
-    const rs = await record(build(bg));
-    expect(
-      ofType(rs, "kubernetes:apps/v1:Deployment")
-        .map((d) => d.inputs.metadata.name)
-        .sort(),
-    ).toEqual(["api-blue", "api-green"]);
-    const main = one(rs, "kubernetes:core/v1:Service", "api-service").inputs.spec.selector;
-    expect(main["platform/track"]).toBe("green");
+  it("a rolling app registers no Rollout, no analysis and one backend with all the traffic", async () => {
+    const rs = await record(build());
+    expect(rs.filter((r) => r.type.startsWith("kubernetes:argoproj.io/"))).toEqual([]);
+    expect(appBackends(app)).toEqual([{ service: "api-stable", weight: 100 }]);
+    expect(one(rs, "kubernetes:apps/v1:Deployment").inputs.spec.replicas).toBe(3);
   });
 
-  it("splits canary traffic by the configured weight", () => {
-    const canary = {
-      ...app,
-      release: { strategy: "canary" as const, image: "r/api:2.0.0", weight: 5 },
-    };
-    expect(releaseTracks(canary).map((t) => t.weight)).toEqual([95, 5]);
+  describe("with a blue-green release", () => {
+    const bg = parseStackConfig({
+      provider: "existing",
+      tier: "medium",
+      region: "x",
+      domain: "example.test",
+      apps: [
+        {
+          name: "api",
+          image: "registry.example.com/api:1.1.0",
+          port: 3000,
+          release: { strategy: "blue-green" },
+        },
+      ],
+    }).apps[0];
+    const delivery = { dependsOn: [], prometheusUrl: "http://prometheus:9090", namespace: "apps" };
+    const buildBg = () => () =>
+      new App("api", {
+        app: bg,
+        namespace: "apps",
+        pools: ["app", "db"],
+        gatewayNamespace: "gateway",
+        monitoringNamespace: "monitoring",
+        delivery,
+      });
+
+    it("keeps the pod template in a Deployment at zero replicas that the Rollout references", async () => {
+      const rs = await record(buildBg());
+      const d = one(rs, "kubernetes:apps/v1:Deployment").inputs;
+      expect(d.spec.replicas).toBe(0);
+      expect(d.spec.template.spec.containers[0].image).toBe("registry.example.com/api:1.1.0");
+      const rollout = one(rs, "kubernetes:argoproj.io/v1alpha1:Rollout").inputs;
+      expect(rollout.spec.workloadRef).toEqual({
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        name: d.metadata.name,
+      });
+      expect(rollout.spec.template).toBeUndefined();
+      expect(rollout.spec.replicas).toBe(3);
+    });
+
+    it("scales the Rollout, not the zero-replica Deployment, and budgets disruptions of both versions", async () => {
+      const rs = await record(buildBg());
+      const hpa = one(rs, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
+      expect(hpa.scaleTargetRef).toEqual({
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Rollout",
+        name: "api",
+      });
+      const pdb = one(rs, "kubernetes:policy/v1:PodDisruptionBudget").inputs.spec;
+      const podLabels = one(rs, "kubernetes:apps/v1:Deployment").inputs.spec.template.metadata
+        .labels;
+      expect(pdb.selector.matchLabels).toEqual(podLabels);
+      expect(pdb.maxUnavailable).toBe(1);
+    });
+
+    it("gives the controller a stable and a canary Service, and internal callers the stable side", async () => {
+      const rs = await record(buildBg());
+      const svc = (n: string) =>
+        ofType(rs, "kubernetes:core/v1:Service").find((r) => r.inputs.metadata.name === n)!.inputs
+          .spec;
+      const rollout = one(rs, "kubernetes:argoproj.io/v1alpha1:Rollout").inputs.spec.strategy
+        .canary;
+      const podLabels = one(rs, "kubernetes:apps/v1:Deployment").inputs.spec.template.metadata
+        .labels;
+      for (const name of [rollout.stableService, rollout.canaryService])
+        expect(svc(name).selector).toEqual(podLabels);
+      // The controller labels the released version's pods; the app's own Service follows them.
+      const stableLabel = rollout.stableMetadata.labels;
+      expect(svc("api").selector).toEqual({ ...podLabels, ...stableLabel });
+      expect(appBackends(bg)).toEqual([
+        { service: rollout.stableService, weight: 100 },
+        { service: rollout.canaryService, weight: 0 },
+      ]);
+    });
+
+    it("registers the two analyses the Rollout names, its smoke test pod restricted and apart from the app's Services", async () => {
+      const rs = await record(buildBg());
+      const templates = ofType(rs, "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate");
+      const rollout = one(rs, "kubernetes:argoproj.io/v1alpha1:Rollout").inputs.spec.strategy
+        .canary;
+      const named = [
+        ...rollout.analysis.templates,
+        ...rollout.steps.flatMap((s: any) => s.analysis?.templates ?? []),
+      ].map((t: any) => t.templateName);
+      expect(templates.map((t) => t.inputs.metadata.name).sort()).toEqual(
+        [...new Set(named)].sort(),
+      );
+      const smoke = templates.find((t) => t.inputs.spec.metrics[0].provider.job)!.inputs.spec
+        .metrics[0].provider.job.spec.template;
+      const c = smoke.spec.containers[0];
+      expect(c.resources.requests).toBeDefined();
+      expect(c.resources.limits).toBeDefined();
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+      });
+      expect(c.image).toMatch(/:[0-9][^:]*$/);
+      for (const service of ofType(rs, "kubernetes:core/v1:Service")) {
+        const selector = service.inputs.spec.selector as Record<string, string>;
+        const selects = Object.entries(selector).every(([k, v]) => smoke.metadata.labels[k] === v);
+        expect(selects).toBe(false);
+      }
+    });
+
+    it("refuses to build without the delivery controller", async () => {
+      await expect(
+        record(() => {
+          new App("api", {
+            app: bg,
+            namespace: "apps",
+            pools: [],
+            gatewayNamespace: "gateway",
+            monitoringNamespace: "monitoring",
+          });
+        }),
+      ).rejects.toThrow(/needs the delivery controller/);
+    });
+
+    it("registers only objects valid against the Kubernetes schema", async () => {
+      const rs = await record(buildBg());
+      expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
+    });
   });
 
   it("registers only objects valid against the Kubernetes schema", async () => {

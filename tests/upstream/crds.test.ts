@@ -17,6 +17,7 @@ import { BARMAN_PLUGIN_CHART, CNPG_CHART } from "../../components/database/cnpg"
 import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART } from "../../components/gateway/values";
 import { ECK_CHART } from "../../components/logging/elastic";
 import { PROMETHEUS_STACK_CHART } from "../../components/monitoring/values";
+import { ARGO_ROLLOUTS_CHART } from "../../components/delivery/values";
 
 const SHIPPED = [
   "local",
@@ -197,6 +198,7 @@ describe("vendored CRDs follow the chart pins", () => {
     "cert-manager": CERT_MANAGER_CHART.version,
     "kube-prometheus-stack": PROMETHEUS_STACK_CHART.version,
     "eck-operator": ECK_CHART.version,
+    "argo-rollouts": ARGO_ROLLOUTS_CHART.version,
   };
 
   const charts = [...new Map(SOURCES.map((s) => [`${s.chart.name}@${s.tag}`, s])).values()];
