@@ -1,5 +1,6 @@
 import { loadStackConfig } from "./config";
 import { cloudLayer } from "./components";
+import { edgeLayer } from "./components/edge";
 import { stackOutputs } from "./components/outputs";
 import { Platform } from "./components/platform";
 
@@ -7,7 +8,8 @@ import { Platform } from "./components/platform";
 const config = loadStackConfig();
 const cluster = cloudLayer(config);
 const platform = new Platform("platform", { config, cluster });
-const outputs = stackOutputs(config, cluster, platform);
+const edge = edgeLayer(config, platform.gateway);
+const outputs = stackOutputs(config, cluster, platform, edge);
 
 export const provider = config.provider;
 export const tier = config.tier;

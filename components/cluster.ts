@@ -132,7 +132,15 @@ export interface EdgeFacts {
    * proxies on that path each append the viewer's address to X-Forwarded-For (CloudFront: 1).
    * The gateway takes the client's address from that header on these hosts only.
    */
-  proxied?: { hosts: string[]; hops: number };
+  proxied?: {
+    hosts: string[];
+    hops: number;
+    /**
+     * PEM of the CA whose client certificate the CDN presents (authenticated origin pulls): the
+     * gateway refuses these hosts' TLS handshakes without one, so the CDN cannot be bypassed.
+     */
+    clientCa?: string;
+  };
 }
 
 /** Pool roles whose nodes are tainted so that only that role's workloads land there. */

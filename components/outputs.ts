@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CROSS_REGION_BACKUP_TIERS, type StackConfig } from "../config";
 import { drRegionFor } from "./aws/backups";
 import type { ClusterFacts, DnsRecordSpec } from "./cluster";
+import type { EdgeOutputs } from "./edge";
 import { alertReceiverLines, alertSourceLines, outsideChecks } from "./escalation";
 import type { Platform } from "./platform";
 
@@ -273,24 +274,35 @@ export function stackOutputs(
   config: StackConfig,
   cluster: ClusterFacts,
   platform: Platform,
+  managedEdge?: EdgeOutputs,
 ): StackOutputs {
   const access = cluster.access ?? {};
   const kubectl = access.context ? `kubectl --context ${access.context}` : "kubectl";
   const gw = platform.gateway;
   const edge = cluster.edge ?? {};
   const cdn = pulumi.all((edge.cdn ?? []).map((c) => pulumi.all([c.host, c.target])));
-  const records = pulumi
-    .all([gw.addresses, cdn, edge.validationRecords ?? []])
-    .apply(([addresses, cdnTargets, validation]) =>
-      dnsRecords({
-        domain: config.domain,
-        gatewayHosts: gw.hosts,
-        gatewayAddresses: addresses,
-        cdn: cdnTargets.map(([host, target]) => ({ host, target })),
-        originHosts: edge.originHosts,
-        validation,
-      }),
-    );
+  // With the Cloudflare edge the stack creates the records itself; what is left is delegating
+  // the domain to the zone's name servers (README, "The edge").
+  const managed = managedEdge?.records.apply((rs) =>
+    rs.map((r) => ({
+      ...r,
+      purpose: `created by the stack in ${managedEdge.provider} zone ${managedEdge.zoneId}: nothing to add once ${config.domain} is delegated to it`,
+    })),
+  );
+  const records =
+    managed ??
+    pulumi
+      .all([gw.addresses, cdn, edge.validationRecords ?? []])
+      .apply(([addresses, cdnTargets, validation]) =>
+        dnsRecords({
+          domain: config.domain,
+          gatewayHosts: gw.hosts,
+          gatewayAddresses: addresses,
+          cdn: cdnTargets.map(([host, target]) => ({ host, target })),
+          originHosts: edge.originHosts,
+          validation,
+        }),
+      );
   const monitoring = platform.monitoring;
   return {
     kubeconfig: access.kubeconfig === undefined ? undefined : pulumi.secret(access.kubeconfig),

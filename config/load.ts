@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { defaultEdgeProvider, edgeProblems } from "./edge";
 import { nameProblems } from "./names";
 import { PRESETS } from "./presets";
 import { ConfigError, NAMESPACE, problemLines, type Problem } from "./problems";
@@ -46,6 +47,13 @@ export function applyPreset(raw: Plain): Plain {
   // `cdn.enabled: true` asks for it (and is refused).
   if (!cdnBuildable(raw)) preset.cdn = { ...preset.cdn, enabled: false };
   const merged = deepMerge<Plain>(preset, raw);
+  // The edge follows the provider and the CDN unless the stack names one (config/edge.ts).
+  const edge = isPlain(raw.edge) ? raw.edge : {};
+  if (edge.provider === undefined && isPlain(merged.edge) && isPlain(merged.cdn))
+    merged.edge = {
+      ...merged.edge,
+      provider: defaultEdgeProvider(raw, merged.cdn.enabled === true),
+    };
   if (Array.isArray(raw.apps))
     merged.apps = raw.apps.map((a) => (isPlain(a) ? deepMerge<Plain>(app, a) : a));
   else if (raw.apps === undefined) merged.apps = [];
@@ -102,7 +110,11 @@ function check(raw: Plain, secretKeys: readonly string[]): Checked {
   const result = StackConfigSchema.safeParse(merged);
   if (!result.success) return { merged, problems: schemaProblems(result.error) };
   const config: StackConfig = secretKeys.length ? { ...result.data, secretKeys } : result.data;
-  return { config, merged, problems: [...nameProblems(config), ...providerProblems(config)] };
+  return {
+    config,
+    merged,
+    problems: [...nameProblems(config), ...providerProblems(config), ...edgeProblems(config)],
+  };
 }
 
 /** Top-level `platform:` keys that came from `secure:`, without the namespace. */

@@ -65,6 +65,19 @@ const base: Preset = {
   cache: { mode: "self-hosted", memoryMb: 2048, replicas: 2, sentinel: true },
   objectStorage: { mode: "self-hosted", servers: 4, storageGb: 500, buckets },
   cdn: { enabled: true, mediaHost: "media" },
+  edge: {
+    // Filled in by config/load.ts from the provider and the CDN (config/edge.ts defaultEdgeProvider).
+    provider: "none",
+    plan: "free",
+    zoneId: "",
+    accountId: "",
+    // Tiers document, Security Infrastructure: TLS 1.2+ (TLS 1.3 preferred, always on at the edge).
+    minTlsVersion: "1.2",
+    waf: true,
+    proxied: true,
+    originLock: true,
+    loadBalancing: false,
+  },
   monitoring: {
     retentionDays: 15,
     storageGb: 50,

@@ -251,6 +251,39 @@ const bucket = z.strictObject({
 
 const managedMode = z.enum(["managed", "self-hosted", "none"]);
 
+/** What answers the stack's hosts in front of the gateway (README, "The edge"). */
+export const EDGE_PROVIDERS = ["cloudflare", "cloudfront", "none"] as const;
+export type EdgeProvider = (typeof EDGE_PROVIDERS)[number];
+/** Cloudflare's self-serve plans: what the zone's WAF can run and what it costs (catalog/cloudflare.ts). */
+export const CLOUDFLARE_PLANS = ["free", "pro", "business"] as const;
+export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
+/** Cloudflare's zone setting `min_tls_version` takes these values (Cloudflare API, zone settings). */
+export const TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const;
+/** Zone and account ids: 32 lowercase hexadecimal characters (Cloudflare API, "Identifier"). */
+const cloudflareId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, "must be a Cloudflare id: 32 lowercase hexadecimal characters");
+
+const edge = z.strictObject({
+  provider: z.enum(EDGE_PROVIDERS),
+  /** The Cloudflare plan of the zone: what the WAF can run and what the edge costs. */
+  plan: z.enum(CLOUDFLARE_PLANS),
+  /** The Cloudflare zone holding `domain` (dashboard: the zone's Overview, API section). */
+  zoneId: z.union([z.literal(""), cloudflareId]),
+  /** The Cloudflare account: load balancer pools and monitors are account-wide. */
+  accountId: z.union([z.literal(""), cloudflareId]),
+  /** Oldest TLS version viewers may use. Documents: TLS 1.2+, 1.3 preferred. */
+  minTlsVersion: z.enum(TLS_VERSIONS),
+  /** Managed WAF rulesets (the plan's), bot protection and the per-client rate limit. */
+  waf: z.boolean(),
+  /** DNS records answered by the edge (proxied), so the origin's address stays hidden. */
+  proxied: z.boolean(),
+  /** The gateway accepts only connections from the edge (authenticated origin pulls). */
+  originLock: z.boolean(),
+  /** Health-checked origins: a load balancer pool per gateway (a paid Cloudflare add-on). */
+  loadBalancing: z.boolean(),
+});
+
 export const StackConfigSchema = z
   .strictObject({
     provider: z.enum(PROVIDERS),
@@ -323,6 +356,7 @@ export const StackConfigSchema = z
       buckets: z.array(bucket).min(1),
     }),
     cdn: z.strictObject({ enabled: z.boolean(), mediaHost: hostLabel }),
+    edge,
     monitoring: z.strictObject({
       retentionDays: int(1, 400),
       storageGb: int(1),

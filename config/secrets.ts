@@ -27,6 +27,8 @@ export const PROVIDER_SECRET_KEYS: Record<string, string> = {
   "aws:secretKey": "<AWS secret access key>",
   "aws:token": "<AWS session token>",
   "kubernetes:kubeconfig": "<kubeconfig>",
+  // pulumi/pulumi-cloudflare marks the provider's apiToken secret.
+  "cloudflare:apiToken": "<Cloudflare API token>",
 };
 
 /**
@@ -57,6 +59,12 @@ export function requiredSecrets(c: StackConfig): { key: string; why: string; wha
     platform("offsiteAccessKeyId", "backups.offsite");
     platform("offsiteSecretAccessKey", "backups.offsite");
   }
+  if (c.edge.provider === "cloudflare")
+    out.push({
+      key: "cloudflare:apiToken",
+      why: "edge.provider cloudflare (DNS records, zone settings, WAF, load balancing)",
+      what: PROVIDER_SECRET_KEYS["cloudflare:apiToken"],
+    });
   if (c.provider === "hetzner")
     out.push({
       key: "hcloud:token",

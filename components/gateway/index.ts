@@ -20,6 +20,7 @@ import {
 } from "./routes";
 import {
   backendTrafficPolicySpec,
+  CLIENT_CA_KEY,
   clientTrafficPolicySpec,
   ClientRateLimit,
   DOCUMENTED_RATE_LIMIT,
@@ -452,6 +453,17 @@ export class Gateway extends pulumi.ComponentResource {
       .filter((host) => args.proxied?.hosts.includes(host))
       .map((host) => listenerName(args.domain, host));
     if (args.proxied && proxiedListeners.length > 0) {
+      // The edge's origin-pull CA, which the proxied listeners require of every client.
+      const clientCa = args.proxied.clientCa
+        ? new k8s.core.v1.ConfigMap(
+            `${name}-edge-client-ca`,
+            {
+              metadata: { name: `${gwName}-edge-client-ca`, namespace: ns, labels },
+              data: { [CLIENT_CA_KEY]: args.proxied.clientCa },
+            },
+            parent,
+          )
+        : undefined;
       new k8s.apiextensions.CustomResource(
         `${name}-client-traffic-proxied`,
         {
@@ -463,9 +475,12 @@ export class Gateway extends pulumi.ComponentResource {
             proxiedListeners,
             args.proxied.hops,
             clientAddress,
+            clientCa ? `${gwName}-edge-client-ca` : undefined,
           ),
         },
-        afterGatewayObject,
+        clientCa
+          ? { ...afterGatewayObject, dependsOn: [envoyGateway, gw, clientCa] }
+          : afterGatewayObject,
       );
     }
     new k8s.apiextensions.CustomResource(

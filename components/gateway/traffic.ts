@@ -43,6 +43,25 @@ export interface ProxiedHosts {
   hosts: string[];
   /** HTTP proxies on that path, each appending one address to the header. @example 1 */
   hops: number;
+  /**
+   * PEM of the CA the CDN's client certificate is signed by (Cloudflare's authenticated origin
+   * pulls): these listeners then refuse any TLS client without such a certificate.
+   */
+  clientCa?: string;
+}
+
+/** The ConfigMap key Envoy Gateway reads a CA bundle from (caCertificateRefs of kind ConfigMap). */
+export const CLIENT_CA_KEY = "ca.crt";
+
+/**
+ * Client TLS that requires a certificate signed by the CA in `configMap` (Envoy Gateway v1.9
+ * ClientTrafficPolicy `tls.clientValidation`: a ConfigMap or Secret holding `ca.crt`; not
+ * `optional`, so a handshake without one fails).
+ */
+export function clientValidation(configMap: string) {
+  return {
+    caCertificateRefs: [{ group: "", kind: "ConfigMap", name: configMap }],
+  };
 }
 
 /**
@@ -97,10 +116,13 @@ export function proxiedClientTrafficPolicySpec(
   listeners: string[],
   hops: number,
   clientAddress: ClientAddressDelivery = SOURCE_ADDRESS,
+  clientCaConfigMap?: string,
 ) {
   return {
     targetRefs: listeners.map((sectionName) => ({ ...targetGateway(gateway)[0], sectionName })),
-    tls: CLIENT_TLS,
+    tls: clientCaConfigMap
+      ? { ...CLIENT_TLS, clientValidation: clientValidation(clientCaConfigMap) }
+      : CLIENT_TLS,
     ...proxyProtocolSettings(clientAddress),
     // Envoy Gateway v1.9 requires exactly one of xForwardedFor, customHeader or directSourceIP.
     clientIPDetection: { xForwardedFor: { numTrustedHops: hops } },

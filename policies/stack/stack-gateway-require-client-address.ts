@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as cloudflare from "@pulumi/cloudflare";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as hcloud from "@pulumi/hcloud";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
@@ -229,7 +230,7 @@ function clientPolicies(resources: PolicyResource[], gateway: PolicyResource) {
   });
 }
 
-/** Host names served through a CloudFront distribution that forwards to a custom origin. */
+/** Host names served through a CDN acting as an HTTP proxy: CloudFront to a custom origin, Cloudflare. */
 function cdnHosts(resources: PolicyResource[]): Set<string> {
   const hosts = new Set<string>();
   for (const d of ofType(resources, aws.cloudfront.Distribution)) {
@@ -239,6 +240,11 @@ function cdnHosts(resources: PolicyResource[]): Set<string> {
     );
     if (!origins.some((o) => o.customOriginConfig)) continue;
     for (const alias of whenKnown(() => (d.props.aliases ?? []) as string[], [])) hosts.add(alias);
+  }
+  // Cloudflare proxies a record or a load balancer marked `proxied` (an HTTP proxy like CloudFront).
+  for (const r of ofType(resources, cloudflare.DnsRecord, cloudflare.LoadBalancer)) {
+    const name = whenKnown(() => r.props.name as string | undefined, undefined);
+    if (name && whenKnown(() => r.props.proxied === true, false)) hosts.add(name);
   }
   return hosts;
 }

@@ -1,0 +1,101 @@
+/**
+ * Origin protection for the Cloudflare edge: the gateway accepts only Cloudflare's proxies.
+ *
+ * Chosen: authenticated origin pulls (mTLS). With it on, Cloudflare presents a client certificate
+ * on every connection to the origin and the gateway refuses TLS handshakes without one it trusts.
+ * It works the same on every cloud's load balancer, because those pass TCP through and Envoy ends
+ * TLS; an address allow-list (`loadBalancerSourceRanges`, a firewall) does not: Hetzner's load
+ * balancer has no source filter, and behind a PROXY-protocol load balancer the node sees the load
+ * balancer's address, not Cloudflare's. The certificate is Cloudflare's shared origin-pull
+ * certificate ("global" AOP, zone setting `tls_client_auth`), which every plan has; it proves the
+ * request crossed Cloudflare, not which zone sent it (cloudflare-docs, authenticated-origin-pull
+ * set-up/global). A zone-level certificate of our own would also shut out other Cloudflare
+ * accounts, and needs a key pair the program cannot make without a TLS package (README, "The edge").
+ * Other accounts would still have to send our host names (SNI and Host) to reach a listener.
+ */
+
+/**
+ * The CA that signs Cloudflare's origin-pull client certificate (CN origin-pull.cloudflare.net,
+ * valid until 2029-11-01), as published at
+ * https://developers.cloudflare.com/ssl/static/authenticated_origin_pull_ca.pem
+ * (cloudflare/cloudflare-docs public/ssl/static/authenticated_origin_pull_ca.pem, read 2026).
+ */
+export const CLOUDFLARE_ORIGIN_PULL_CA = `-----BEGIN CERTIFICATE-----
+MIIGCjCCA/KgAwIBAgIIV5G6lVbCLmEwDQYJKoZIhvcNAQENBQAwgZAxCzAJBgNV
+BAYTAlVTMRkwFwYDVQQKExBDbG91ZEZsYXJlLCBJbmMuMRQwEgYDVQQLEwtPcmln
+aW4gUHVsbDEWMBQGA1UEBxMNU2FuIEZyYW5jaXNjbzETMBEGA1UECBMKQ2FsaWZv
+cm5pYTEjMCEGA1UEAxMab3JpZ2luLXB1bGwuY2xvdWRmbGFyZS5uZXQwHhcNMTkx
+MDEwMTg0NTAwWhcNMjkxMTAxMTcwMDAwWjCBkDELMAkGA1UEBhMCVVMxGTAXBgNV
+BAoTEENsb3VkRmxhcmUsIEluYy4xFDASBgNVBAsTC09yaWdpbiBQdWxsMRYwFAYD
+VQQHEw1TYW4gRnJhbmNpc2NvMRMwEQYDVQQIEwpDYWxpZm9ybmlhMSMwIQYDVQQD
+ExpvcmlnaW4tcHVsbC5jbG91ZGZsYXJlLm5ldDCCAiIwDQYJKoZIhvcNAQEBBQAD
+ggIPADCCAgoCggIBAN2y2zojYfl0bKfhp0AJBFeV+jQqbCw3sHmvEPwLmqDLqynI
+42tZXR5y914ZB9ZrwbL/K5O46exd/LujJnV2b3dzcx5rtiQzso0xzljqbnbQT20e
+ihx/WrF4OkZKydZzsdaJsWAPuplDH5P7J82q3re88jQdgE5hqjqFZ3clCG7lxoBw
+hLaazm3NJJlUfzdk97ouRvnFGAuXd5cQVx8jYOOeU60sWqmMe4QHdOvpqB91bJoY
+QSKVFjUgHeTpN8tNpKJfb9LIn3pun3bC9NKNHtRKMNX3Kl/sAPq7q/AlndvA2Kw3
+Dkum2mHQUGdzVHqcOgea9BGjLK2h7SuX93zTWL02u799dr6Xkrad/WShHchfjjRn
+aL35niJUDr02YJtPgxWObsrfOU63B8juLUphW/4BOjjJyAG5l9j1//aUGEi/sEe5
+lqVv0P78QrxoxR+MMXiJwQab5FB8TG/ac6mRHgF9CmkX90uaRh+OC07XjTdfSKGR
+PpM9hB2ZhLol/nf8qmoLdoD5HvODZuKu2+muKeVHXgw2/A6wM7OwrinxZiyBk5Hh
+CvaADH7PZpU6z/zv5NU5HSvXiKtCzFuDu4/Zfi34RfHXeCUfHAb4KfNRXJwMsxUa
++4ZpSAX2G6RnGU5meuXpU5/V+DQJp/e69XyyY6RXDoMywaEFlIlXBqjRRA2pAgMB
+AAGjZjBkMA4GA1UdDwEB/wQEAwIBBjASBgNVHRMBAf8ECDAGAQH/AgECMB0GA1Ud
+DgQWBBRDWUsraYuA4REzalfNVzjann3F6zAfBgNVHSMEGDAWgBRDWUsraYuA4REz
+alfNVzjann3F6zANBgkqhkiG9w0BAQ0FAAOCAgEAkQ+T9nqcSlAuW/90DeYmQOW1
+QhqOor5psBEGvxbNGV2hdLJY8h6QUq48BCevcMChg/L1CkznBNI40i3/6heDn3IS
+zVEwXKf34pPFCACWVMZxbQjkNRTiH8iRur9EsaNQ5oXCPJkhwg2+IFyoPAAYURoX
+VcI9SCDUa45clmYHJ/XYwV1icGVI8/9b2JUqklnOTa5tugwIUi5sTfipNcJXHhgz
+6BKYDl0/UP0lLKbsUETXeTGDiDpxZYIgbcFrRDDkHC6BSvdWVEiH5b9mH2BON60z
+0O0j8EEKTwi9jnafVtZQXP/D8yoVowdFDjXcKkOPF/1gIh9qrFR6GdoPVgB3SkLc
+5ulBqZaCHm563jsvWb/kXJnlFxW+1bsO9BDD6DweBcGdNurgmH625wBXksSdD7y/
+fakk8DagjbjKShYlPEFOAqEcliwjF45eabL0t27MJV61O/jHzHL3dknXeE4BDa2j
+bA+JbyJeUMtU7KMsxvx82RmhqBEJJDBCJ3scVptvhDMRrtqDBW5JShxoAOcpFQGm
+iYWicn46nPDjgTU0bX1ZPpTpryXbvciVL5RkVBuyX2ntcOLDPlZWgxZCBp96x07F
+AnOzKgZk4RzZPNAxCXERVxajn/FLcOhglVAKo5H0ac+AitlQ0ip55D2/mf8o72tM
+fVQ6VpyjEXdiIXWUq/o=
+-----END CERTIFICATE-----
+`;
+
+/** Key of the CA bundle in the ConfigMap the gateway's client validation reads (Envoy Gateway). */
+export const ORIGIN_PULL_CA_KEY = "ca.crt";
+
+/**
+ * Cloudflare's published address ranges (https://www.cloudflare.com/ips/; the list public copies
+ * carry since its last change, one dated 2023-11-17, read 2026). The gateway's proxies see these as
+ * the connection's source when the load balancer keeps it; they are the addresses to trust for
+ * X-Forwarded-For where the client address is read from the edge's headers.
+ */
+export const CLOUDFLARE_IPV4 = [
+  "173.245.48.0/20",
+  "103.21.244.0/22",
+  "103.22.200.0/22",
+  "103.31.4.0/22",
+  "141.101.64.0/18",
+  "108.162.192.0/18",
+  "190.93.240.0/20",
+  "188.114.96.0/20",
+  "197.234.240.0/22",
+  "198.41.128.0/17",
+  "162.158.0.0/15",
+  "104.16.0.0/13",
+  "104.24.0.0/14",
+  "172.64.0.0/13",
+  "131.0.72.0/22",
+] as const;
+export const CLOUDFLARE_IPV6 = [
+  "2400:cb00::/32",
+  "2606:4700::/32",
+  "2803:f800::/32",
+  "2405:b500::/32",
+  "2405:8100::/32",
+  "2a06:98c0::/29",
+  "2c0f:f248::/32",
+] as const;
+
+/**
+ * HTTP proxies on the way from a viewer to the gateway through Cloudflare: Cloudflare alone
+ * appends the viewer's address to X-Forwarded-For (or sets it to CF-Connecting-IP when the viewer
+ * sent none); the cloud's load balancer works at layer 4 and adds nothing.
+ */
+export const CLOUDFLARE_PROXY_HOPS = 1;
