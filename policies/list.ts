@@ -22,9 +22,11 @@ import { awsRdsRequireBackupRetention } from "./aws/aws-rds-require-backup-reten
 import { awsRdsRequireEncryption } from "./aws/aws-rds-require-encryption";
 import { awsRdsRequireMultiAz } from "./aws/aws-rds-require-multi-az";
 import { awsRdsRequireSsl } from "./aws/aws-rds-require-ssl";
+import { awsS3DisallowPublicAcl } from "./aws/aws-s3-disallow-public-acl";
 import { digitaloceanDataRequireDeletionProtection } from "./digitalocean/digitalocean-data-require-deletion-protection";
 import { digitaloceanDatabaseDisallowPublicAccess } from "./digitalocean/digitalocean-database-disallow-public-access";
 import { digitaloceanDatabaseRequireHa } from "./digitalocean/digitalocean-database-require-ha";
+import { digitaloceanDatabaseRequirePrivateNetwork } from "./digitalocean/digitalocean-database-require-private-network";
 import { digitaloceanFirewallDisallowPublicSsh } from "./digitalocean/digitalocean-firewall-disallow-public-ssh";
 import { digitaloceanFirewallLimitPublicIngress } from "./digitalocean/digitalocean-firewall-limit-public-ingress";
 import { digitaloceanKubernetesRequireAutoUpgrade } from "./digitalocean/digitalocean-kubernetes-require-auto-upgrade";
@@ -98,9 +100,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsRdsRequireEncryption,
   awsRdsRequireMultiAz,
   awsRdsRequireSsl,
+  awsS3DisallowPublicAcl,
   digitaloceanDataRequireDeletionProtection,
   digitaloceanDatabaseDisallowPublicAccess,
   digitaloceanDatabaseRequireHa,
+  digitaloceanDatabaseRequirePrivateNetwork,
   digitaloceanFirewallDisallowPublicSsh,
   digitaloceanFirewallLimitPublicIngress,
   digitaloceanKubernetesRequireAutoUpgrade,

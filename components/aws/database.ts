@@ -7,6 +7,7 @@ import { postgresParameters } from "../database/tuning";
 import type { ManagedDatabase } from "../cluster";
 import { assumeRolePolicy, managedPolicy } from "./iam";
 import { logRetentionDays, resourceId, timeWindow, weeklyWindow } from "./naming";
+import { MIN_ZONES } from "./network";
 
 /** RDS keeps automated backups at most 35 days. */
 export const RDS_MAX_RETENTION_DAYS = 35;
@@ -164,6 +165,17 @@ export function alarm(
   );
 }
 
+/**
+ * The zone of each read replica: replica i in the i-th zone of the data subnets, round the zones,
+ * so that losing a zone takes only its share of the read capacity (each replica is single-AZ; the
+ * primary is Multi-AZ). `names` are the region's zones in the order the network made its subnets.
+ */
+export function replicaZones(names: string[], zones: number, replicas: number): string[] {
+  const used = names.slice(0, Math.max(MIN_ZONES, zones));
+  if (used.length === 0) return [];
+  return Array.from({ length: replicas }, (_, i) => used[i % used.length]);
+}
+
 export interface DatabaseArgs {
   /** PostgreSQL major version. @example "16" */
   version: string;
@@ -187,6 +199,8 @@ export interface DatabaseArgs {
   identifierPrefix: string;
   /** Isolated data subnets. */
   subnetIds: pulumi.Input<string>[];
+  /** Zones those subnets span (`network.zones`, at least two); the replicas spread over them. @example 3 */
+  zones: number;
   /** The data tier's PostgreSQL security group (5432 from the application tier only). */
   securityGroupId: pulumi.Input<string>;
   /** SNS topic of the alarms. */
@@ -340,6 +354,10 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
     this.host = primary.address;
     this.primaryArn = primary.arn;
 
+    // The same zone list, in the same order, the network made the data subnets from.
+    const zoneNames = aws
+      .getAvailabilityZonesOutput({ state: "available" }, parent)
+      .names.apply((names) => replicaZones(names ?? [], args.zones, args.replicas));
     const replicas = Array.from({ length: args.replicas }, (_, i) => {
       const replicaId = resourceId([args.identifierPrefix, "postgres", `replica-${i + 1}`], 60);
       new aws.cloudwatch.LogGroup(
@@ -357,7 +375,10 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
           ...common,
           identifier: replicaId,
           replicateSourceDb: primary.identifier,
+          // Single-AZ each, one per zone in turn: a lost zone costs only its replicas' reads,
+          // which PgBouncer sends to the others; a Multi-AZ replica would double every replica.
           multiAz: false,
+          availabilityZone: zoneNames.apply((z) => z[i]),
           // A replica's backups and final snapshot are its primary's.
           backupRetentionPeriod: 0,
           skipFinalSnapshot: true,

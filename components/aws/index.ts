@@ -107,6 +107,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         backupTime,
         identifierPrefix: prefix,
         subnetIds: network.subnetIds.data,
+        zones: config.network.zones,
         securityGroupId: network.securityGroups.database,
         alarmTopicArn: alerts.topicArn,
         logRetentionDays: logDays,

@@ -5,6 +5,7 @@ import {
   backupRetention,
   databaseAlarms,
   rdsParameters,
+  replicaZones,
   REPLICA_LAG_ALARM,
 } from "../../components/aws/database";
 import { lifecycleRules } from "../../components/aws/storage";
@@ -152,6 +153,20 @@ describe("managed data services", () => {
     expect(primaryOf(large).inputs.instanceClass).toBe(
       resolveManagedDatabase("aws", "large-managed-db").type.name,
     );
+  });
+
+  it("spreads the read replicas over the data subnets' zones in turn, at least two zones", () => {
+    const names = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
+    expect(replicaZones(names, 3, 3)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(replicaZones(names, 3, 5)).toEqual([
+      "us-east-1a",
+      "us-east-1b",
+      "us-east-1c",
+      "us-east-1a",
+      "us-east-1b",
+    ]);
+    expect(replicaZones(names, 1, 2)).toEqual(["us-east-1a", "us-east-1b"]);
+    expect(replicaZones([], 3, 2)).toEqual([]);
   });
 
   it("adds the tier's read replicas: one for medium, three for large, each protected and watched for lag", () => {

@@ -12,4 +12,15 @@ describeResourcePolicy(digitaloceanSpacesDisallowPublicAcl, [
     ],
     passes: [{ rule: "the ACL is left to the private default", set: ["acl", undefined] }],
   },
+  {
+    type: digitalocean.SpacesBucketObject,
+    props: { bucket: "media", region: "fra1", key: "logo.png", content: "x", acl: "private" },
+    cases: [
+      {
+        rule: "an object uploaded public-read",
+        set: ["acl", "public-read"],
+        expect: /object acl is public-read/,
+      },
+    ],
+  },
 ]);
