@@ -113,6 +113,12 @@ const OPEN_MAPS: Record<string, Record<string, string>> = {
   "hcloud-cloud-controller-manager": {
     env: "templates/deployment.yaml makes each key an environment variable, its value the source",
   },
+  "argo-rollouts": {
+    podSecurityContext:
+      "templates/controller/deployment.yaml renders it whole (toYaml) as the pod's securityContext",
+    containerSecurityContext:
+      "templates/controller/deployment.yaml renders it whole (toYaml) as the container's securityContext",
+  },
 };
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
