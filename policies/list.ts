@@ -6,6 +6,12 @@ import type {
 import { awsBackupRequireRetention } from "./aws/aws-backup-require-retention";
 import { awsCloudfrontRequireHsts } from "./aws/aws-cloudfront-require-hsts";
 import { awsCloudfrontRequireTls } from "./aws/aws-cloudfront-require-tls";
+import { awsCloudfrontRequireWaf } from "./aws/aws-cloudfront-require-waf";
+import { cloudflareDnsRequireProxied } from "./cloudflare/cloudflare-dns-require-proxied";
+import { cloudflareZoneRequireHsts } from "./cloudflare/cloudflare-zone-require-hsts";
+import { cloudflareZoneRequireOriginLock } from "./cloudflare/cloudflare-zone-require-origin-lock";
+import { cloudflareZoneRequireTls } from "./cloudflare/cloudflare-zone-require-tls";
+import { cloudflareZoneRequireWaf } from "./cloudflare/cloudflare-zone-require-waf";
 import { awsDataRequireDeletionProtection } from "./aws/aws-data-require-deletion-protection";
 import { awsEbsRequireEncryption } from "./aws/aws-ebs-require-encryption";
 import { awsEc2DisallowPublicSsh } from "./aws/aws-ec2-disallow-public-ssh";
@@ -35,9 +41,11 @@ import { digitaloceanLoadbalancerRequireHttpsRedirect } from "./digitalocean/dig
 import { digitaloceanSpacesDisallowPublicAcl } from "./digitalocean/digitalocean-spaces-disallow-public-acl";
 import { digitaloceanSpacesRequireLifecycle } from "./digitalocean/digitalocean-spaces-require-lifecycle";
 import { digitaloceanSpacesRequireVersioning } from "./digitalocean/digitalocean-spaces-require-versioning";
+import { hetznerCsiRequireEncryption } from "./hetzner/hetzner-csi-require-encryption";
 import { hetznerDataRequireDeletionProtection } from "./hetzner/hetzner-data-require-deletion-protection";
 import { hetznerFirewallDisallowPublicSsh } from "./hetzner/hetzner-firewall-disallow-public-ssh";
 import { hetznerFirewallLimitPublicIngress } from "./hetzner/hetzner-firewall-limit-public-ingress";
+import { hetznerVolumeRequireEncryption } from "./hetzner/hetzner-volume-require-encryption";
 import { kubernetesCertmanagerRequireAutoRenewal } from "./kubernetes/kubernetes-certmanager-require-auto-renewal";
 import { kubernetesDataRequireDeletionProtection } from "./kubernetes/kubernetes-data-require-deletion-protection";
 import { kubernetesGatewayEnforceTlsVersion } from "./kubernetes/kubernetes-gateway-enforce-tls-version";
@@ -58,6 +66,7 @@ import { stackDatabaseRequireFirewall } from "./stack/stack-database-require-fir
 import { stackEbsRequireNodeEncryption } from "./stack/stack-ebs-require-node-encryption";
 import { stackEc2LimitWebIngress } from "./stack/stack-ec2-limit-web-ingress";
 import { stackGatewayRequireClientAddress } from "./stack/stack-gateway-require-client-address";
+import { stackGatewayRequireEdge } from "./stack/stack-gateway-require-edge";
 import { stackGatewayRequireHttps } from "./stack/stack-gateway-require-https";
 import { stackHcloudRequireServerFirewall } from "./stack/stack-hcloud-require-server-firewall";
 import { stackMonitoringRequireAlerting } from "./stack/stack-monitoring-require-alerting";
@@ -84,6 +93,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsBackupRequireRetention,
   awsCloudfrontRequireHsts,
   awsCloudfrontRequireTls,
+  awsCloudfrontRequireWaf,
   awsDataRequireDeletionProtection,
   awsEbsRequireEncryption,
   awsEc2DisallowPublicSsh,
@@ -100,6 +110,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsRdsRequireEncryption,
   awsRdsRequireMultiAz,
   awsRdsRequireSsl,
+  cloudflareDnsRequireProxied,
+  cloudflareZoneRequireHsts,
+  cloudflareZoneRequireOriginLock,
+  cloudflareZoneRequireTls,
+  cloudflareZoneRequireWaf,
   awsS3DisallowPublicAcl,
   digitaloceanDataRequireDeletionProtection,
   digitaloceanDatabaseDisallowPublicAccess,
@@ -113,9 +128,11 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   digitaloceanSpacesDisallowPublicAcl,
   digitaloceanSpacesRequireLifecycle,
   digitaloceanSpacesRequireVersioning,
+  hetznerCsiRequireEncryption,
   hetznerDataRequireDeletionProtection,
   hetznerFirewallDisallowPublicSsh,
   hetznerFirewallLimitPublicIngress,
+  hetznerVolumeRequireEncryption,
   kubernetesCertmanagerRequireAutoRenewal,
   kubernetesDataRequireDeletionProtection,
   kubernetesGatewayEnforceTlsVersion,
@@ -136,6 +153,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   stackEbsRequireNodeEncryption,
   stackEc2LimitWebIngress,
   stackGatewayRequireClientAddress,
+  stackGatewayRequireEdge,
   stackGatewayRequireHttps,
   stackHcloudRequireServerFirewall,
   stackMonitoringRequireAlerting,

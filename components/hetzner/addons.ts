@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
 import { gatewayAnnotations, K3S_POD_CIDR, type GatewayLoadBalancerSpec } from "./plan";
 
 /** Hetzner's chart repository; both charts are pinned. */
@@ -14,12 +15,21 @@ export const HCLOUD_SECRET = { name: "hcloud", namespace: "kube-system" } as con
 
 /**
  * The storage class the platform's volumes use: k3s's local-path provisioner, whose directory
- * each node keeps on its hcloud volume (the documented disk), so the database's data sits on the
- * database node's 2 TB and MinIO's on the storage node's 8 TB.
+ * each node keeps on its LUKS-encrypted hcloud volume (the documented disk; ./data-volume.ts), so
+ * the database's data sits on the database node's 2 TB and MinIO's on the storage node's 8 TB.
  */
 export const STORAGE_CLASS = "local-path";
-/** The CSI driver's class, for claims that must follow a pod to another node. Not the default. */
-export const NETWORK_STORAGE_CLASS = "hcloud-volumes";
+/**
+ * The CSI driver's class, for claims that must follow a pod to another node. Not the default.
+ * Each of its volumes is LUKS-encrypted by the driver with the passphrase in CSI_ENCRYPTION_SECRET
+ * (hetznercloud/csi-driver v2.18.3, docs/kubernetes/README.md, "Volumes Encrypted with LUKS").
+ */
+export const NETWORK_STORAGE_CLASS = "hcloud-volumes-encrypted";
+/** The Secret whose `encryption-passphrase` the CSI driver opens its volumes with. */
+export const CSI_ENCRYPTION_SECRET = {
+  name: "hcloud-volumes-encryption",
+  namespace: "kube-system",
+};
 
 /**
  * Values of the cloud controller. It names nodes' addresses and zones, clears the "uninitialized"
@@ -41,14 +51,27 @@ export function ccmValues(location: string) {
   };
 }
 
-/** Values of the CSI driver: a retained, non-default class beside k3s's local-path one. */
+/**
+ * Values of the CSI driver: a retained, non-default class beside k3s's local-path one, whose
+ * volumes the driver encrypts (the chart's `extraParameters` become the class's parameters; the
+ * node plugin reads the Secret when it publishes a volume). The chart's own `hcloud-volumes` class,
+ * unencrypted and the default, is replaced by this list.
+ */
 export function csiValues(location: string) {
   return {
     controller: { hcloudVolumeDefaultLocation: location },
     // The node plugin must run on the tainted role pools too, or their claims could not mount.
     node: { tolerations: [{ operator: "Exists", effect: "NoSchedule" }] },
     storageClasses: [
-      { name: NETWORK_STORAGE_CLASS, defaultStorageClass: false, reclaimPolicy: "Retain" },
+      {
+        name: NETWORK_STORAGE_CLASS,
+        defaultStorageClass: false,
+        reclaimPolicy: "Retain",
+        extraParameters: {
+          "csi.storage.k8s.io/node-publish-secret-name": CSI_ENCRYPTION_SECRET.name,
+          "csi.storage.k8s.io/node-publish-secret-namespace": CSI_ENCRYPTION_SECRET.namespace,
+        },
+      },
     ],
   };
 }
@@ -93,7 +116,28 @@ export class Addons extends pulumi.ComponentResource {
       },
       withBootstrap,
     );
-    const release = (key: string, chart: { chart: string; version: string }, values: object) =>
+    // Self-hosted §2.2 (encrypt data at rest): the CSI volumes' passphrase, generated, secret and
+    // protected (a volume cannot be opened without it).
+    const passphrase = new random.RandomPassword(
+      `${name}-csi-encryption-passphrase`,
+      { length: 64, special: false },
+      { ...parent, protect: true },
+    );
+    const encryption = new k8s.core.v1.Secret(
+      `${name}-csi-encryption`,
+      {
+        metadata: { ...CSI_ENCRYPTION_SECRET },
+        type: "Opaque",
+        stringData: { "encryption-passphrase": pulumi.secret(passphrase.result) },
+      },
+      { ...withBootstrap, protect: true },
+    );
+    const release = (
+      key: string,
+      chart: { chart: string; version: string },
+      values: object,
+      extra: pulumi.Resource[] = [],
+    ) =>
       new k8s.helm.v3.Release(
         `${name}-${key}`,
         {
@@ -107,10 +151,10 @@ export class Addons extends pulumi.ComponentResource {
           skipAwait: false,
           timeout: 600,
         },
-        { ...withBootstrap, dependsOn: [secret] },
+        { ...withBootstrap, dependsOn: [secret, ...extra] },
       );
     const ccm = release("ccm", CCM_CHART, ccmValues(args.location));
-    const csi = release("csi", CSI_CHART, csiValues(args.location));
+    const csi = release("csi", CSI_CHART, csiValues(args.location), [encryption]);
     this.provider = new k8s.Provider(
       `${name}-provider`,
       // Server-side apply lets several field managers (operators, us) own parts of one object.

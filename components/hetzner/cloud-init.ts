@@ -1,5 +1,12 @@
 import { stringify } from "yaml";
 import {
+  DATA_DEVICE_PATH,
+  DATA_KEY_PATH,
+  DATA_MAPPER,
+  DATA_OPEN_PATH,
+  DATA_UNIT,
+} from "./data-volume";
+import {
   K3S_POD_CIDR,
   K3S_SERVICE_CIDR,
   KUBERNETES_API_PORT,
@@ -9,7 +16,7 @@ import {
   type NodeGroup,
 } from "./plan";
 
-/** Where k3s's local-path provisioner keeps volumes; a node's extra hcloud volume is mounted here. */
+/** Where k3s's local-path provisioner keeps volumes; a node's encrypted hcloud volume is mounted here. */
 export const DATA_DIR = "/var/lib/platform/data";
 /** The bootstrap script cloud-init runs once. */
 export const BOOTSTRAP_PATH = "/usr/local/sbin/platform-bootstrap";
@@ -35,8 +42,11 @@ export interface CloudInitOptions {
   labels: string[];
   /** `node-taint` values. @example ["platform/role=db:NoSchedule"] */
   taints: string[];
-  /** The server has an hcloud volume to mount at DATA_DIR before k3s starts. */
-  dataVolume: boolean;
+  /**
+   * The server's hcloud volume, which the bootstrap encrypts (LUKS2) with `passphrase` and mounts
+   * at DATA_DIR before k3s starts; `false` without one. The passphrase is secret.
+   */
+  dataVolume: false | { passphrase: string };
   /** Sources of SSH and of the Kubernetes API; no SSH rule when empty. */
   adminCidrs: string[];
   /** Self-hosted §2.1's internal range, the nodes' /24. @example "10.0.0.0/24" */
@@ -105,9 +115,64 @@ export function shQuote(value: string): string {
 const tagPath = (version: string) => encodeURIComponent(version);
 
 /**
+ * The script that opens the encrypted data volume and mounts it at DATA_DIR, run by DATA_UNIT at
+ * every boot before k3s. A unit of our own rather than /etc/crypttab: it needs only the cryptsetup
+ * binary, not the packaging of systemd's crypttab generator, and k3s can require it by name. No
+ * `discard`: TRIM passed through LUKS tells the storage which blocks are in use (cryptsetup(8),
+ * --allow-discards).
+ */
+export function dataOpenScript(): string {
+  return `#!/bin/sh
+# Rendered by the platform's Hetzner layer; ${DATA_UNIT} runs it at every boot, before k3s.
+set -eu
+
+DATA_DIR=${shQuote(DATA_DIR)}
+KEY_FILE=${shQuote(DATA_KEY_PATH)}
+MAPPER=${shQuote(DATA_MAPPER)}
+device=$(cat ${shQuote(DATA_DEVICE_PATH)})
+
+# An attached volume shows up shortly after boot.
+tries=0
+until [ -e "$device" ]; do
+  tries=$((tries + 1))
+  if [ "$tries" -gt 60 ]; then
+    echo "platform-data: $device did not appear" >&2
+    exit 1
+  fi
+  sleep 5
+done
+if [ ! -e "/dev/mapper/$MAPPER" ]; then
+  cryptsetup open --type luks2 --key-file "$KEY_FILE" "$device" "$MAPPER"
+fi
+mkdir -p "$DATA_DIR"
+if ! mountpoint -q "$DATA_DIR"; then
+  mount -t ext4 -o defaults,nodev,nosuid "/dev/mapper/$MAPPER" "$DATA_DIR"
+fi
+`;
+}
+
+/** The unit that runs dataOpenScript at boot; k3s requires it. */
+export function dataUnit(): string {
+  return [
+    "[Unit]",
+    "Description=Encrypted data volume of the platform (LUKS2), mounted where k3s keeps volumes",
+    "Before=k3s.service k3s-agent.service",
+    "",
+    "[Service]",
+    "Type=oneshot",
+    "RemainAfterExit=yes",
+    `ExecStart=${DATA_OPEN_PATH}`,
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+}
+
+/**
  * The script cloud-init runs once as root: SSH on 2222, ufw mirroring self-hosted §2.1 (defence in
- * depth behind the hcloud firewalls), the data volume mounted where k3s keeps local volumes, the
- * boot-time k3s settings, then the pinned k3s release. It echoes no secret.
+ * depth behind the hcloud firewalls), the data volume encrypted and mounted where k3s keeps local
+ * volumes, the boot-time k3s settings, then the pinned k3s release. It echoes no secret.
  */
 export function bootstrapScript(group: NodeGroup, opts: CloudInitOptions): string {
   const server = isServer(opts.k3s);
@@ -136,6 +201,10 @@ DATA_DIR=${shQuote(DATA_DIR)}
 K3S_VERSION=${shQuote(opts.k3sVersion)}
 K3S_EXEC=${shQuote(server ? "server" : "agent")}
 DATA_VOLUME=${shQuote(opts.dataVolume ? "yes" : "no")}
+KEY_FILE=${shQuote(DATA_KEY_PATH)}
+DEVICE_FILE=${shQuote(DATA_DEVICE_PATH)}
+MAPPER=${shQuote(DATA_MAPPER)}
+DATA_UNIT=${shQuote(DATA_UNIT)}
 
 log() {
   echo "platform-bootstrap: $*"
@@ -144,6 +213,13 @@ log() {
 fail() {
   log "$*" >&2
   exit 1
+}
+
+# True when blkid finds no signature at all (its exit status 2), not on a probing error.
+blank() {
+  status=0
+  blkid -p "$1" >/dev/null 2>&1 || status=$?
+  [ "$status" -eq 2 ]
 }
 
 # The private network comes up shortly after boot; k3s and flannel need its address.
@@ -180,7 +256,7 @@ ufw --force enable
 
 mkdir -p "$DATA_DIR"
 if [ "$DATA_VOLUME" = yes ]; then
-  # The volume is attached after the server is created; wait for it, never format it here.
+  # The volume is attached after the server is created; wait for it.
   device=""
   tries=0
   while [ -z "$device" ]; do
@@ -196,20 +272,37 @@ if [ "$DATA_VOLUME" = yes ]; then
       sleep 5
     fi
   done
-  uuid=$(blkid -s UUID -o value "$device")
-  [ -n "$uuid" ] || fail "$device has no file system"
-  if ! grep -q "UUID=$uuid " /etc/fstab; then
-    echo "UUID=$uuid $DATA_DIR ext4 discard,nofail,defaults 0 2" >>/etc/fstab
+  # Self-hosted §2.2, data encrypted at rest: a new volume is blank (the layer never has Hetzner
+  # format it) and becomes LUKS2 with the stack's passphrase; a LUKS volume is only opened. One
+  # that holds anything else is never formatted over: the node stops here instead.
+  [ -s "$KEY_FILE" ] || fail "no key for the data volume at $KEY_FILE"
+  if cryptsetup isLuks "$device"; then
+    log "data volume $device is LUKS"
+  elif blank "$device"; then
+    cryptsetup luksFormat --batch-mode --type luks2 --key-file "$KEY_FILE" "$device"
+    log "data volume $device encrypted with LUKS2"
+  else
+    fail "$device holds data that is not LUKS-encrypted; not formatting it (docs/hetzner.md, Encryption at rest)"
   fi
-  mountpoint -q "$DATA_DIR" || mount "$DATA_DIR"
-  log "data volume $device mounted on $DATA_DIR"
-  # k3s must not start without the volume, or volumes would land on the small system disk.
+  echo "$device" >"$DEVICE_FILE"
+  if [ ! -e "/dev/mapper/$MAPPER" ]; then
+    cryptsetup open --type luks2 --key-file "$KEY_FILE" "$device" "$MAPPER"
+  fi
+  if blank "/dev/mapper/$MAPPER"; then
+    # No blocks reserved for root: the file system holds only the pods' volumes.
+    mkfs.ext4 -q -m 0 -L "$MAPPER" "/dev/mapper/$MAPPER"
+  fi
+  systemctl daemon-reload
+  systemctl enable --now "$DATA_UNIT"
+  mountpoint -q "$DATA_DIR" || fail "the data volume is not mounted on $DATA_DIR"
+  log "encrypted data volume mounted on $DATA_DIR"
+  # k3s must not start without the volume, or volumes would land on the unencrypted system disk.
   unit=k3s
   if [ "$K3S_EXEC" = agent ]; then
     unit=k3s-agent
   fi
   mkdir -p "/etc/systemd/system/$unit.service.d"
-  printf '[Unit]\\nRequiresMountsFor=%s\\n' "$DATA_DIR" >"/etc/systemd/system/$unit.service.d/10-data.conf"
+  printf '[Unit]\\nRequires=%s\\nAfter=%s\\nRequiresMountsFor=%s\\n' "$DATA_UNIT" "$DATA_UNIT" "$DATA_DIR" >"/etc/systemd/system/$unit.service.d/10-data.conf"
 fi
 chmod 0711 "$DATA_DIR"
 
@@ -284,6 +377,14 @@ export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
           },
         ]
       : []),
+    ...(opts.dataVolume
+      ? [
+          // The passphrase on the server's own disk, root only, for the unlock at every boot.
+          { path: DATA_KEY_PATH, permissions: "0400", content: opts.dataVolume.passphrase },
+          { path: DATA_OPEN_PATH, permissions: "0700", content: dataOpenScript() },
+          { path: `/etc/systemd/system/${DATA_UNIT}`, permissions: "0644", content: dataUnit() },
+        ]
+      : []),
     {
       path: BOOTSTRAP_PATH,
       permissions: "0700",
@@ -293,7 +394,7 @@ export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
   const document = {
     package_update: true,
     package_upgrade: true,
-    packages: ["unattended-upgrades", "ufw", "curl"],
+    packages: ["unattended-upgrades", "ufw", "curl", ...(opts.dataVolume ? ["cryptsetup"] : [])],
     ssh_pwauth: false,
     // Hetzner places the SSH key on root; sshd admits it with keys only.
     disable_root: false,

@@ -2,13 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import * as random from "@pulumi/random";
 import { cloudInit, nodeLabels } from "./cloud-init";
-import {
-  LABELS,
-  PLACEMENT_GROUP_SIZE,
-  VOLUME_MIN_GB,
-  type NodeGroup as Group,
-  type NodeSpec,
-} from "./plan";
+import { DATA_ENCRYPTION, dataVolumeGb, ENCRYPTION_LABEL } from "./data-volume";
+import { LABELS, PLACEMENT_GROUP_SIZE, type NodeGroup as Group, type NodeSpec } from "./plan";
 
 /** Ubuntu 24.04 LTS, the documents' server OS (tiers document, Staging: Ubuntu 24.04 LTS). */
 export const IMAGE = "ubuntu-24.04";
@@ -84,10 +79,13 @@ export interface NodeGroupArgs {
 
 /**
  * One group's servers: k3s through cloud-init, in their tier's subnet at planned addresses, spread
- * over physical hosts, with a volume for the disk the documented profile has beyond the server
- * type's own. Servers of stateful groups carry delete and rebuild protection, daily backups and
- * `protect`; every volume carries delete protection and `protect`. Cost: the server types (plus
- * 20 % with backups), a primary IPv4 each, volumes per GB; see the catalog.
+ * over physical hosts, with a LUKS-encrypted data volume (`dataVolumeGb`): the disk the documented
+ * profile has beyond the server type's own, or, on a server that keeps data on a type whose own
+ * disk covers the profile, one as large as that disk. Each volume's passphrase is generated
+ * (@pulumi/random), kept secret into the user data, and protected: losing it loses the volume.
+ * Servers of stateful groups carry delete and rebuild protection, daily backups and `protect`;
+ * every volume carries delete protection and `protect`. Cost: the server types (plus 20 % with
+ * backups), a primary IPv4 each, volumes per GB; see the catalog.
  */
 export class NodeGroup extends pulumi.ComponentResource {
   public readonly servers: hcloud.Server[];
@@ -114,9 +112,18 @@ export class NodeGroup extends pulumi.ComponentResource {
     this.servers = [];
     this.volumes = [];
     for (const node of args.nodes) {
+      const volumeGb = dataVolumeGb(node);
+      const passphrase =
+        volumeGb > 0
+          ? new random.RandomPassword(
+              `${name}-${node.index}-data-key`,
+              { length: 64, special: false },
+              { ...parent, protect: true },
+            ).result
+          : undefined;
       const userData = pulumi
-        .all([args.serverToken, args.agentToken])
-        .apply(([serverToken, agentToken]) =>
+        .all([args.serverToken, args.agentToken, passphrase])
+        .apply(([serverToken, agentToken, key]) =>
           cloudInit(args.group, {
             k3sVersion: args.k3sVersion,
             k3s: node.k3s,
@@ -126,7 +133,7 @@ export class NodeGroup extends pulumi.ComponentResource {
             agentToken,
             labels: nodeLabels(node.role, node.k3s),
             taints: node.taints,
-            dataVolume: node.resolved.extraDiskGb > 0,
+            dataVolume: key === undefined ? false : { passphrase: key },
             adminCidrs: args.adminCidrs,
             nodesCidr: args.nodesCidr,
           }),
@@ -164,21 +171,22 @@ export class NodeGroup extends pulumi.ComponentResource {
         },
       );
       this.servers.push(server);
-      if (node.resolved.extraDiskGb > 0) {
+      if (volumeGb > 0) {
         this.volumes.push(
           new hcloud.Volume(
             `${name}-${node.index}-data`,
             {
               name: `${node.name}-data`,
-              size: Math.max(VOLUME_MIN_GB, node.resolved.extraDiskGb),
+              size: volumeGb,
               serverId: server.id.apply(Number),
-              format: "ext4",
-              // The bootstrap script mounts it where k3s keeps local volumes, before k3s starts.
+              // Raw: Hetzner's `format` would write a plain file system. The bootstrap script
+              // encrypts it (LUKS2) and mounts it where k3s keeps local volumes, before k3s starts.
               automount: false,
               deleteProtection: true,
               labels: {
                 [LABELS.cluster]: args.prefix,
                 ...(node.role ? { [LABELS.role]: node.role } : {}),
+                [ENCRYPTION_LABEL]: DATA_ENCRYPTION,
               },
             },
             { ...parent, protect: true },

@@ -12,15 +12,24 @@ import {
   BOOTSTRAP_PATH,
   bootstrapScript,
   cloudInit,
+  DATA_DIR,
+  dataOpenScript,
   K3S_CONFIG_PATH,
   USER_DATA_MAX_BYTES,
   type CloudInitOptions,
 } from "../../components/hetzner/cloud-init";
+import {
+  DATA_DEVICE_PATH,
+  DATA_KEY_PATH,
+  DATA_OPEN_PATH,
+  DATA_UNIT,
+} from "../../components/hetzner/data-volume";
 import type { NodeGroup } from "../../components/hetzner/plan";
 import { requireProgram } from "../helpers/real-programs";
 
 const SERVER_TOKEN = "S".repeat(48);
 const AGENT_TOKEN = "A".repeat(48);
+const DATA_KEY = "K".repeat(64);
 
 const base: CloudInitOptions = {
   k3sVersion: "v1.33.7+k3s1",
@@ -59,7 +68,7 @@ const VARIANTS: [string, NodeGroup, CloudInitOptions][] = [
     {
       ...base,
       nodeIp: "10.0.0.10",
-      dataVolume: true,
+      dataVolume: { passphrase: DATA_KEY },
       labels: ["platform/role=gateway"],
       taints: ["platform/role=gateway:NoSchedule"],
     },
@@ -70,7 +79,7 @@ const VARIANTS: [string, NodeGroup, CloudInitOptions][] = [
     {
       ...base,
       nodeIp: "10.0.0.138",
-      dataVolume: true,
+      dataVolume: { passphrase: DATA_KEY },
       labels: ["platform/role=db"],
       taints: ["platform/role=db:NoSchedule"],
     },
@@ -82,6 +91,7 @@ const VARIANTS: [string, NodeGroup, CloudInitOptions][] = [
       ...base,
       k3s: "init",
       adminCidrs: [],
+      dataVolume: { passphrase: DATA_KEY },
       labels: ["platform/role=app", "platform/control-plane=true"],
     },
   ],
@@ -194,6 +204,34 @@ describe.each(VARIANTS)("user data of a %s", (label, group, opts) => {
     );
   });
 
+  it("encrypts the data volume with LUKS2 before anything lands on it (self-hosted §2.2), with the key in a root-only file", () => {
+    const key = r.files.find((f) => f.path === DATA_KEY_PATH);
+    const unit = r.files.find((f) => f.path === `/etc/systemd/system/${DATA_UNIT}`);
+    expect(r.text.split(DATA_KEY).length - 1).toBe(opts.dataVolume ? 1 : 0);
+    expect(r.script).not.toContain(DATA_KEY);
+    if (!opts.dataVolume) {
+      expect([key, unit]).toEqual([undefined, undefined]);
+      return;
+    }
+    expect(key).toEqual({ path: DATA_KEY_PATH, permissions: "0400", content: DATA_KEY });
+    expect(r.doc.packages).toContain("cryptsetup");
+    // Formats only a blank volume, opens it, makes the file system on the opened device only.
+    const format = r.script.indexOf("cryptsetup luksFormat --batch-mode --type luks2");
+    expect(format).toBeGreaterThan(r.script.indexOf('elif blank "$device"'));
+    expect(r.script).toMatch(/fail "\$device holds data that is not LUKS-encrypted/);
+    expect(r.script).toContain('mkfs.ext4 -q -m 0 -L "$MAPPER" "/dev/mapper/$MAPPER"');
+    expect(r.script).not.toMatch(/mkfs[^\n]*\$device/);
+    // Every boot opens and mounts it before k3s, which requires it.
+    expect(unit!.content).toContain(`ExecStart=${DATA_OPEN_PATH}`);
+    expect(unit!.content).toContain("Before=k3s.service k3s-agent.service");
+    expect(r.script).toContain("Requires=%s\\nAfter=%s\\nRequiresMountsFor=%s");
+    expect(r.script.indexOf('systemctl enable --now "$DATA_UNIT"')).toBeLessThan(
+      r.script.indexOf("INSTALL_K3S_VERSION="),
+    );
+    // Nothing of Hetzner's ext4 mount remains: no plain fstab line for the volume.
+    expect(r.script).not.toContain("/etc/fstab");
+  });
+
   it("mirrors self-hosted §2.1 in ufw: deny incoming, SSH from admins, 10.0.0.0/24, web only on the gateway", () => {
     expect(r.script).toContain("ufw default deny incoming");
     expect(r.script).toContain("ufw allow from '10.0.0.0/24'");
@@ -201,6 +239,31 @@ describe.each(VARIANTS)("user data of a %s", (label, group, opts) => {
       expect(r.script).toContain(`ufw allow proto tcp from '${cidr}' to any port 2222`);
     expect(r.script.match(/port 2222/g)?.length ?? 0).toBe(opts.adminCidrs.length);
     expect(r.script.includes("ufw allow 443/tcp")).toBe(group === "gateway");
+  });
+});
+
+describe("the data volume's unlock at boot", () => {
+  const script = dataOpenScript();
+
+  it("passes shellcheck", () => {
+    const shellcheck = requireProgram("shellcheck", "shellcheck");
+    const file = path.join(dir, "platform-data-open.sh");
+    fs.writeFileSync(file, script);
+    const run = spawnSync(shellcheck, ["--shell=sh", "--severity=style", file], {
+      encoding: "utf8",
+    });
+    expect(run.stdout).toBe("");
+    expect(run.status).toBe(0);
+  });
+
+  it("opens the recorded device with the key file and mounts it on the data directory, without discard", () => {
+    expect(script).toContain(`device=$(cat '${DATA_DEVICE_PATH}')`);
+    expect(script).toContain(
+      'cryptsetup open --type luks2 --key-file "$KEY_FILE" "$device" "$MAPPER"',
+    );
+    expect(script).toContain(`DATA_DIR='${DATA_DIR}'`);
+    expect(script).toMatch(/mount -t ext4 -o [a-z,]+ "\/dev\/mapper\/\$MAPPER" "\$DATA_DIR"/);
+    expect(script).not.toContain("discard");
   });
 });
 

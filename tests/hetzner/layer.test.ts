@@ -68,12 +68,18 @@ describe("the production-hetzner stack", () => {
     }
   });
 
-  it("makes up each node's documented disk with an ext4 volume: 2 TB database, 8 TB storage, 1 TB monitoring", () => {
+  it("makes up each node's documented disk with an encrypted volume: 2 TB database, 8 TB storage, 1 TB monitoring", () => {
     const total: Record<string, number> = {};
     for (const s of servers(production.rs).filter(roleOf)) {
       const volumes = volumeOf(production.rs, s);
       expect(volumes).toHaveLength(1);
-      expect(volumes[0].inputs).toMatchObject({ format: "ext4", deleteProtection: true });
+      // Raw for the node's LUKS2 (self-hosted §2.2): Hetzner formats nothing.
+      expect(volumes[0].inputs.format).toBeUndefined();
+      expect(volumes[0].inputs).toMatchObject({
+        deleteProtection: true,
+        automount: false,
+        labels: { "platform/encryption": "luks2" },
+      });
       total[roleOf(s)!] =
         machineByName("hetzner", s.inputs.serverType)!.diskGb + volumes[0].inputs.size;
     }
@@ -160,7 +166,9 @@ describe("the production-hetzner stack", () => {
         [CSI_CHART.chart, CSI_CHART.version, HETZNER_CHARTS],
       ].sort(),
     );
-    const secret = one(production.rs, "kubernetes:core/v1:Secret");
+    const secret = ofType(production.rs, "kubernetes:core/v1:Secret").find(
+      (x) => x.inputs.metadata.name === "hcloud",
+    )!;
     expect(secret.inputs.metadata).toEqual({ name: "hcloud", namespace: "kube-system" });
     // The plan's placeholder for the stack file's `hcloud:token: {secure: ...}`.
     expect(secret.inputs.stringData.token).toBe(PLACEHOLDER_SECRET);
@@ -229,11 +237,15 @@ describe("the small stack", () => {
     expect(one(small.rs, "platform:hetzner:ObjectStorage").inputs.endpoint).toMatch(
       /^https:\/\/\w+\.your-objectstorage\.com$/,
     );
+    // The data moves off the server's own disk onto an encrypted volume of the same size.
+    const [volume] = ofType(small.rs, VOLUME);
+    expect(volume.inputs.size).toBe(type.diskGb);
     const expected =
       type.monthlyUsd * (1 + H.backups.fraction) +
       H.primaryIpv4.monthlyUsd +
       H.lb11.monthlyUsd +
-      H.objectStorage.monthlyUsd;
+      H.objectStorage.monthlyUsd +
+      type.diskGb * H.volume.perGbMonthUsd;
     const cost = priceStack(small.rs, "hetzner");
     expect(cost.monthlyUsd).toBeCloseTo(expected, 1);
     expect(cost.monthlyUsd).toBeLessThanOrEqual(TIER_BUDGETS.small.max!);
