@@ -6,12 +6,6 @@ import type {
 import { awsBackupRequireRetention } from "./aws/aws-backup-require-retention";
 import { awsCloudfrontRequireHsts } from "./aws/aws-cloudfront-require-hsts";
 import { awsCloudfrontRequireTls } from "./aws/aws-cloudfront-require-tls";
-import { awsCloudfrontRequireWaf } from "./aws/aws-cloudfront-require-waf";
-import { cloudflareDnsRequireProxied } from "./cloudflare/cloudflare-dns-require-proxied";
-import { cloudflareZoneRequireHsts } from "./cloudflare/cloudflare-zone-require-hsts";
-import { cloudflareZoneRequireOriginLock } from "./cloudflare/cloudflare-zone-require-origin-lock";
-import { cloudflareZoneRequireTls } from "./cloudflare/cloudflare-zone-require-tls";
-import { cloudflareZoneRequireWaf } from "./cloudflare/cloudflare-zone-require-waf";
 import { awsDataRequireDeletionProtection } from "./aws/aws-data-require-deletion-protection";
 import { awsEbsRequireEncryption } from "./aws/aws-ebs-require-encryption";
 import { awsEc2DisallowPublicSsh } from "./aws/aws-ec2-disallow-public-ssh";
@@ -66,7 +60,6 @@ import { stackDatabaseRequireFirewall } from "./stack/stack-database-require-fir
 import { stackEbsRequireNodeEncryption } from "./stack/stack-ebs-require-node-encryption";
 import { stackEc2LimitWebIngress } from "./stack/stack-ec2-limit-web-ingress";
 import { stackGatewayRequireClientAddress } from "./stack/stack-gateway-require-client-address";
-import { stackGatewayRequireEdge } from "./stack/stack-gateway-require-edge";
 import { stackGatewayRequireHttps } from "./stack/stack-gateway-require-https";
 import { stackHcloudRequireServerFirewall } from "./stack/stack-hcloud-require-server-firewall";
 import { stackMonitoringRequireAlerting } from "./stack/stack-monitoring-require-alerting";
@@ -93,7 +86,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsBackupRequireRetention,
   awsCloudfrontRequireHsts,
   awsCloudfrontRequireTls,
-  awsCloudfrontRequireWaf,
   awsDataRequireDeletionProtection,
   awsEbsRequireEncryption,
   awsEc2DisallowPublicSsh,
@@ -110,11 +102,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsRdsRequireEncryption,
   awsRdsRequireMultiAz,
   awsRdsRequireSsl,
-  cloudflareDnsRequireProxied,
-  cloudflareZoneRequireHsts,
-  cloudflareZoneRequireOriginLock,
-  cloudflareZoneRequireTls,
-  cloudflareZoneRequireWaf,
   awsS3DisallowPublicAcl,
   digitaloceanDataRequireDeletionProtection,
   digitaloceanDatabaseDisallowPublicAccess,
@@ -153,7 +140,6 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   stackEbsRequireNodeEncryption,
   stackEc2LimitWebIngress,
   stackGatewayRequireClientAddress,
-  stackGatewayRequireEdge,
   stackGatewayRequireHttps,
   stackHcloudRequireServerFirewall,
   stackMonitoringRequireAlerting,
