@@ -249,6 +249,37 @@ describe("stack outputs in the offline plan", () => {
     },
   );
 
+  it.each(stacks)(
+    "%s: outputs the one read endpoint and every replica behind it, and where each backup copy lands",
+    (stack) => {
+      const { outputs } = JSON.parse(runs.get(stack)!.stdout);
+      const config = stackConfig(stack);
+      const db = config.database;
+      if (db.mode === "managed" && db.replicas > 1) {
+        // Tiers document, Read Replicas: "Load balanced for read queries".
+        expect(outputs.databaseReadEndpoint.value).toMatch(/^pgbouncer\.data\.svc:5432\/\w+_read$/);
+        expect(outputs.databaseReadReplicas.value).toHaveLength(db.replicas);
+        expect(new Set(outputs.databaseReadReplicas.value).size).toBe(db.replicas);
+      } else if (db.mode === "managed" && db.replicas === 1)
+        expect(outputs.databaseReadReplicas.value).toEqual([outputs.databaseReadEndpoint.value]);
+      if (db.mode === "none") return expect(outputs.backupTargets).toBeUndefined();
+      const targets: string[] = outputs.backupTargets.value;
+      expect(targets[0]).toMatch(/^backup bucket: /);
+      if (config.backups.offsite) {
+        const line = targets.find((t) => t.startsWith("off-site copy: "))!;
+        expect(line).toContain(
+          `/${config.backups.offsite.bucket} (${config.backups.offsite.region})`,
+        );
+        expect(config.backups.offsite.region).not.toBe(config.region);
+      }
+      // Every shipped production stack keeps a copy away from the database's own region.
+      if (config.tier !== "local" && config.tier !== "staging")
+        expect(targets.some((t) => /^off-site copy: |recovery points copied to /.test(t))).toBe(
+          true,
+        );
+    },
+  );
+
   it.each(stacks)("%s: outputs the database and cache endpoints without credentials", (stack) => {
     const { outputs } = JSON.parse(runs.get(stack)!.stdout);
     const config = stackConfig(stack);
