@@ -512,7 +512,7 @@ export const StackConfigSchema = z
       if (app.release.strategy !== "rolling" && !app.public)
         issue(
           ["apps", i, "release", "strategy"],
-          `must be rolling when public is false: the gateway's route is what moves a release's traffic (got ${app.release.strategy})`,
+          "must be rolling when public is false: the gateway's route is what moves a release's traffic",
         );
     });
   });
