@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { defaultEdgeProvider, edgeProblems } from "./edge";
 import { nameProblems } from "./names";
 import { PRESETS } from "./presets";
-import { ConfigError, NAMESPACE, problemLines, type Problem } from "./problems";
+import { ConfigError, NAMESPACE, problemLines, valueAt, type Problem } from "./problems";
 import { providerProblems } from "./providers";
 import { receiverProblems } from "./receivers";
 import { StackConfig, StackConfigSchema, TIERS, Tier } from "./schema";
@@ -60,7 +60,7 @@ export function applyPreset(raw: Plain): Plain {
   return merged;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -69,7 +69,7 @@ function describe(issue: z.core.$ZodIssue): string {
     case "too_big":
       return `must be at most ${String(issue.maximum)}${issue.origin === "array" ? " item(s)" : issue.origin === "string" ? " character(s) long" : ""}`;
     case "invalid_type":
-      return issue.input === undefined
+      return input === undefined
         ? `is required (${issue.expected})`
         : `must be ${issue.expected === "nonoptional" ? "set" : issue.expected}`;
     case "invalid_union":
@@ -82,7 +82,7 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 /** Schema problems of the merged config, one per issue. */
-function schemaProblems(error: z.ZodError): Problem[] {
+function schemaProblems(error: z.ZodError, merged: Plain): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys")
@@ -92,7 +92,18 @@ function schemaProblems(error: z.ZodError): Problem[] {
           message: "is not a known key (see README, Stack config)",
           quiet: true,
         });
-    else problems.push({ path: issue.path as (string | number)[], message: describe(issue) });
+    else if (issue.code === "invalid_key")
+      // A record's key is wrong, not its value: say what the key must be, and show no value.
+      problems.push({
+        path: issue.path as (string | number)[],
+        message: `is not a valid key: it ${issue.issues[0]?.message ?? "is not allowed here"}`,
+        quiet: true,
+      });
+    else
+      problems.push({
+        path: issue.path as (string | number)[],
+        message: describe(issue, valueAt(merged, issue.path)),
+      });
   }
   return problems;
 }
@@ -108,7 +119,7 @@ interface Checked {
 function check(raw: Plain, secretKeys: readonly string[]): Checked {
   const merged = applyPreset(raw);
   const result = StackConfigSchema.safeParse(merged);
-  if (!result.success) return { merged, problems: schemaProblems(result.error) };
+  if (!result.success) return { merged, problems: schemaProblems(result.error, merged) };
   const config: StackConfig = secretKeys.length ? { ...result.data, secretKeys } : result.data;
   return {
     config,

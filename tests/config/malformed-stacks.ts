@@ -12,8 +12,13 @@ import { spawn } from "child_process";
 import * as os from "os";
 import * as pulumi from "@pulumi/pulumi";
 import { checkStackConfig, ConfigError, runtimeSource, type StackConfig } from "../../config";
-import { configText, isSecureValue, MissingConfigError, readStack, StackFileError } from "../../plan/stack";
-
+import {
+  configText,
+  isSecureValue,
+  MissingConfigError,
+  readStack,
+  StackFileError,
+} from "../../plan/stack";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const SHIPPED = [
@@ -491,6 +496,21 @@ const UNPARSABLE: { label: string; edit(text: string): string }[] = [
 ];
 const unparsable = fc.constantFrom(...UNPARSABLE);
 
+/** A shipped stack whose first app gets a `secure:` env value: legitimate, and kept secret. */
+export const secureEnvStack: fc.Arbitrary<Case> = fc
+  .tuple(fc.constantFrom(...SHIPPED), secretText)
+  .map(([base, text]) => {
+    const config = configOf(base);
+    ensureApp(config)[0].env = { API_KEY: secure(text), LOG_LEVEL: "info" };
+    return {
+      base,
+      label: "secure: value at platform:apps[0].env.API_KEY",
+      text: stringify({ config }),
+      secrets: [text],
+      kind: "secure-env",
+    };
+  });
+
 /** A malformed stack file: one to three changes to a shipped stack, or text that does not parse. */
 export const malformedStack: fc.Arbitrary<Case> = fc.oneof(
   {
@@ -534,6 +554,522 @@ export const malformedStack: fc.Arbitrary<Case> = fc.oneof(
     })),
   },
 );
+
+// --- One probe per rule of the gate ------------------------------------------------------------
+
+/**
+ * A change that breaks exactly one rule of the gate on any of its base stacks, and the key the
+ * refusal must name. Every rule has one, so removing any rule lets its probe through.
+ */
+export interface Probe {
+  rule: string;
+  bases: string[];
+  /** The start of a problem line the refusal must contain. */
+  refuse: string;
+  apply(config: Config): void;
+  secrets?: string[];
+}
+
+const ALL = SHIPPED;
+const AWS = ["production", "production-large"];
+const DO = ["staging", "production-do"];
+const HETZNER = ["small", "production-hetzner"];
+const CLOUDS = [...AWS, ...DO, ...HETZNER];
+const merge = (c: Config, key: string, value: Record<string, unknown>) => {
+  const current = c[`platform:${key}`];
+  c[`platform:${key}`] = { ...(current && typeof current === "object" ? current : {}), ...value };
+};
+const app0 = (c: Config, value: Record<string, unknown>) => Object.assign(ensureApp(c)[0], value);
+const bucketOf = (name: string, purpose: string) => ({
+  name,
+  purpose,
+  noncurrentVersionDays: 30,
+  archiveAfterDays: 0,
+});
+const email = {
+  to: ["ops@example.com"],
+  from: "alerts@example.com",
+  smarthost: "smtp.example.com:587",
+};
+
+export const PROBES: Probe[] = [
+  // The schema, key by key.
+  {
+    rule: "provider enum",
+    bases: ALL,
+    refuse: "platform:provider:",
+    apply: (c) => setAt(c, "provider", [], "huge"),
+  },
+  {
+    rule: "tier enum",
+    bases: ALL,
+    refuse: "platform:tier:",
+    apply: (c) => setAt(c, "tier", [], "huge"),
+  },
+  {
+    rule: "region length",
+    bases: ALL,
+    refuse: "platform:region:",
+    apply: (c) => setAt(c, "region", [], "r".repeat(100_000)),
+  },
+  {
+    rule: "domain",
+    bases: ALL,
+    refuse: "platform:domain:",
+    apply: (c) => setAt(c, "domain", [], "a..b"),
+  },
+  {
+    rule: "admin network width",
+    bases: ALL,
+    refuse: "platform:adminCidrs[0]:",
+    apply: (c) => setAt(c, "adminCidrs", [], ["0.0.0.0/1", "128.0.0.0/1"]),
+  },
+  {
+    rule: "admin network host bits",
+    bases: ALL,
+    refuse: "platform:adminCidrs[0]:",
+    apply: (c) => setAt(c, "adminCidrs", [], ["203.0.113.7/24"]),
+  },
+  {
+    rule: "admin network syntax",
+    bases: ALL,
+    refuse: "platform:adminCidrs[0]:",
+    apply: (c) => setAt(c, "adminCidrs", [], ["300.1.1.1/8"]),
+  },
+  {
+    rule: "network host bits",
+    bases: ALL,
+    refuse: "platform:network.cidr:",
+    apply: (c) => setAt(c, "network", ["cidr"], "10.0.0.1/16"),
+  },
+  {
+    rule: "kubernetes version syntax",
+    bases: ALL,
+    refuse: "platform:kubernetes.version:",
+    apply: (c) => setAt(c, "kubernetes", ["version"], "1.x"),
+  },
+  {
+    rule: "namespace syntax",
+    bases: ALL,
+    refuse: "platform:kubernetes.namespace:",
+    apply: (c) => setAt(c, "kubernetes", ["namespace"], "Data"),
+  },
+  {
+    rule: "database memory floor",
+    bases: ALL,
+    refuse: "platform:database.memoryGb:",
+    apply: (c) => setAt(c, "database", ["memoryGb"], 0.25),
+  },
+  {
+    rule: "database vcpu floor",
+    bases: ALL,
+    refuse: "platform:database.vcpu:",
+    apply: (c) => setAt(c, "database", ["vcpu"], 0.05),
+  },
+  {
+    rule: "database connections",
+    bases: ALL,
+    refuse: "platform:database.maxConnections:",
+    apply: (c) => setAt(c, "database", ["maxConnections"], 7),
+  },
+  {
+    rule: "bucket name",
+    bases: ALL,
+    refuse: "platform:objectStorage.buckets[0].name:",
+    apply: (c) =>
+      merge(c, "objectStorage", {
+        buckets: [bucketOf("x", "media"), bucketOf("backup", "backup")],
+      }),
+  },
+  {
+    rule: "media host label",
+    bases: ALL,
+    refuse: "platform:cdn.mediaHost:",
+    apply: (c) => setAt(c, "cdn", ["mediaHost"], "-x"),
+  },
+  {
+    rule: "smarthost host:port",
+    bases: ALL,
+    refuse: "platform:monitoring.receivers.email.smarthost:",
+    secrets: ["S3cr3t-smtp-pass"],
+    apply: (c) => {
+      c["platform:smtpPassword"] = secure("S3cr3t-smtp-pass");
+      setAt(c, "monitoring", ["receivers", "email"], { ...email, smarthost: "smtp.example.com" });
+    },
+  },
+  {
+    rule: "cron syntax",
+    bases: ALL,
+    refuse: "platform:backups.schedule:",
+    apply: (c) => setAt(c, "backups", ["schedule"], "99 99 * * *"),
+  },
+  {
+    rule: "cron step",
+    bases: ALL,
+    refuse: "platform:backups.fileSyncSchedule:",
+    apply: (c) => setAt(c, "backups", ["fileSyncSchedule"], "*/0 * * * *"),
+  },
+  {
+    rule: "image pinned",
+    bases: ALL,
+    refuse: "platform:apps[0].image:",
+    apply: (c) => app0(c, { image: "nginx:latest" }),
+  },
+  {
+    rule: "image reference",
+    bases: ALL,
+    refuse: "platform:apps[0].image:",
+    apply: (c) => app0(c, { image: "Registry.example.com/App:1" }),
+  },
+  {
+    rule: "app port",
+    bases: ALL,
+    refuse: "platform:apps[0].port:",
+    apply: (c) => app0(c, { port: 65536 }),
+  },
+  {
+    rule: "app host label",
+    bases: ALL,
+    refuse: "platform:apps[0].host:",
+    apply: (c) => app0(c, { host: "-x" }),
+  },
+  {
+    rule: "path prefix",
+    bases: ALL,
+    refuse: "platform:apps[0].pathPrefix:",
+    apply: (c) => app0(c, { pathPrefix: "//x" }),
+  },
+  {
+    rule: "health path",
+    bases: ALL,
+    refuse: "platform:apps[0].healthPath:",
+    apply: (c) => app0(c, { healthPath: "api" }),
+  },
+  {
+    rule: "requests within limits",
+    bases: ALL,
+    refuse: "platform:apps[0].resources.requests.cpu:",
+    apply: (c) =>
+      app0(c, {
+        resources: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+      }),
+  },
+  {
+    rule: "memory quantity",
+    bases: ALL,
+    refuse: "platform:apps[0].resources.limits.memory:",
+    apply: (c) =>
+      app0(c, {
+        resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "0Mi" } },
+      }),
+  },
+  {
+    rule: "env name",
+    bases: ALL,
+    refuse:
+      "platform:apps[0].env.bad-name: is not a valid key: it must be an environment variable name",
+    apply: (c) => app0(c, { env: { "bad-name": "x" } }),
+  },
+  {
+    rule: "unknown key",
+    bases: ALL,
+    refuse: "platform:databse:",
+    apply: (c) => setAt(c, "databse", ["mode"], "managed"),
+  },
+  {
+    rule: "near-miss nested key",
+    bases: ALL,
+    refuse: "platform:database.modes:",
+    apply: (c) => setAt(c, "database", ["modes"], "managed"),
+  },
+  {
+    rule: "pool min above max",
+    bases: CLOUDS,
+    refuse: "platform:nodePools.app.min:",
+    apply: (c) =>
+      setAt(c, "nodePools", ["app"], { profile: "medium-app", min: 3, max: 2, desired: 2 }),
+  },
+  {
+    rule: "production enforcement",
+    bases: ["production", "production-hetzner", "small"],
+    refuse: "platform:policies.enforcement:",
+    apply: (c) => setAt(c, "policies", ["enforcement"], "advisory"),
+  },
+  {
+    rule: "managed data where none is sold",
+    bases: HETZNER,
+    refuse: "platform:database.mode:",
+    apply: (c) => setAt(c, "database", ["mode"], "managed"),
+  },
+  {
+    rule: "autoscaling bounds",
+    bases: ALL,
+    refuse: "platform:apps[0].autoscaling.minReplicas:",
+    apply: (c) => app0(c, { autoscaling: { minReplicas: 5, maxReplicas: 4, cpuPercent: 70 } }),
+  },
+  {
+    rule: "app names",
+    bases: ALL,
+    refuse: "platform:apps[1].name:",
+    apply: (c) => {
+      const list = ensureApp(c);
+      list.splice(1, list.length - 1, { ...list[0], public: false });
+    },
+  },
+  // Names across keys.
+  {
+    rule: "platform namespace",
+    bases: ALL,
+    refuse: "platform:kubernetes.namespace:",
+    apply: (c) => setAt(c, "kubernetes", ["namespace"], "data"),
+  },
+  {
+    rule: "bucket purposes",
+    bases: ALL,
+    refuse: "platform:objectStorage.buckets[1].purpose:",
+    apply: (c) =>
+      merge(c, "objectStorage", {
+        buckets: [
+          bucketOf("media", "media"),
+          bucketOf("pics", "media"),
+          bucketOf("backup", "backup"),
+        ],
+      }),
+  },
+  {
+    rule: "bucket names",
+    bases: ALL,
+    refuse: "platform:objectStorage.buckets[1].name:",
+    apply: (c) =>
+      merge(c, "objectStorage", {
+        buckets: [bucketOf("store", "media"), bucketOf("store", "backup")],
+      }),
+  },
+  {
+    rule: "backup bucket",
+    bases: ALL,
+    refuse: "platform:objectStorage.buckets:",
+    apply: (c) => merge(c, "objectStorage", { buckets: [bucketOf("media", "media")] }),
+  },
+  {
+    rule: "host and path",
+    bases: ALL,
+    refuse: "platform:apps[1].pathPrefix:",
+    apply: (c) => {
+      const list = ensureApp(c);
+      list.splice(1, list.length - 1, { ...list[0], name: "copy" });
+    },
+  },
+  {
+    rule: "gateway listeners",
+    bases: ALL,
+    refuse: "platform:apps:",
+    apply: (c) =>
+      setAt(
+        c,
+        "apps",
+        [],
+        Array.from({ length: 70 }, (_, i) => ({ ...firstApp, name: `a${i}`, host: `h${i}` })),
+      ),
+  },
+  {
+    rule: "CDN media host",
+    bases: AWS,
+    refuse: "platform:apps[0].host:",
+    apply: (c) => app0(c, { host: "media" }),
+  },
+  {
+    rule: "platform env",
+    bases: ALL,
+    refuse: "platform:apps[0].env.DATABASE_URL:",
+    apply: (c) => app0(c, { env: { DATABASE_URL: "postgres://x" } }),
+  },
+  {
+    rule: "policy names",
+    bases: ALL,
+    refuse: "platform:policies.overrides.no-such-policy:",
+    apply: (c) => setAt(c, "policies", ["overrides"], { "no-such-policy": "mandatory" }),
+  },
+  // What each provider can build.
+  {
+    rule: "cloud regions",
+    bases: CLOUDS,
+    refuse: "platform:region:",
+    apply: (c) => setAt(c, "region", [], "ash"),
+  },
+  {
+    rule: "region label",
+    bases: ["local"],
+    refuse: "platform:region:",
+    apply: (c) => setAt(c, "region", [], "a b"),
+  },
+  {
+    rule: "CDN where none is built",
+    bases: [...HETZNER, "local"],
+    refuse: "platform:cdn.enabled:",
+    apply: (c) => setAt(c, "cdn", ["enabled"], true),
+  },
+  {
+    rule: "DigitalOcean CDN fronts Spaces",
+    bases: DO,
+    refuse: "platform:cdn.enabled:",
+    apply: (c) => {
+      setAt(c, "objectStorage", ["mode"], "self-hosted");
+      setAt(c, "cdn", ["enabled"], true);
+    },
+  },
+  {
+    rule: "k3s ranges",
+    bases: HETZNER,
+    refuse: "platform:network.cidr:",
+    apply: (c) => setAt(c, "network", ["cidr"], "10.42.0.0/16"),
+  },
+  {
+    rule: "DOKS ranges",
+    bases: DO,
+    refuse: "platform:network.cidr:",
+    apply: (c) => setAt(c, "network", ["cidr"], "10.244.0.0/16"),
+  },
+  {
+    rule: "VPC size",
+    bases: AWS,
+    refuse: "platform:network.cidr:",
+    apply: (c) => setAt(c, "network", ["cidr"], "10.0.0.0/24"),
+  },
+  {
+    rule: "IPv4 admin networks on aws",
+    bases: AWS,
+    refuse: "platform:adminCidrs[0]:",
+    apply: (c) => setAt(c, "adminCidrs", [], ["2001:db8::/48"]),
+  },
+  {
+    rule: "daily backup time on aws",
+    bases: AWS,
+    refuse: "platform:backups.schedule:",
+    apply: (c) => setAt(c, "backups", ["schedule"], "0 2 * * 1"),
+  },
+  {
+    rule: "EKS add-on versions",
+    bases: AWS,
+    refuse: "platform:kubernetes.version:",
+    apply: (c) => setAt(c, "kubernetes", ["version"], "1.20"),
+  },
+  {
+    rule: "k3s releases",
+    bases: HETZNER,
+    refuse: "platform:kubernetes.version:",
+    apply: (c) => setAt(c, "kubernetes", ["version"], "1.20"),
+  },
+  {
+    rule: "a Hetzner app server",
+    bases: HETZNER,
+    refuse: "platform:nodePools.app:",
+    apply: (c) =>
+      setAt(c, "nodePools", ["app"], { profile: "medium-app", min: 0, max: 1, desired: 0 }),
+  },
+  {
+    rule: "managed cache size",
+    bases: ["production"],
+    refuse: "platform:cache.replicas:",
+    apply: (c) => setAt(c, "cache", ["replicas"], 6),
+  },
+  {
+    rule: "one volume per claim",
+    bases: [...AWS, ...DO],
+    refuse: "platform:monitoring.storageGb:",
+    apply: (c) => setAt(c, "monitoring", ["storageGb"], 70000),
+  },
+  {
+    rule: "RDS storage",
+    bases: AWS,
+    refuse: "platform:database.storageGb:",
+    apply: (c) => setAt(c, "database", ["storageGb"], 19),
+  },
+  {
+    rule: "shared database node",
+    bases: ["production-hetzner"],
+    refuse: "platform:database.memoryGb:",
+    apply: (c) => setAt(c, "database", ["memoryGb"], 0.75),
+  },
+  {
+    rule: "cross-region pair",
+    bases: AWS,
+    refuse: "platform:region:",
+    apply: (c) => setAt(c, "region", [], "af-south-1"),
+  },
+  // Secrets.
+  {
+    rule: "secret key in clear",
+    bases: ALL,
+    refuse: "platform:smtpPassword:",
+    secrets: ["S3cr3t-in-clear"],
+    apply: (c) => void (c["platform:smtpPassword"] = "S3cr3t-in-clear"),
+  },
+  {
+    rule: "provider token in clear",
+    bases: ALL,
+    refuse: "digitalocean:token:",
+    secrets: ["S3cr3t-do-token"],
+    apply: (c) => void (c["digitalocean:token"] = "S3cr3t-do-token"),
+  },
+  {
+    rule: "kubeconfig in clear",
+    bases: ALL,
+    refuse: "kubernetes:kubeconfig:",
+    secrets: ["S3cr3t-kubeconfig"],
+    apply: (c) => void (c["kubernetes:kubeconfig"] = "S3cr3t-kubeconfig"),
+  },
+  {
+    rule: "secure where nothing stays secret",
+    bases: ALL,
+    refuse: "platform:domain:",
+    secrets: ["S3cr3t-domain"],
+    apply: (c) => setAt(c, "domain", [], secure("S3cr3t-domain")),
+  },
+  {
+    rule: "off-site keys",
+    bases: HETZNER,
+    refuse: "platform:offsiteAccessKeyId:",
+    apply: (c) => void delete c["platform:offsiteAccessKeyId"],
+  },
+  {
+    rule: "hcloud token",
+    bases: HETZNER,
+    refuse: "hcloud:token:",
+    apply: (c) => void delete c["hcloud:token"],
+  },
+  {
+    rule: "receiver secrets",
+    bases: ["local", "staging"],
+    refuse: "platform:chatWebhookUrl:",
+    apply: (c) => setAt(c, "monitoring", ["receivers", "chat"], { channel: "#alerts" }),
+  },
+  {
+    rule: "webhook URL",
+    bases: ["local", "staging"],
+    refuse: "platform:pagingSecret:",
+    secrets: ["S3cr3t-not-a-url"],
+    apply: (c) => {
+      c["platform:pagingSecret"] = secure("S3cr3t-not-a-url");
+      setAt(c, "monitoring", ["receivers", "paging"], { type: "webhook" });
+    },
+  },
+];
+
+/** A probe on one of its bases, as a stack file. */
+export function probeCase(probe: Probe, pick: number): Case & { refuse: string } {
+  const base = probe.bases[pick % probe.bases.length];
+  const config = configOf(base);
+  probe.apply(config);
+  return {
+    base,
+    label: probe.rule,
+    text: stringify({ config }),
+    secrets: probe.secrets ?? [],
+    kind: "probe",
+    refuse: probe.refuse,
+  };
+}
 
 // --- Running a stack file through the gate -----------------------------------------------------
 
@@ -596,7 +1132,10 @@ export interface PlanOutcome {
 }
 
 /** Plans stack files in child processes (the Pulumi runtime keeps global state), two at a time. */
-export async function plans(dir: string, files: Record<string, string>): Promise<Map<string, PlanOutcome>> {
+export async function plans(
+  dir: string,
+  files: Record<string, string>,
+): Promise<Map<string, PlanOutcome>> {
   const out = new Map<string, PlanOutcome>();
   const queue = Object.entries(files);
   const worker = async () => {
