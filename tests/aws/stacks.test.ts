@@ -7,7 +7,7 @@ import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
 import "../../plan/pricers";
 import { policies } from "../../policies/list";
-import { awsConfig, recordAws, stackConfig } from "./helpers";
+import { recordAws, stackConfig } from "./helpers";
 
 const fake = registered;
 
