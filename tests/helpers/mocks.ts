@@ -8,8 +8,10 @@ import { Recorder, Registered } from "../../plan/mocks";
 export async function record(
   build: () => void,
   config: Record<string, string> = {},
+  secretKeys: string[] = [],
 ): Promise<Registered[]> {
-  pulumi.runtime.setAllConfig(config);
+  // The keys that came from `secure:`: the config gate refuses a secret key given in clear.
+  pulumi.runtime.setAllConfig(config, secretKeys);
   return new Recorder("platform", "test").record(build);
 }
 

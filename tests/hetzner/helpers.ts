@@ -23,10 +23,14 @@ export async function recordStack(
 ): Promise<{ rs: Registered[]; config: StackConfig }> {
   const files = readStack(stack, ROOT);
   let config: StackConfig | undefined;
-  const rs = await record(() => {
-    config = loadStackConfig();
-    hetznerCluster(config);
-  }, files.config);
+  const rs = await record(
+    () => {
+      config = loadStackConfig();
+      hetznerCluster(config);
+    },
+    files.config,
+    files.secretKeys,
+  );
   return { rs, config: config! };
 }
 
