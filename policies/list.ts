@@ -6,6 +6,7 @@ import type {
 import { awsBackupRequireRetention } from "./aws/aws-backup-require-retention";
 import { awsCloudfrontRequireHsts } from "./aws/aws-cloudfront-require-hsts";
 import { awsCloudfrontRequireTls } from "./aws/aws-cloudfront-require-tls";
+import { awsCloudfrontRequireWaf } from "./aws/aws-cloudfront-require-waf";
 import { awsDataRequireDeletionProtection } from "./aws/aws-data-require-deletion-protection";
 import { awsEbsRequireEncryption } from "./aws/aws-ebs-require-encryption";
 import { awsEc2DisallowPublicSsh } from "./aws/aws-ec2-disallow-public-ssh";
@@ -23,6 +24,7 @@ import { awsRdsRequireEncryption } from "./aws/aws-rds-require-encryption";
 import { awsRdsRequireMultiAz } from "./aws/aws-rds-require-multi-az";
 import { awsRdsRequireSsl } from "./aws/aws-rds-require-ssl";
 import { awsS3DisallowPublicAcl } from "./aws/aws-s3-disallow-public-acl";
+import { cloudflareDnsRequireProxied } from "./cloudflare/cloudflare-dns-require-proxied";
 import { digitaloceanDataRequireDeletionProtection } from "./digitalocean/digitalocean-data-require-deletion-protection";
 import { digitaloceanDatabaseDisallowPublicAccess } from "./digitalocean/digitalocean-database-disallow-public-access";
 import { digitaloceanDatabaseRequireHa } from "./digitalocean/digitalocean-database-require-ha";
@@ -55,11 +57,16 @@ import { kubernetesPostgresRequireReplicas } from "./kubernetes/kubernetes-postg
 import { kubernetesPostgresRequireSsl } from "./kubernetes/kubernetes-postgres-require-ssl";
 import { kubernetesRouteRequireHsts } from "./kubernetes/kubernetes-route-require-hsts";
 import { kubernetesServiceDisallowLoadBalancer } from "./kubernetes/kubernetes-service-disallow-load-balancer";
+import { stackCloudflareRequireHsts } from "./stack/stack-cloudflare-require-hsts";
+import { stackCloudflareRequireOriginLock } from "./stack/stack-cloudflare-require-origin-lock";
+import { stackCloudflareRequireTls } from "./stack/stack-cloudflare-require-tls";
+import { stackCloudflareRequireWaf } from "./stack/stack-cloudflare-require-waf";
 import { stackDatabaseRequireBackups } from "./stack/stack-database-require-backups";
 import { stackDatabaseRequireFirewall } from "./stack/stack-database-require-firewall";
 import { stackEbsRequireNodeEncryption } from "./stack/stack-ebs-require-node-encryption";
 import { stackEc2LimitWebIngress } from "./stack/stack-ec2-limit-web-ingress";
 import { stackGatewayRequireClientAddress } from "./stack/stack-gateway-require-client-address";
+import { stackGatewayRequireEdge } from "./stack/stack-gateway-require-edge";
 import { stackGatewayRequireHttps } from "./stack/stack-gateway-require-https";
 import { stackHcloudRequireServerFirewall } from "./stack/stack-hcloud-require-server-firewall";
 import { stackMonitoringRequireAlerting } from "./stack/stack-monitoring-require-alerting";
@@ -86,6 +93,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsBackupRequireRetention,
   awsCloudfrontRequireHsts,
   awsCloudfrontRequireTls,
+  awsCloudfrontRequireWaf,
   awsDataRequireDeletionProtection,
   awsEbsRequireEncryption,
   awsEc2DisallowPublicSsh,
@@ -103,6 +111,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   awsRdsRequireMultiAz,
   awsRdsRequireSsl,
   awsS3DisallowPublicAcl,
+  cloudflareDnsRequireProxied,
   digitaloceanDataRequireDeletionProtection,
   digitaloceanDatabaseDisallowPublicAccess,
   digitaloceanDatabaseRequireHa,
@@ -135,11 +144,16 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   kubernetesPostgresRequireSsl,
   kubernetesRouteRequireHsts,
   kubernetesServiceDisallowLoadBalancer,
+  stackCloudflareRequireHsts,
+  stackCloudflareRequireOriginLock,
+  stackCloudflareRequireTls,
+  stackCloudflareRequireWaf,
   stackDatabaseRequireBackups,
   stackDatabaseRequireFirewall,
   stackEbsRequireNodeEncryption,
   stackEc2LimitWebIngress,
   stackGatewayRequireClientAddress,
+  stackGatewayRequireEdge,
   stackGatewayRequireHttps,
   stackHcloudRequireServerFirewall,
   stackMonitoringRequireAlerting,

@@ -23,6 +23,19 @@ export const STATIC_PATHS = ["/_next/static/*", "/static/*", "*.js", "*.css", "*
 export const NO_STORE_PATHS = ["/auth/*", "/api/auth/*"];
 /** Media objects, served from the media bucket with the prefix removed. */
 export const MEDIA_PATH = "/media/*";
+/**
+ * Let's Encrypt's HTTP-01 challenge: it must reach the gateway's HTTP listener in plain HTTP. A
+ * redirect to https would send it to an origin that has no certificate yet on the first deploy.
+ */
+export const ACME_PATH = "/.well-known/acme-challenge/*";
+
+/** CloudFront's viewer security policies for an edge.minTlsVersion (CloudFront developer guide). */
+export const VIEWER_TLS_POLICY: Record<string, string> = {
+  "1.0": "TLSv1_2016",
+  "1.1": "TLSv1.1_2016",
+  "1.2": "TLSv1.2_2021",
+  "1.3": "TLSv1.3_2025",
+};
 
 /**
  * HTTP proxies between a viewer and the gateway on CloudFront's path: CloudFront alone appends the
@@ -90,6 +103,15 @@ const STRIP_MEDIA_PREFIX = `function handler(event) {
 export interface CdnArgs {
   /** The apex the apps are served on. @example "example.com" */
   domain: string;
+  /**
+   * Every host the gateway serves, apex first (gateway `hostsOf`): each is an alias of the
+   * distribution, so no public host bypasses the WAF. @default [domain]
+   */
+  hosts?: string[];
+  /** Oldest TLS version viewers may use (edge.minTlsVersion). @default "1.2" */
+  minTlsVersion?: string;
+  /** Associate the WAF web ACL (edge.waf). @default true */
+  waf?: boolean;
   /** Host name of the media. @example "media.example.com" */
   mediaHost: string;
   /**
@@ -121,13 +143,14 @@ export class Cdn extends pulumi.ComponentResource {
     super("platform:aws:Cdn", name, args, opts);
     const parent = { parent: this };
     const edge = { region: EDGE_REGION };
+    const hosts = args.hosts ?? [args.domain];
 
     const certificate = new aws.acm.Certificate(
       `${name}-certificate`,
       {
         ...edge,
         domainName: args.domain,
-        subjectAlternativeNames: [args.mediaHost],
+        subjectAlternativeNames: [...hosts.filter((h) => h !== args.domain), args.mediaHost],
         validationMethod: "DNS",
         keyAlgorithm: "EC_prime256v1",
       },
@@ -146,21 +169,24 @@ export class Cdn extends pulumi.ComponentResource {
       parent,
     );
 
-    const acl = new aws.wafv2.WebAcl(
-      `${name}-waf`,
-      {
-        ...edge,
-        scope: "CLOUDFRONT",
-        defaultAction: { allow: {} },
-        rules: wafRules(args.rateLimit ?? RATE_LIMIT_PER_5_MIN),
-        visibilityConfig: {
-          cloudwatchMetricsEnabled: true,
-          metricName: name,
-          sampledRequestsEnabled: true,
-        },
-      },
-      parent,
-    );
+    const acl =
+      (args.waf ?? true)
+        ? new aws.wafv2.WebAcl(
+            `${name}-waf`,
+            {
+              ...edge,
+              scope: "CLOUDFRONT",
+              defaultAction: { allow: {} },
+              rules: wafRules(args.rateLimit ?? RATE_LIMIT_PER_5_MIN),
+              visibilityConfig: {
+                cloudwatchMetricsEnabled: true,
+                metricName: name,
+                sampledRequestsEnabled: true,
+              },
+            },
+            parent,
+          )
+        : undefined;
 
     const headers = (kind: keyof typeof CACHE_CONTROL, override: boolean) =>
       new aws.cloudfront.ResponseHeadersPolicy(
@@ -237,6 +263,17 @@ export class Cdn extends pulumi.ComponentResource {
       compress: true,
     };
     const behaviours: aws.types.input.cloudfront.DistributionOrderedCacheBehavior[] = [
+      // Plain HTTP to the gateway's HTTP listener, uncached: only the ACME solver answers there.
+      {
+        ...gateway,
+        targetOriginId: "gateway-http",
+        pathPattern: ACME_PATH,
+        viewerProtocolPolicy: "allow-all",
+        allowedMethods: ["GET", "HEAD"],
+        cachePolicyId: MANAGED.cachingDisabled,
+        originRequestPolicyId: MANAGED.allViewerOriginRequest,
+        responseHeadersPolicyId: noStoreHeaders.id,
+      },
       ...NO_STORE_PATHS.map((pathPattern) => ({
         ...gateway,
         pathPattern,
@@ -261,6 +298,16 @@ export class Cdn extends pulumi.ComponentResource {
           httpPort: 80,
           httpsPort: 443,
           originProtocolPolicy: "https-only",
+          originSslProtocols: ["TLSv1.2"],
+        },
+      },
+      {
+        originId: "gateway-http",
+        domainName: args.originHost,
+        customOriginConfig: {
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: "http-only",
           originSslProtocols: ["TLSv1.2"],
         },
       },
@@ -322,12 +369,12 @@ export class Cdn extends pulumi.ComponentResource {
       {
         enabled: true,
         comment: `${args.domain}: gateway and media`,
-        aliases: [args.domain, args.mediaHost],
+        aliases: [...hosts, args.mediaHost],
         isIpv6Enabled: true,
         httpVersion: "http2and3",
         // North America and Europe edges, the ones the catalog's CloudFront price is for.
         priceClass: "PriceClass_100",
-        webAclId: acl.arn,
+        webAclId: acl?.arn,
         origins,
         defaultCacheBehavior: {
           ...gateway,
@@ -340,7 +387,7 @@ export class Cdn extends pulumi.ComponentResource {
         viewerCertificate: {
           acmCertificateArn: validated.certificateArn,
           sslSupportMethod: "sni-only",
-          minimumProtocolVersion: "TLSv1.2_2021",
+          minimumProtocolVersion: VIEWER_TLS_POLICY[args.minTlsVersion ?? "1.2"],
         },
         tags: { "platform/expectedTransferGb": String(transferGb) },
       },

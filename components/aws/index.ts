@@ -12,6 +12,7 @@ import { Alerts, uptimeTargets } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
 import { Cache } from "./cache";
 import { Cdn, CLOUDFRONT_PROXY_HOPS } from "./cdn";
+import { edgeHosts } from "../edge/rules";
 import { backupRetention, Database } from "./database";
 import { EksCluster, GATEWAY_CLIENT_ADDRESS } from "./eks";
 import { dailyTime, resourceId } from "./naming";
@@ -153,8 +154,10 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     managed.cache = { host: cache.host, port: cache.port, password: cache.password };
   }
 
+  // CloudFront is the stack's edge when edge.provider says so (config/edge.ts picks it by default).
+  const cloudfront = config.edge.provider === "cloudfront";
   const cdnServesMedia =
-    config.cdn.enabled && config.objectStorage.buckets.some((b) => b.purpose === "media");
+    cloudfront && config.objectStorage.buckets.some((b) => b.purpose === "media");
   let storage: ObjectStorage | undefined;
   if (config.objectStorage.mode === "managed") {
     storage = new ObjectStorage(
@@ -177,13 +180,18 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   }
 
   let edge: ClusterFacts["edge"];
-  if (config.cdn.enabled) {
+  if (cloudfront) {
     const media = storage?.byPurpose.media;
     const mediaHost = `${config.cdn.mediaHost}.${config.domain}`;
+    // Every public host, so none reaches the gateway around CloudFront's WAF.
+    const hosts = edgeHosts(config.domain, config.apps).map((h) => h.host);
     const cdn = new Cdn(
       "cdn",
       {
         domain: config.domain,
+        hosts,
+        minTlsVersion: config.edge.minTlsVersion,
+        waf: config.edge.waf,
         mediaHost,
         originHost: `origin.${config.domain}`,
         media:
@@ -193,13 +201,14 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       },
       opts,
     );
-    // The distribution answers the apex and the media host (its aliases); README, DNS.
+    // The distribution answers every public host and the media host (its aliases); README, DNS.
+    const aliases = [...hosts, mediaHost];
     edge = {
-      cdn: [config.domain, mediaHost].map((host) => ({ host, target: cdn.distributionDomain })),
+      cdn: aliases.map((host) => ({ host, target: cdn.distributionDomain })),
       originHosts: [`origin.${config.domain}`],
       validationRecords: cdn.validationRecords,
-      // Both aliases go to the gateway (the media host's /media/* alone goes to the bucket).
-      proxied: { hosts: [config.domain, mediaHost], hops: CLOUDFRONT_PROXY_HOPS },
+      // Every alias goes to the gateway (the media host's /media/* alone goes to the bucket).
+      proxied: { hosts: aliases, hops: CLOUDFRONT_PROXY_HOPS },
     };
   }
 

@@ -11,9 +11,9 @@ import { PACK_ENFORCEMENT_LEVEL, PACK_NAME, policies, policyTable } from "../../
 
 const ROOT = path.join(__dirname, "..", "..");
 const PACK = path.join(ROOT, "policies");
-const PROVIDERS = ["aws", "digitalocean", "hetzner", "kubernetes", "stack"] as const;
+const PROVIDERS = ["aws", "cloudflare", "digitalocean", "hetzner", "kubernetes", "stack"] as const;
 const NAME =
-  /^(aws|digitalocean|hetzner|kubernetes|stack)-[a-z0-9]+-(disallow|require|enforce|limit)-[a-z0-9-]+$/;
+  /^(aws|cloudflare|digitalocean|hetzner|kubernetes|stack)-[a-z0-9]+-(disallow|require|enforce|limit)-[a-z0-9-]+$/;
 
 /** Problems with a description, or [] when it is a full sentence citing a document. */
 export function descriptionProblems(text: string): string[] {

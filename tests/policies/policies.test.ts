@@ -3,7 +3,7 @@ import * as path from "path";
 
 // Every policy's cases live in policies/<provider>/<policy>.cases.ts; one test file runs them all,
 // so the SDKs load once instead of once a policy (the suite stays near a minute).
-for (const provider of ["aws", "digitalocean", "hetzner", "kubernetes", "stack"]) {
+for (const provider of ["aws", "cloudflare", "digitalocean", "hetzner", "kubernetes", "stack"]) {
   const dir = path.join(__dirname, provider);
   for (const file of fs
     .readdirSync(dir)

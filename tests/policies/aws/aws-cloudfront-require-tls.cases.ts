@@ -43,6 +43,20 @@ describeResourcePolicy(awsCloudfrontRequireTls, [
         rule: "the minimum is TLS 1.3",
         set: ["viewerCertificate.minimumProtocolVersion", "TLSv1.3_2025"],
       },
+      {
+        rule: "only the ACME HTTP-01 challenge path answers plain HTTP",
+        set: [
+          "orderedCacheBehaviors.1",
+          {
+            allowedMethods: ["GET", "HEAD"],
+            cachedMethods: ["GET", "HEAD"],
+            targetOriginId: "gateway-http",
+            viewerProtocolPolicy: "allow-all",
+            responseHeadersPolicyId: "hsts-policy-id",
+            pathPattern: "/.well-known/acme-challenge/*",
+          },
+        ],
+      },
     ],
   },
 ]);
