@@ -4,7 +4,8 @@ import type { StackConfig } from "./schema";
 /**
  * Namespaces the platform creates for itself: the gateway, data and monitoring tiers
  * (components/platform), the CloudNativePG operator (components/database/operator.ts), the node
- * exporter (components/monitoring) and the log agents (components/logging). The apps' namespace
+ * exporter (components/monitoring), the log agents (components/logging) and the delivery
+ * controller where an app releases blue-green or canary (components/delivery). The apps' namespace
  * (`kubernetes.namespace`) must be another, or the platform would register one twice.
  */
 export const PLATFORM_NAMESPACES = [
@@ -14,6 +15,7 @@ export const PLATFORM_NAMESPACES = [
   "cnpg-system",
   "monitoring-node",
   "logging-agent",
+  "delivery",
 ] as const;
 
 /** Namespaces every Kubernetes cluster already has: the platform cannot create them. */

@@ -67,7 +67,17 @@ export class CloudflareEdge extends pulumi.ComponentResource {
   public readonly zoneId: string;
 
   constructor(name: string, args: CloudflareEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("platform:edge:CloudflareEdge", name, {}, opts);
+    // The plan and the load-balanced endpoints are what the edge costs (plan/pricers/cloudflare.ts).
+    super(
+      "platform:edge:CloudflareEdge",
+      name,
+      {
+        plan: args.plan,
+        zoneId: args.zoneId,
+        loadBalancedEndpoints: args.loadBalancing ? args.hosts.length * args.origins.length : 0,
+      },
+      opts,
+    );
     const parent = { parent: this };
     const zoneId = args.zoneId;
     const primary = args.origins[0];

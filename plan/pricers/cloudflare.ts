@@ -1,0 +1,36 @@
+import { CLOUDFLARE_PLAN_PRICES, CLOUDFLARE_SERVICES } from "../../catalog";
+import type { CloudflarePlan } from "../../config";
+import { registerPricers, type Pricer } from "../cost";
+
+// The Cloudflare edge, on whatever cloud the cluster runs (catalog/cloudflare.ts): the zone's plan
+// a month, billed monthly, and the Load Balancing add-on by endpoint. Transfer is not billed on
+// these plans, so traffic adds nothing.
+
+const usd = (n: number) => `$${(Math.round(n * 100) / 100).toFixed(2)}`;
+
+/** The Load Balancing add-on for `endpoints` endpoints (a pool origin each); 0 without it. */
+export function loadBalancingMonthlyUsd(endpoints: number): number {
+  if (endpoints <= 0) return 0;
+  const lb = CLOUDFLARE_SERVICES.loadBalancing;
+  return lb.monthlyUsd + Math.max(0, endpoints - lb.includedEndpoints) * lb.perEndpointMonthUsd;
+}
+
+const edge: Pricer = (inputs) => {
+  const plan = String(inputs.plan ?? "free") as CloudflarePlan;
+  const price = CLOUDFLARE_PLAN_PRICES[plan];
+  if (!price)
+    return { monthlyUsd: 0, basis: `Cloudflare plan ${plan}: not in the catalog, priced at $0` };
+  const endpoints = Number(inputs.loadBalancedEndpoints ?? 0);
+  const lb = loadBalancingMonthlyUsd(endpoints);
+  const parts = [
+    `Cloudflare ${plan} plan ${usd(price.monthlyUsd ?? 0)} (${price.source.ref}, ${price.source.date})`,
+    ...(lb > 0
+      ? [
+          `Load Balancing ${usd(lb)} for ${endpoints} endpoints (estimate, ${CLOUDFLARE_SERVICES.loadBalancing.source.date})`,
+        ]
+      : []),
+  ];
+  return { monthlyUsd: (price.monthlyUsd ?? 0) + lb, basis: parts.join(" + ") };
+};
+
+registerPricers({ "platform:edge:CloudflareEdge": edge });
