@@ -11,6 +11,7 @@ import type { StackConfig } from "../../config";
 import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
 import type { Registered } from "../../plan/mocks";
+import { readStack } from "../../plan/stack";
 import { policies } from "../../policies/list";
 import { K8S, record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
@@ -20,11 +21,14 @@ import { resolved } from "../aws/helpers";
 const PGBOUNCER = "platform:data:PgBouncer";
 const T = K8S;
 
-/** The whole program of a stack (cloud layer and platform), as index.ts composes it. */
-function program(config: StackConfig): Promise<Registered[]> {
+/**
+ * The whole program of a stack (cloud layer and platform), as index.ts composes it, with the stack
+ * file's config, whose `secure:` placeholders stand in for the secrets it reads (pager, off-site).
+ */
+function program(config: StackConfig, stack: string): Promise<Registered[]> {
   return record(() => {
     new Platform("platform", { config, cluster: cloudLayer(config) });
-  });
+  }, readStack(stack).config);
 }
 const named = (rs: Registered[], type: string, name: string) =>
   ofType(rs, type).find((r) => r.inputs.metadata?.name === name);
@@ -78,7 +82,7 @@ describe("stack production-large (RDS behind PgBouncer)", () => {
   const config = stackConfig("production-large");
   let rs: Registered[];
   beforeAll(async () => {
-    rs = await program(config);
+    rs = await program(config, "production-large");
   }, 120000);
 
   it("registers the PgBouncer Deployment, Service, PodDisruptionBudget and NetworkPolicies in the data namespace", () => {
@@ -141,7 +145,7 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
   const config = stackConfig("production");
   let rs: Registered[];
   beforeAll(async () => {
-    rs = await program(config);
+    rs = await program(config, "production");
   }, 120000);
 
   it("runs no PgBouncer and sends DATABASE_URL straight to RDS", () => {
@@ -205,7 +209,7 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
 describe("stack production-do with the pooler on", () => {
   it("uses DigitalOcean's own PgBouncer pool instead of a second one in the cluster", async () => {
     const config = stackConfig("production-do", { database: { pooler: { enabled: true } } });
-    const rs = await program(config);
+    const rs = await program(config, "production-do");
     expect(ofType(rs, PGBOUNCER)).toEqual([]);
     expect(
       ofType(rs, "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool"),
