@@ -1,0 +1,70 @@
+/**
+ * Acceptance of the edge (issue: every shipped stack but local has an edge): removing the WAF,
+ * lowering TLS or exposing the origin directly in a shipped stack fails its plan (exit 1), naming
+ * the policy. Each case plans the real program with one `platform:edge` key changed.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function planWithEdge(stack: string, edge: Record<string, unknown>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-insecure-"));
+  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  fs.writeFileSync(
+    path.join(dir, "index.ts"),
+    `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,
+  );
+  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+  file.config["platform:edge"] = { ...(file.config["platform:edge"] ?? {}), ...edge };
+  fs.writeFileSync(path.join(dir, "Pulumi.changed.yaml"), stringify(file));
+  const r = spawnSync(
+    process.execPath,
+    ["-r", "./plan/register.js", "plan/cli.ts", "changed", "--json"],
+    { cwd: ROOT, encoding: "utf8", env: { ...process.env, PLAN_ROOT: dir } },
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  const out = JSON.parse(r.stdout);
+  const mandatory = out.violations.filter((v: any) => v.enforcementLevel === "mandatory");
+  return { status: r.status, policies: mandatory.map((v: any) => v.policy as string) };
+}
+
+const CASES: [string, string, string, Record<string, unknown>][] = [
+  ["staging", "removing the WAF", "stack-cloudflare-require-waf", { waf: false }],
+  [
+    "production-hetzner",
+    "lowering TLS to 1.1",
+    "stack-cloudflare-require-tls",
+    { minTlsVersion: "1.1" },
+  ],
+  [
+    "production-do",
+    "publishing the gateway's address",
+    "cloudflare-dns-require-proxied",
+    { proxied: false },
+  ],
+  ["small", "unlocking the origin", "stack-cloudflare-require-origin-lock", { originLock: false }],
+  ["production", "removing CloudFront's WAF", "aws-cloudfront-require-waf", { waf: false }],
+  [
+    "production",
+    "lowering CloudFront's TLS to 1.1",
+    "aws-cloudfront-require-tls",
+    { minTlsVersion: "1.1" },
+  ],
+  ["production-large", "taking the edge away", "stack-gateway-require-edge", { provider: "none" }],
+];
+
+describe("an insecure edge in a shipped stack fails the plan, naming the policy", () => {
+  it.each(CASES)(
+    "%s: %s fails %s",
+    (stack, _what, policy, edge) => {
+      const r = planWithEdge(stack, edge);
+      expect(r.status).toBe(1);
+      expect(r.policies).toContain(policy);
+    },
+    180_000,
+  );
+});
