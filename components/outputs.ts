@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CROSS_REGION_BACKUP_TIERS, type StackConfig } from "../config";
+import { environmentOf, type StackConfig } from "../config";
 import { drRegionFor } from "./aws/backups";
 import type { ClusterFacts, DnsRecordSpec } from "./cluster";
 import type { EdgeOutputs } from "./edge";
@@ -243,9 +243,8 @@ function backupTargets(config: StackConfig, cluster: ClusterFacts): StackOutputs
   if (config.database.mode === "managed") {
     if (config.provider === "aws") {
       lines.push(`RDS automated backups, point-in-time recovery (${config.region})`);
-      const copy = CROSS_REGION_BACKUP_TIERS.includes(config.tier)
-        ? drRegionFor(config.region)
-        : undefined;
+      const copy =
+        environmentOf(config.tier) === "production" ? drRegionFor(config.region) : undefined;
       lines.push(
         `AWS Backup vault (${config.region})${copy ? `, recovery points copied to ${copy}` : ""}`,
       );

@@ -26,10 +26,10 @@ import type { StackConfig, Tier } from "./schema";
 // they cannot build.
 
 /**
- * Tiers whose recovery points are also copied to a second region (tiers document, Backup Strategy:
- * "Primary: Same cloud provider (different region)"): every tier with a production budget for it.
+ * Tiers that must copy their recovery points to a second region (tiers document, Large), so their
+ * region needs a pair. Every other production tier copies too where its region has one.
  */
-export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["medium", "large", "enterprise"];
+export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["large", "enterprise"];
 
 /** ElastiCache without cluster mode holds a primary and at most five replicas. */
 export const MAX_CACHE_REPLICAS = { aws: 5, digitalocean: 2 } as const;

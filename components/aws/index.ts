@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import {
-  CROSS_REGION_BACKUP_TIERS,
   environmentOf,
   NAMESPACE,
   pagerOf,
@@ -121,9 +120,9 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         resourceArns: [database.primaryArn],
         time: backupTime,
         keep: config.backups,
-        copyRegion: CROSS_REGION_BACKUP_TIERS.includes(config.tier)
-          ? drRegionFor(config.region)
-          : undefined,
+        // Tiers document, Backup Strategy, "Primary: Same cloud provider (different region)":
+        // every production tier copies where its region has a pair (required on large tiers).
+        copyRegion: production ? drRegionFor(config.region) : undefined,
       },
       opts,
     );

@@ -520,9 +520,10 @@ describe("the offline plan: exit 2 before anything is registered, never a crash"
     const pager = results.get("pager")!;
     expect(pager.status).toBe(2);
     expect(pager.json!.resources).toEqual([]);
-    expect(pager.json!.problems).toEqual([
+    expect(pager.json!.problems).toContainEqual(
       expect.stringMatching(/^platform:region: must be one of aws's regions: /),
-    ]);
+    );
+    for (const line of pager.json!.problems) expect(line).toMatch(/^platform:region: /);
     expect(pager.out).not.toContain("plan-placeholder-secret");
   });
 
