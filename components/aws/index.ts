@@ -1,11 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import {
-  environmentOf,
-  NAMESPACE,
-  pagerOf,
-  StackConfig,
-} from "../../config";
+import { environmentOf, NAMESPACE, pagerOf, StackConfig } from "../../config";
 import type { ClusterFacts } from "../cluster";
 import { Alerts, uptimeTargets } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
