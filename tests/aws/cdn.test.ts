@@ -77,24 +77,38 @@ describe("Cdn", () => {
     rs = await recordAws(stackConfig("production"));
   });
 
-  it("serves the domain and the media host over HTTPS only, TLS 1.2 (2021 ciphers), with a validated certificate from us-east-1", () => {
+  it("serves every public host and the media host over HTTPS only, TLS 1.2 (2021 ciphers), with a validated certificate from us-east-1", () => {
     const cert = one(rs, "aws:acm/certificate:Certificate").inputs;
     expect(cert).toMatchObject({
       region: "us-east-1",
       domainName: "example.com",
       validationMethod: "DNS",
     });
-    expect(cert.subjectAlternativeNames).toEqual(["media.example.com"]);
+    const hosts = ["graphql.example.com", "auth.example.com", "media.example.com"];
+    expect(cert.subjectAlternativeNames).toEqual(hosts);
     const d = one(rs, "aws:cloudfront/distribution:Distribution").inputs;
-    expect(d.aliases).toEqual(["example.com", "media.example.com"]);
+    // No public host reaches the gateway around CloudFront's WAF.
+    expect(d.aliases).toEqual(["example.com", ...hosts]);
     expect(d.viewerCertificate).toMatchObject({
       minimumProtocolVersion: "TLSv1.2_2021",
       sslSupportMethod: "sni-only",
     });
+    const acme = "/.well-known/acme-challenge/*";
     for (const b of [d.defaultCacheBehavior, ...d.orderedCacheBehaviors]) {
+      if (b.pathPattern === acme) continue;
       expect(b.viewerProtocolPolicy).toBe("redirect-to-https");
       expect(b.responseHeadersPolicyId).toBeTruthy();
     }
+    // Let's Encrypt's HTTP-01 challenge alone reaches the gateway's HTTP listener in plain HTTP.
+    const challenge = d.orderedCacheBehaviors.find((b: any) => b.pathPattern === acme);
+    expect(challenge).toMatchObject({
+      targetOriginId: "gateway-http",
+      allowedMethods: ["GET", "HEAD"],
+    });
+    expect(d.origins.find((o: any) => o.originId === "gateway-http")).toMatchObject({
+      domainName: "origin.example.com",
+      customOriginConfig: { originProtocolPolicy: "http-only" },
+    });
     expect(d.origins.find((o: any) => o.originId === "gateway")).toMatchObject({
       domainName: "origin.example.com",
       customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
