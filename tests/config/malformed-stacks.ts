@@ -597,85 +597,85 @@ export const PROBES: Probe[] = [
   {
     rule: "provider enum",
     bases: ALL,
-    refuse: "platform:provider:",
+    refuse: "platform:provider: must be one of",
     apply: (c) => setAt(c, "provider", [], "huge"),
   },
   {
     rule: "tier enum",
     bases: ALL,
-    refuse: "platform:tier:",
+    refuse: "platform:tier: must be one of",
     apply: (c) => setAt(c, "tier", [], "huge"),
   },
   {
     rule: "region length",
     bases: ALL,
-    refuse: "platform:region:",
+    refuse: "platform:region: must be at most",
     apply: (c) => setAt(c, "region", [], "r".repeat(100_000)),
   },
   {
     rule: "domain",
     bases: ALL,
-    refuse: "platform:domain:",
+    refuse: "platform:domain: must be a DNS",
     apply: (c) => setAt(c, "domain", [], "a..b"),
   },
   {
     rule: "admin network width",
     bases: ALL,
-    refuse: "platform:adminCidrs[0]:",
+    refuse: "platform:adminCidrs[0]: admits a share of",
     apply: (c) => setAt(c, "adminCidrs", [], ["0.0.0.0/1", "128.0.0.0/1"]),
   },
   {
     rule: "admin network host bits",
     bases: ALL,
-    refuse: "platform:adminCidrs[0]:",
+    refuse: "platform:adminCidrs[0]: has host bits set;",
     apply: (c) => setAt(c, "adminCidrs", [], ["203.0.113.7/24"]),
   },
   {
     rule: "admin network syntax",
     bases: ALL,
-    refuse: "platform:adminCidrs[0]:",
+    refuse: "platform:adminCidrs[0]: must be an IPv4",
     apply: (c) => setAt(c, "adminCidrs", [], ["300.1.1.1/8"]),
   },
   {
     rule: "network host bits",
     bases: ALL,
-    refuse: "platform:network.cidr:",
+    refuse: "platform:network.cidr: has host bits set;",
     apply: (c) => setAt(c, "network", ["cidr"], "10.0.0.1/16"),
   },
   {
     rule: "kubernetes version syntax",
     bases: ALL,
-    refuse: "platform:kubernetes.version:",
+    refuse: "platform:kubernetes.version: must be a Kubernetes",
     apply: (c) => setAt(c, "kubernetes", ["version"], "1.x"),
   },
   {
     rule: "namespace syntax",
     bases: ALL,
-    refuse: "platform:kubernetes.namespace:",
+    refuse: "platform:kubernetes.namespace: must be a lowercase",
     apply: (c) => setAt(c, "kubernetes", ["namespace"], "Data"),
   },
   {
     rule: "database memory floor",
     bases: ALL,
-    refuse: "platform:database.memoryGb:",
+    refuse: "platform:database.memoryGb: must be 0 (the",
     apply: (c) => setAt(c, "database", ["memoryGb"], 0.25),
   },
   {
     rule: "database vcpu floor",
     bases: ALL,
-    refuse: "platform:database.vcpu:",
+    refuse: "platform:database.vcpu: must be 0 (the",
     apply: (c) => setAt(c, "database", ["vcpu"], 0.05),
   },
   {
     rule: "database connections",
     bases: ALL,
-    refuse: "platform:database.maxConnections:",
+    refuse: "platform:database.maxConnections: must be at least",
     apply: (c) => setAt(c, "database", ["maxConnections"], 7),
   },
   {
     rule: "bucket name",
     bases: ALL,
-    refuse: "platform:objectStorage.buckets[0].name:",
+    refuse: "platform:objectStorage.buckets[0].name: must be a bucket",
     apply: (c) =>
       merge(c, "objectStorage", {
         buckets: [bucketOf("x", "media"), bucketOf("backup", "backup")],
@@ -684,13 +684,13 @@ export const PROBES: Probe[] = [
   {
     rule: "media host label",
     bases: ALL,
-    refuse: "platform:cdn.mediaHost:",
+    refuse: "platform:cdn.mediaHost: must be a host",
     apply: (c) => setAt(c, "cdn", ["mediaHost"], "-x"),
   },
   {
     rule: "smarthost host:port",
     bases: ALL,
-    refuse: "platform:monitoring.receivers.email.smarthost:",
+    refuse: "platform:monitoring.receivers.email.smarthost: must be host:port such",
     secrets: ["S3cr3t-smtp-pass"],
     apply: (c) => {
       c["platform:smtpPassword"] = secure("S3cr3t-smtp-pass");
@@ -700,55 +700,55 @@ export const PROBES: Probe[] = [
   {
     rule: "cron syntax",
     bases: ALL,
-    refuse: "platform:backups.schedule:",
+    refuse: "platform:backups.schedule: must be a five-field",
     apply: (c) => setAt(c, "backups", ["schedule"], "99 99 * * *"),
   },
   {
     rule: "cron step",
     bases: ALL,
-    refuse: "platform:backups.fileSyncSchedule:",
+    refuse: "platform:backups.fileSyncSchedule: must be a five-field",
     apply: (c) => setAt(c, "backups", ["fileSyncSchedule"], "*/0 * * * *"),
   },
   {
     rule: "image pinned",
     bases: ALL,
-    refuse: "platform:apps[0].image:",
+    refuse: "platform:apps[0].image: must be pinned by",
     apply: (c) => app0(c, { image: "nginx:latest" }),
   },
   {
     rule: "image reference",
     bases: ALL,
-    refuse: "platform:apps[0].image:",
+    refuse: "platform:apps[0].image: must be an image",
     apply: (c) => app0(c, { image: "Registry.example.com/App:1" }),
   },
   {
     rule: "app port",
     bases: ALL,
-    refuse: "platform:apps[0].port:",
+    refuse: "platform:apps[0].port: must be at most",
     apply: (c) => app0(c, { port: 65536 }),
   },
   {
     rule: "app host label",
     bases: ALL,
-    refuse: "platform:apps[0].host:",
+    refuse: "platform:apps[0].host: must be a host",
     apply: (c) => app0(c, { host: "-x" }),
   },
   {
     rule: "path prefix",
     bases: ALL,
-    refuse: "platform:apps[0].pathPrefix:",
+    refuse: "platform:apps[0].pathPrefix: must not contain //,",
     apply: (c) => app0(c, { pathPrefix: "//x" }),
   },
   {
     rule: "health path",
     bases: ALL,
-    refuse: "platform:apps[0].healthPath:",
+    refuse: "platform:apps[0].healthPath: must be a URL",
     apply: (c) => app0(c, { healthPath: "api" }),
   },
   {
     rule: "requests within limits",
     bases: ALL,
-    refuse: "platform:apps[0].resources.requests.cpu:",
+    refuse: "platform:apps[0].resources.requests.cpu: must not exceed limits.cpu",
     apply: (c) =>
       app0(c, {
         resources: { requests: { cpu: "2", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
@@ -757,7 +757,7 @@ export const PROBES: Probe[] = [
   {
     rule: "memory quantity",
     bases: ALL,
-    refuse: "platform:apps[0].resources.limits.memory:",
+    refuse: "platform:apps[0].resources.limits.memory: must be a memory",
     apply: (c) =>
       app0(c, {
         resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "0Mi" } },
@@ -773,44 +773,44 @@ export const PROBES: Probe[] = [
   {
     rule: "unknown key",
     bases: ALL,
-    refuse: "platform:databse:",
+    refuse: "platform:databse: is not a known",
     apply: (c) => setAt(c, "databse", ["mode"], "managed"),
   },
   {
     rule: "near-miss nested key",
     bases: ALL,
-    refuse: "platform:database.modes:",
+    refuse: "platform:database.modes: is not a known",
     apply: (c) => setAt(c, "database", ["modes"], "managed"),
   },
   {
     rule: "pool min above max",
     bases: CLOUDS,
-    refuse: "platform:nodePools.app.min:",
+    refuse: "platform:nodePools.app.min: must not exceed max",
     apply: (c) =>
       setAt(c, "nodePools", ["app"], { profile: "medium-app", min: 3, max: 2, desired: 2 }),
   },
   {
     rule: "production enforcement",
     bases: ["production", "production-hetzner", "small"],
-    refuse: "platform:policies.enforcement:",
+    refuse: 'platform:policies.enforcement: must be "mandatory" for',
     apply: (c) => setAt(c, "policies", ["enforcement"], "advisory"),
   },
   {
     rule: "managed data where none is sold",
     bases: HETZNER,
-    refuse: "platform:database.mode:",
+    refuse: "platform:database.mode: managed is not offered",
     apply: (c) => setAt(c, "database", ["mode"], "managed"),
   },
   {
     rule: "autoscaling bounds",
     bases: ALL,
-    refuse: "platform:apps[0].autoscaling.minReplicas:",
+    refuse: "platform:apps[0].autoscaling.minReplicas: must not exceed maxReplicas",
     apply: (c) => app0(c, { autoscaling: { minReplicas: 5, maxReplicas: 4, cpuPercent: 70 } }),
   },
   {
     rule: "app names",
     bases: ALL,
-    refuse: "platform:apps[1].name:",
+    refuse: "platform:apps[1].name: duplicates the name of",
     apply: (c) => {
       const list = ensureApp(c);
       list.splice(1, list.length - 1, { ...list[0], public: false });
@@ -820,13 +820,14 @@ export const PROBES: Probe[] = [
   {
     rule: "platform namespace",
     bases: ALL,
-    refuse: "platform:kubernetes.namespace:",
+    refuse: "platform:kubernetes.namespace: must not be one",
     apply: (c) => setAt(c, "kubernetes", ["namespace"], "data"),
   },
   {
     rule: "bucket purposes",
     bases: ALL,
-    refuse: "platform:objectStorage.buckets[1].purpose:",
+    refuse:
+      "platform:objectStorage.buckets[1].purpose: must differ from objectStorage.buckets[0].purpose:",
     apply: (c) =>
       merge(c, "objectStorage", {
         buckets: [
@@ -839,7 +840,8 @@ export const PROBES: Probe[] = [
   {
     rule: "bucket names",
     bases: ALL,
-    refuse: "platform:objectStorage.buckets[1].name:",
+    refuse:
+      "platform:objectStorage.buckets[1].name: must differ from objectStorage.buckets[0].name",
     apply: (c) =>
       merge(c, "objectStorage", {
         buckets: [bucketOf("store", "media"), bucketOf("store", "backup")],
@@ -848,13 +850,13 @@ export const PROBES: Probe[] = [
   {
     rule: "backup bucket",
     bases: ALL,
-    refuse: "platform:objectStorage.buckets:",
+    refuse: "platform:objectStorage.buckets: must include a bucket",
     apply: (c) => merge(c, "objectStorage", { buckets: [bucketOf("media", "media")] }),
   },
   {
     rule: "host and path",
     bases: ALL,
-    refuse: "platform:apps[1].pathPrefix:",
+    refuse: "platform:apps[1].pathPrefix: must differ from apps[0]'s",
     apply: (c) => {
       const list = ensureApp(c);
       list.splice(1, list.length - 1, { ...list[0], name: "copy" });
@@ -863,7 +865,7 @@ export const PROBES: Probe[] = [
   {
     rule: "gateway listeners",
     bases: ALL,
-    refuse: "platform:apps:",
+    refuse: "platform:apps: must name at most",
     apply: (c) =>
       setAt(
         c,
@@ -875,44 +877,44 @@ export const PROBES: Probe[] = [
   {
     rule: "CDN media host",
     bases: AWS,
-    refuse: "platform:apps[0].host:",
+    refuse: "platform:apps[0].host: must differ from cdn.mediaHost:",
     apply: (c) => app0(c, { host: "media" }),
   },
   {
     rule: "platform env",
     bases: ALL,
-    refuse: "platform:apps[0].env.DATABASE_URL:",
+    refuse: "platform:apps[0].env.DATABASE_URL: is set by the",
     apply: (c) => app0(c, { env: { DATABASE_URL: "postgres://x" } }),
   },
   {
     rule: "policy names",
     bases: ALL,
-    refuse: "platform:policies.overrides.no-such-policy:",
+    refuse: "platform:policies.overrides.no-such-policy: must name a policy",
     apply: (c) => setAt(c, "policies", ["overrides"], { "no-such-policy": "mandatory" }),
   },
   // What each provider can build.
   {
     rule: "cloud regions",
     bases: CLOUDS,
-    refuse: "platform:region:",
+    refuse: "platform:region: must be one of",
     apply: (c) => setAt(c, "region", [], "ash"),
   },
   {
     rule: "region label",
     bases: ["local"],
-    refuse: "platform:region:",
+    refuse: "platform:region: must be a label",
     apply: (c) => setAt(c, "region", [], "a b"),
   },
   {
     rule: "CDN where none is built",
     bases: [...HETZNER, "local"],
-    refuse: "platform:cdn.enabled:",
+    refuse: "platform:cdn.enabled: must be false on",
     apply: (c) => setAt(c, "cdn", ["enabled"], true),
   },
   {
     rule: "DigitalOcean CDN fronts Spaces",
     bases: DO,
-    refuse: "platform:cdn.enabled:",
+    refuse: "platform:cdn.enabled: must be false unless",
     apply: (c) => {
       setAt(c, "objectStorage", ["mode"], "self-hosted");
       setAt(c, "cdn", ["enabled"], true);
@@ -921,133 +923,133 @@ export const PROBES: Probe[] = [
   {
     rule: "k3s ranges",
     bases: HETZNER,
-    refuse: "platform:network.cidr:",
+    refuse: "platform:network.cidr: must not overlap k3s's",
     apply: (c) => setAt(c, "network", ["cidr"], "10.42.0.0/16"),
   },
   {
     rule: "DOKS ranges",
     bases: DO,
-    refuse: "platform:network.cidr:",
+    refuse: "platform:network.cidr: must not overlap 10.244.0.0/16,",
     apply: (c) => setAt(c, "network", ["cidr"], "10.244.0.0/16"),
   },
   {
     rule: "VPC size",
     bases: AWS,
-    refuse: "platform:network.cidr:",
+    refuse: "platform:network.cidr: must be a /16",
     apply: (c) => setAt(c, "network", ["cidr"], "10.0.0.0/24"),
   },
   {
     rule: "IPv4 admin networks on aws",
     bases: AWS,
-    refuse: "platform:adminCidrs[0]:",
+    refuse: "platform:adminCidrs[0]: must be IPv4 on",
     apply: (c) => setAt(c, "adminCidrs", [], ["2001:db8::/48"]),
   },
   {
     rule: "daily backup time on aws",
     bases: AWS,
-    refuse: "platform:backups.schedule:",
+    refuse: "platform:backups.schedule: must run once a",
     apply: (c) => setAt(c, "backups", ["schedule"], "0 2 * * 1"),
   },
   {
     rule: "EKS add-on versions",
     bases: AWS,
-    refuse: "platform:kubernetes.version:",
+    refuse: "platform:kubernetes.version: must have pinned EKS",
     apply: (c) => setAt(c, "kubernetes", ["version"], "1.20"),
   },
   {
     rule: "k3s releases",
     bases: HETZNER,
-    refuse: "platform:kubernetes.version:",
+    refuse: "platform:kubernetes.version: must have a pinned",
     apply: (c) => setAt(c, "kubernetes", ["version"], "1.20"),
   },
   {
     rule: "a Hetzner app server",
     bases: HETZNER,
-    refuse: "platform:nodePools.app:",
+    refuse: "platform:nodePools.app: needs at least one",
     apply: (c) =>
       setAt(c, "nodePools", ["app"], { profile: "medium-app", min: 0, max: 1, desired: 0 }),
   },
   {
     rule: "managed cache size",
     bases: ["production"],
-    refuse: "platform:cache.replicas:",
+    refuse: "platform:cache.replicas: must be at most",
     apply: (c) => setAt(c, "cache", ["replicas"], 6),
   },
   {
     rule: "one volume per claim",
     bases: [...AWS, ...DO],
-    refuse: "platform:monitoring.storageGb:",
+    refuse: "platform:monitoring.storageGb: must fit one",
     apply: (c) => setAt(c, "monitoring", ["storageGb"], 70000),
   },
   {
     rule: "RDS storage",
     bases: AWS,
-    refuse: "platform:database.storageGb:",
+    refuse: "platform:database.storageGb: must be 20 to",
     apply: (c) => setAt(c, "database", ["storageGb"], 19),
   },
   {
     rule: "shared database node",
     bases: ["production-hetzner"],
-    refuse: "platform:database.memoryGb:",
+    refuse: "platform:database.memoryGb: must leave each of",
     apply: (c) => setAt(c, "database", ["memoryGb"], 0.75),
   },
   {
     rule: "cross-region pair",
     bases: AWS,
-    refuse: "platform:region:",
+    refuse: "platform:region: must have a paired",
     apply: (c) => setAt(c, "region", [], "af-south-1"),
   },
   // Secrets.
   {
     rule: "secret key in clear",
     bases: ALL,
-    refuse: "platform:smtpPassword:",
+    refuse: "platform:smtpPassword: must be a secret,",
     secrets: ["S3cr3t-in-clear"],
     apply: (c) => void (c["platform:smtpPassword"] = "S3cr3t-in-clear"),
   },
   {
     rule: "provider token in clear",
     bases: ALL,
-    refuse: "digitalocean:token:",
+    refuse: "digitalocean:token: must be a secret,",
     secrets: ["S3cr3t-do-token"],
     apply: (c) => void (c["digitalocean:token"] = "S3cr3t-do-token"),
   },
   {
     rule: "kubeconfig in clear",
     bases: ALL,
-    refuse: "kubernetes:kubeconfig:",
+    refuse: "kubernetes:kubeconfig: must be a secret,",
     secrets: ["S3cr3t-kubeconfig"],
     apply: (c) => void (c["kubernetes:kubeconfig"] = "S3cr3t-kubeconfig"),
   },
   {
     rule: "secure where nothing stays secret",
     bases: ALL,
-    refuse: "platform:domain:",
+    refuse: "platform:domain: must not come from",
     secrets: ["S3cr3t-domain"],
     apply: (c) => setAt(c, "domain", [], secure("S3cr3t-domain")),
   },
   {
     rule: "off-site keys",
     bases: HETZNER,
-    refuse: "platform:offsiteAccessKeyId:",
+    refuse: "platform:offsiteAccessKeyId: is required by backups.offsite:",
     apply: (c) => void delete c["platform:offsiteAccessKeyId"],
   },
   {
     rule: "hcloud token",
     bases: HETZNER,
-    refuse: "hcloud:token:",
+    refuse: "hcloud:token: is required by provider",
     apply: (c) => void delete c["hcloud:token"],
   },
   {
     rule: "receiver secrets",
     bases: ["local", "staging"],
-    refuse: "platform:chatWebhookUrl:",
+    refuse: "platform:chatWebhookUrl: is required by monitoring.receivers.chat:",
     apply: (c) => setAt(c, "monitoring", ["receivers", "chat"], { channel: "#alerts" }),
   },
   {
     rule: "webhook URL",
     bases: ["local", "staging"],
-    refuse: "platform:pagingSecret:",
+    refuse: "platform:pagingSecret: must be the http(s)",
     secrets: ["S3cr3t-not-a-url"],
     apply: (c) => {
       c["platform:pagingSecret"] = secure("S3cr3t-not-a-url");
