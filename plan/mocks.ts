@@ -140,7 +140,11 @@ export class Recorder {
             state: mockState(a.type, a.name, a.inputs, aws),
           };
         },
-        call: (a) => ({ ...a.inputs }),
+        // A data source answers its inputs; the managed prefix list also needs the id rules name.
+        call: (a) =>
+          a.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList"
+            ? { ...a.inputs, id: `pl-mock-${a.inputs.name}` }
+            : { ...a.inputs },
       },
       project,
       stack,

@@ -61,6 +61,7 @@ import { stackCloudflareRequireHsts } from "./stack/stack-cloudflare-require-hst
 import { stackCloudflareRequireOriginLock } from "./stack/stack-cloudflare-require-origin-lock";
 import { stackCloudflareRequireTls } from "./stack/stack-cloudflare-require-tls";
 import { stackCloudflareRequireWaf } from "./stack/stack-cloudflare-require-waf";
+import { stackCloudfrontRequireOriginLock } from "./stack/stack-cloudfront-require-origin-lock";
 import { stackDatabaseRequireBackups } from "./stack/stack-database-require-backups";
 import { stackDatabaseRequireFirewall } from "./stack/stack-database-require-firewall";
 import { stackEbsRequireNodeEncryption } from "./stack/stack-ebs-require-node-encryption";
@@ -148,6 +149,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   stackCloudflareRequireOriginLock,
   stackCloudflareRequireTls,
   stackCloudflareRequireWaf,
+  stackCloudfrontRequireOriginLock,
   stackDatabaseRequireBackups,
   stackDatabaseRequireFirewall,
   stackEbsRequireNodeEncryption,

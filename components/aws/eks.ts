@@ -105,8 +105,11 @@ export function gatewayAnnotations(
       ? { [`${lb}-proxy-protocol`]: "*" }
       : { [`${lb}-target-group-attributes`]: "preserve_client_ip.enabled=true" }),
     [`${lb}-ip-address-type`]: "ipv4",
-    // The DMZ security group (80/443 from anywhere) fronts the NLB; the network component already
-    // admits the DMZ to the gateway pods, so the controller leaves every rule alone.
+    // The DMZ security group fronts the NLB (controller v2.6+; v2.13 docs/guide/service/
+    // annotations.md, security-groups): 80/443 from anywhere, or from CloudFront's origin-facing
+    // prefix list alone behind CloudFront (network.ts). With this annotation the controller adds no
+    // backend rule unless told; the network component already admits the DMZ group to the gateway
+    // pods, so it is told to leave every rule alone.
     [`${lb}-security-groups`]: dmzSecurityGroupId,
     [`${lb}-manage-backend-security-group-rules`]: "false",
     [`${lb}-attributes`]: "load_balancing.cross_zone.enabled=true",

@@ -41,6 +41,8 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   const backupTime = dailyTime(config.backups.schedule);
 
   const smtpPort = smarthostPort(config.monitoring.receivers.email?.smarthost);
+  // CloudFront is the stack's edge when edge.provider says so (config/edge.ts picks it by default).
+  const cloudfront = config.edge.provider === "cloudfront";
   const network = new Network(
     "network",
     {
@@ -50,6 +52,9 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       flowLogRetentionDays: logDays,
       adminCidrs: config.adminCidrs,
       extraEgressPorts: smtpPort ? [smtpPort] : [],
+      // CloudFront answers every public host (edgeHosts below), so the NLB behind the DMZ group
+      // need take nothing but CloudFront (policy stack-cloudfront-require-origin-lock).
+      webIngress: cloudfront && config.edge.originLock ? "cloudfront" : "anywhere",
     },
     opts,
   );
@@ -148,8 +153,6 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     managed.cache = { host: cache.host, port: cache.port, password: cache.password };
   }
 
-  // CloudFront is the stack's edge when edge.provider says so (config/edge.ts picks it by default).
-  const cloudfront = config.edge.provider === "cloudfront";
   const cdnServesMedia =
     cloudfront && config.objectStorage.buckets.some((b) => b.purpose === "media");
   let storage: ObjectStorage | undefined;

@@ -84,11 +84,23 @@ export interface NetworkArgs {
   adminCidrs: string[];
   /** Outbound TCP ports to the internet beyond 80 and 443 (an SMTP smarthost). @default [] */
   extraEgressPorts?: number[];
+  /**
+   * Who reaches the DMZ's 80 and 443: anyone, or CloudFront's origin-facing servers alone when
+   * CloudFront fronts every public host (so nobody reaches the gateway around its WAF).
+   * @default "anywhere"
+   */
+  webIngress?: "anywhere" | "cloudfront";
 }
+
+/** AWS-managed prefix list of CloudFront's origin-facing servers (IPv4). */
+export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
 
 /** Security groups per tier, mirroring the documents' firewall. */
 export interface TierSecurityGroups {
-  /** Internet-facing load balancers: 80 and 443 from anywhere, tagged tier=dmz. */
+  /**
+   * Internet-facing load balancers, tagged tier=dmz: 80 and 443 from anywhere, or from CloudFront's
+   * origin-facing servers alone (`webIngress: cloudfront`).
+   */
   dmz: pulumi.Output<string>;
   /** Kubernetes nodes and their pods (VPC CNI): the application tier. */
   app: pulumi.Output<string>;
@@ -327,14 +339,33 @@ export class Network extends pulumi.ComponentResource {
       );
     // The DMZ's rules are inline, so the tier=dmz tag and the public rules are judged together.
     const dmz = group("dmz", "DMZ: internet-facing load balancers, HTTP and HTTPS only", {
-      ingress: [80, 443].map((port) => ({
-        description:
-          port === 443 ? "HTTPS from anywhere" : "HTTP from anywhere (redirected to HTTPS)",
-        protocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        cidrBlocks: ["0.0.0.0/0"],
-      })),
+      ingress:
+        args.webIngress === "cloudfront"
+          ? [
+              // "Restrict access to your origins using the CloudFront managed prefix list"
+              // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list).
+              // A rule naming the list weighs its max entries, 55, against the default quota of 60
+              // inbound rules per group (https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html#aws-managed-prefix-list-weights):
+              // a rule each for 80 and 443 would weigh 110, so one rule spans 80-443. The NLB
+              // forwards its listeners alone (80 and 443), so the ports between reach nothing.
+              {
+                description: "HTTP and HTTPS from CloudFront's origin-facing servers only",
+                protocol: "tcp",
+                fromPort: 80,
+                toPort: 443,
+                prefixListIds: [
+                  aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING }, parent).id,
+                ],
+              },
+            ]
+          : [80, 443].map((port) => ({
+              description:
+                port === 443 ? "HTTPS from anywhere" : "HTTP from anywhere (redirected to HTTPS)",
+              protocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              cidrBlocks: ["0.0.0.0/0"],
+            })),
       egress: [
         {
           description: "to the gateway pods in the application tier",

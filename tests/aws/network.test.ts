@@ -1,5 +1,11 @@
 import fc from "fast-check";
-import { subnetPlan, TIERS, MAX_ZONES, DATA_PORTS } from "../../components/aws/network";
+import {
+  CLOUDFRONT_ORIGIN_FACING,
+  DATA_PORTS,
+  MAX_ZONES,
+  subnetPlan,
+  TIERS,
+} from "../../components/aws/network";
 import { cidrWithin } from "../../policies/lib/cidr";
 import { fromAwsIngressRule, fromAwsSecurityGroup, IngressRule } from "../../policies/lib/ingress";
 import { isInternet } from "../../policies/lib/cidr";
@@ -138,19 +144,44 @@ describe("Network", () => {
       expect(ng.remoteAccess).toBeUndefined();
   });
 
-  it("opens nothing but 80 and 443 to the internet, and only on the DMZ group tagged tier=dmz", () => {
-    const groups = inputsOf(production, "aws:ec2/securityGroup:SecurityGroup");
+  it("opens nothing but 80 and 443 to the internet, and only on the DMZ group tagged tier=dmz", async () => {
+    const open = await recordAws(awsConfig({ edge: { provider: "none" } }));
+    const groups = inputsOf(open, "aws:ec2/securityGroup:SecurityGroup");
+    let dmz = 0;
     for (const sg of groups) {
       const publicRules = fromAwsSecurityGroup(sg as any).filter((r) => r.sources.some(isInternet));
       if (publicRules.length === 0) continue;
+      dmz++;
       expect(sg.tags.tier).toBe("dmz");
       expect(publicRules.map((r) => r.ports.from).sort()).toEqual([443, 80]);
     }
-    const standalone = inputsOf(
-      production,
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    );
+    // Without an edge the gateway's NLB is the public entry, so the DMZ does take the internet.
+    expect(dmz).toBe(1);
+    const standalone = inputsOf(open, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
     expect(standalone.filter((r) => r.cidrIpv4 && isInternet(r.cidrIpv4))).toEqual([]);
+  });
+
+  it("behind CloudFront, admits 80 and 443 only from CloudFront's origin-facing prefix list, in one rule of weight 55", async () => {
+    const fronted = await recordAws(awsConfig({ edge: { provider: "cloudfront" } }));
+    const sg = one(fronted, "aws:ec2/securityGroup:SecurityGroup", "network-dmz-sg").inputs;
+    expect(fromAwsSecurityGroup(sg as any).filter((r) => r.sources.some(isInternet))).toEqual([]);
+    // Two rules naming the list would weigh 110 against the default 60 (VPC user guide, AWS-managed
+    // prefix list weights), so one rule spans both ports.
+    expect(sg.ingress).toHaveLength(1);
+    expect(sg.ingress[0]).toMatchObject({
+      protocol: "tcp",
+      fromPort: 80,
+      toPort: 443,
+      prefixListIds: [`pl-mock-${CLOUDFRONT_ORIGIN_FACING}`],
+    });
+    expect(CLOUDFRONT_ORIGIN_FACING).toBe("com.amazonaws.global.cloudfront.origin-facing");
+    expect(sg.ingress[0].cidrBlocks ?? []).toEqual([]);
+    // Unlocked on purpose (edge.originLock false), the DMZ is open again: the policy refuses it.
+    const unlocked = await recordAws(
+      awsConfig({ edge: { provider: "cloudfront", originLock: false } }),
+    );
+    const open = one(unlocked, "aws:ec2/securityGroup:SecurityGroup", "network-dmz-sg").inputs;
+    expect(open.ingress.map((r: any) => r.cidrBlocks)).toEqual([["0.0.0.0/0"], ["0.0.0.0/0"]]);
   });
 
   it("admits the data ports only from the application tier's group", () => {

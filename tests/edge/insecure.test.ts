@@ -54,6 +54,12 @@ const CASES: [string, string, string, Record<string, unknown>][] = [
     "aws-cloudfront-require-tls",
     { minTlsVersion: "1.1" },
   ],
+  [
+    "production",
+    "opening the NLB around CloudFront",
+    "stack-cloudfront-require-origin-lock",
+    { originLock: false },
+  ],
   ["production-large", "taking the edge away", "stack-gateway-require-edge", { provider: "none" }],
 ];
 
