@@ -28,6 +28,17 @@ export const CLOUDFLARE_PLAN_PRICES: Record<CloudflarePlan, ServicePrice> = {
   business: { monthlyUsd: 250, source: PLANS_PAGE },
 };
 
+/**
+ * Standalone Health Checks a zone's plan includes, at no charge beyond the plan (cloudflare/
+ * cloudflare-docs src/content/plans/index.json, traffic.health_checks: Free 0, Pro 10, Business 50;
+ * https://developers.cloudflare.com/health-checks/).
+ */
+export const CLOUDFLARE_HEALTH_CHECKS: Record<CloudflarePlan, number> = {
+  free: 0,
+  pro: 10,
+  business: 50,
+};
+
 export const CLOUDFLARE_SERVICES = {
   /**
    * Load Balancing, a paid add-on on every plan (cloudflare/cloudflare-docs

@@ -4,4 +4,8 @@ export * from "./profiles";
 export * from "./resolve";
 export { HOURS_PER_MONTH } from "./aws";
 export { PRICE_LEVELS, USD_PER_EUR } from "./hetzner";
-export { CLOUDFLARE_PLAN_PRICES, CLOUDFLARE_SERVICES } from "./cloudflare";
+export {
+  CLOUDFLARE_HEALTH_CHECKS,
+  CLOUDFLARE_PLAN_PRICES,
+  CLOUDFLARE_SERVICES,
+} from "./cloudflare";

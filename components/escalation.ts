@@ -15,6 +15,8 @@ import {
   UPTIME_ALERTS,
   uptimeTargets as doUptimeTargets,
 } from "./digitalocean/specs";
+import { edgeHosts } from "./edge/rules";
+import { edgeUptimeChecks } from "./edge/uptime";
 import type { PrometheusRuleGroup } from "./monitoring/alert-rules";
 
 /** An alarm the cloud raises from outside the cluster: what it watches, and its metric source. */
@@ -25,12 +27,28 @@ export interface OutsideCheck {
   source: string;
 }
 
+/** The Cloudflare edge's checks that notify the stack's email receiver (components/edge/uptime.ts). */
+function cloudflareChecks(
+  config: Pick<StackConfig, "domain" | "apps" | "edge" | "monitoring">,
+): OutsideCheck[] {
+  const e = config.edge;
+  if (e?.provider !== "cloudflare") return [];
+  return edgeUptimeChecks({
+    plan: e.plan,
+    hosts: edgeHosts(config.domain, config.apps),
+    originLock: e.originLock,
+    loadBalancing: e.loadBalancing,
+    accountId: e.accountId,
+    emails: config.monitoring.receivers.email?.to ?? [],
+  });
+}
+
 /**
- * The alarms the cloud layer creates outside the cluster (components/aws, components/digitalocean),
- * read from the same specs it builds them from.
+ * The alarms the cloud layer and the edge create outside the cluster (components/aws,
+ * components/digitalocean, components/edge), read from the same specs they build them from.
  */
 export function outsideChecks(config: StackConfig): OutsideCheck[] {
-  const out: OutsideCheck[] = [];
+  const out: OutsideCheck[] = [...cloudflareChecks(config)];
   if (config.provider === "aws") {
     for (const t of awsUptimeTargets(config.domain, config.apps))
       out.push({
@@ -101,7 +119,10 @@ function receiverWords(r: Receivers): { pager?: string; team: string[] } {
  * One line per severity: who Alertmanager notifies (alertmanager-config.ts: critical to the pager,
  * or to the team without one; warnings to chat and email), then who the cloud's own alarms reach.
  */
-export function alertReceiverLines(config: Pick<StackConfig, "provider" | "monitoring">): string[] {
+export function alertReceiverLines(
+  config: Pick<StackConfig, "provider" | "monitoring"> &
+    Partial<Pick<StackConfig, "domain" | "apps" | "edge">>,
+): string[] {
   const r = config.monitoring.receivers;
   const { pager, team } = receiverWords(r);
   const nobody = "nobody: the alert only shows in Alertmanager";
@@ -129,7 +150,13 @@ export function alertReceiverLines(config: Pick<StackConfig, "provider" | "monit
         ].join("; ") || "nobody: only the checks run, their history in the control panel"
       }`,
     );
-  if (config.provider === "hetzner" || config.provider === "existing")
+  const edge =
+    config.edge && config.domain !== undefined && config.apps
+      ? cloudflareChecks({ ...config, domain: config.domain, apps: config.apps, edge: config.edge })
+      : [];
+  if (edge.length > 0)
+    lines.push(`Cloudflare notifications (${edge.length} checks) → email ${emails}`);
+  else if (config.provider === "hetzner" || config.provider === "existing")
     lines.push("outside the cluster: no check (README, Deviations: uptime checks)");
   return lines;
 }

@@ -12,6 +12,7 @@ import {
   type EdgeHost,
   type EdgeRule,
 } from "./rules";
+import { HEALTH_CHECK_ALERT, LOAD_BALANCING_ALERT, healthCheckSpecs } from "./uptime";
 
 /** A gateway the edge sends traffic to: one regional Gateway's load balancer. */
 export interface EdgeOrigin {
@@ -46,6 +47,11 @@ export interface CloudflareEdgeArgs {
   originLock?: boolean;
   /** A health-checked pool per gateway and a load balancer per host (paid add-on). @default false */
   loadBalancing?: boolean;
+  /**
+   * Who Cloudflare notifies when a health check or a pool fails: the stack's email receiver.
+   * Notification policies belong to the account, so none without `accountId`. @default []
+   */
+  alertEmails?: string[];
 }
 
 /** `apex` for the domain itself, the host's labels under it otherwise (`graphql`, `a-b`). */
@@ -58,8 +64,9 @@ export function hostLabel(domain: string, host: string): string {
  * with minimum 1.2 and 1.3 on, HSTS, http→https at the edge, the plan's managed WAF rulesets, bot
  * protection and IP reputation, the documented per-client rate limit, cache rules after the tiers
  * document's headers, authenticated origin pulls, and (with `loadBalancing`) a health-checked pool
- * per gateway behind a load balancer per host. Cost: the zone's plan and, with load balancing, the
- * add-on per endpoint (catalog/cloudflare.ts).
+ * per gateway behind a load balancer per host; on Pro and up a standalone health check per host, and
+ * notifications of both to `alertEmails`. Cost: the zone's plan and, with load balancing, the add-on
+ * per endpoint (catalog/cloudflare.ts); health checks and notifications come with the plan.
  */
 export class CloudflareEdge extends pulumi.ComponentResource {
   /** The records the stack manages in the zone (no user action but delegating the domain). */
@@ -130,7 +137,8 @@ export class CloudflareEdge extends pulumi.ComponentResource {
       new cloudflare.BotManagement(`${name}-bots`, { zoneId, ...botSettings(args.plan) }, parent);
     }
 
-    if (args.loadBalancing) this.loadBalancers(name, args, proxied);
+    const pools = args.loadBalancing ? this.loadBalancers(name, args, proxied) : [];
+    this.uptimeChecks(name, args, originLock, pools);
 
     this.zoneId = zoneId;
     this.records = pulumi
@@ -145,8 +153,13 @@ export class CloudflareEdge extends pulumi.ComponentResource {
    * precedence over a record of the same name (cloudflare-docs load-balancing/load-balancers/
    * dns-records), so the records stay as the fallback if the add-on lapses.
    */
-  private loadBalancers(name: string, args: CloudflareEdgeArgs, proxied: boolean): void {
+  private loadBalancers(
+    name: string,
+    args: CloudflareEdgeArgs,
+    proxied: boolean,
+  ): cloudflare.LoadBalancerPool[] {
     const parent = { parent: this };
+    const all: cloudflare.LoadBalancerPool[] = [];
     for (const h of args.hosts) {
       const label = hostLabel(args.domain, h.host);
       const monitor = new cloudflare.LoadBalancerMonitor(
@@ -217,6 +230,89 @@ export class CloudflareEdge extends pulumi.ComponentResource {
         },
         parent,
       );
+      all.push(...pools);
     }
+    return all;
+  }
+
+  /**
+   * The uptime check from outside the tiers document asks for: a standalone health check per host
+   * where the plan includes them (uptime.ts `healthCheckSpecs`), at the gateway's address with the
+   * host's name, and notification policies that mail the stack's receiver when a health check or a
+   * pool changes health. A pool's own `notificationEmail` is deprecated in favour of Notifications
+   * (https://developers.cloudflare.com/load-balancing/reference/migration-guides/health-monitor-notifications/).
+   */
+  private uptimeChecks(
+    name: string,
+    args: CloudflareEdgeArgs,
+    originLock: boolean,
+    pools: cloudflare.LoadBalancerPool[],
+  ): void {
+    const parent = { parent: this };
+    const address = args.origins[0].address;
+    const checks = healthCheckSpecs(args.plan, args.hosts, originLock).map(
+      (c) =>
+        new cloudflare.Healthcheck(
+          `${name}-check-${hostLabel(args.domain, c.host)}`,
+          {
+            zoneId: args.zoneId,
+            name: `platform-${hostLabel(args.domain, c.host)}`,
+            description: c.type === "HTTPS" ? `${c.host}${c.path}` : `${c.host}: TCP 443`,
+            address,
+            type: c.type,
+            ...(c.type === "HTTPS"
+              ? {
+                  httpConfig: {
+                    method: "GET",
+                    path: c.path,
+                    port: 443,
+                    header: { Host: [c.host] },
+                    expectedCodes: ["2xx"],
+                    followRedirects: false,
+                    allowInsecure: false,
+                  },
+                }
+              : { tcpConfig: { method: "connection_established", port: 443 } }),
+            interval: 60,
+            timeout: 5,
+            retries: 2,
+            // Two failed rounds before an alert: one lost probe is not an outage.
+            consecutiveFails: 2,
+            consecutiveSuccesses: 2,
+          },
+          parent,
+        ),
+    );
+    const emails = args.alertEmails ?? [];
+    if (args.accountId === "" || emails.length === 0) return;
+    const mechanisms = { emails: emails.map((id) => ({ id })) };
+    if (checks.length > 0)
+      new cloudflare.NotificationPolicy(
+        `${name}-health-check-alert`,
+        {
+          accountId: args.accountId,
+          name: `platform ${args.domain}: health check status`,
+          description: "A public host failed or recovered its Cloudflare health check",
+          alertType: HEALTH_CHECK_ALERT,
+          enabled: true,
+          filters: { healthCheckIds: checks.map((c) => c.id) },
+          mechanisms,
+        },
+        parent,
+      );
+    if (pools.length > 0)
+      new cloudflare.NotificationPolicy(
+        `${name}-pool-alert`,
+        {
+          accountId: args.accountId,
+          name: `platform ${args.domain}: load balancer health`,
+          description: "A gateway's pool or origin became unhealthy or recovered",
+          alertType: LOAD_BALANCING_ALERT,
+          enabled: true,
+          filters: { poolIds: pools.map((p) => p.id), eventSources: ["pool", "origin"] },
+          mechanisms,
+        },
+        parent,
+      );
   }
 }

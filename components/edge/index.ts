@@ -7,6 +7,7 @@ import { edgeHosts, recordType } from "./rules";
 
 export * from "./rules";
 export * from "./origin";
+export * from "./uptime";
 export { CloudflareEdge, hostLabel } from "./cloudflare";
 
 /**
@@ -69,6 +70,7 @@ export function edgeLayer(
     proxied: e.proxied,
     originLock: e.originLock,
     loadBalancing: e.loadBalancing,
+    alertEmails: config.monitoring.receivers.email?.to ?? [],
   });
   return { provider: "cloudflare", zoneId: e.zoneId, records: edge.records };
 }
