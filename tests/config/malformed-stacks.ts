@@ -18,18 +18,11 @@ import {
   MissingConfigError,
   readStack,
   StackFileError,
+  shippedStacks,
 } from "../../plan/stack";
 
 export const ROOT = path.resolve(__dirname, "../..");
-export const SHIPPED = [
-  "local",
-  "staging",
-  "small",
-  "production",
-  "production-do",
-  "production-hetzner",
-  "production-large",
-];
+export const SHIPPED = shippedStacks();
 
 /** One generated stack file and what went into it. */
 export interface Case {

@@ -28,17 +28,10 @@ import {
 import { stackWorkloads, vendoredChartDefaults } from "../../plan/workloads";
 import { recordVariants, type RecordedResource } from "../helpers/recorded";
 import { makeTempDir, removeDir, requireProgram, run } from "../helpers/real-programs";
+import { shippedStacks } from "../../plan/stack";
 
 const ROOT = path.resolve(__dirname, "../..");
-const SHIPPED = [
-  "local",
-  "staging",
-  "small",
-  "production",
-  "production-do",
-  "production-hetzner",
-  "production-large",
-];
+const SHIPPED = shippedStacks();
 /** The one shipped stack whose apps release progressively: the three-service product, large tier. */
 const PROGRESSIVE_STACK = "production-large";
 

@@ -26,16 +26,9 @@ import { stringify } from "yaml";
 import { recordVariants, type RecordedResource } from "../helpers/recorded";
 import { coalesce, loadVendoredChart } from "../helpers/chart-values";
 import { makeTempDir, removeDir, requireProgram, run } from "../helpers/real-programs";
+import { shippedStacks } from "../../plan/stack";
 
-const STACKS = [
-  "local",
-  "staging",
-  "small",
-  "production",
-  "production-do",
-  "production-hetzner",
-  "production-large",
-];
+const STACKS = shippedStacks();
 const PRODUCTION = [
   "small",
   "production",

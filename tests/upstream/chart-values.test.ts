@@ -25,16 +25,9 @@ import {
   type Values,
 } from "../helpers/chart-values";
 import { recordVariants, type RecordedResource, type StackVariant } from "../helpers/recorded";
+import { shippedStacks } from "../../plan/stack";
 
-const SHIPPED = [
-  "local",
-  "staging",
-  "small",
-  "production",
-  "production-do",
-  "production-hetzner",
-  "production-large",
-];
+const SHIPPED = shippedStacks();
 
 const LOGS_BUCKET = {
   name: "logs",

@@ -18,16 +18,9 @@ import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART } from "../../components/gatewa
 import { ECK_CHART } from "../../components/logging/elastic";
 import { PROMETHEUS_STACK_CHART } from "../../components/monitoring/values";
 import { ARGO_ROLLOUTS_CHART } from "../../components/delivery/values";
+import { shippedStacks } from "../../plan/stack";
 
-const SHIPPED = [
-  "local",
-  "staging",
-  "small",
-  "production",
-  "production-do",
-  "production-hetzner",
-  "production-large",
-];
+const SHIPPED = shippedStacks();
 
 /** The tier presets' buckets plus one for logs: Loki then runs three replicas of each target. */
 const WITH_LOGS_BUCKET = [
