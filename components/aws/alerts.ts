@@ -61,6 +61,27 @@ export interface AlertsArgs {
   uptime?: UptimeTarget[];
 }
 
+/** The alarm topic's key: the account administers it, CloudWatch in this account publishes with it. */
+function alarmKeyPolicy(account: pulumi.Output<string>) {
+  return policyJson([
+    {
+      Sid: "AccountAdministers",
+      Effect: "Allow",
+      Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
+      Sid: "CloudWatchPublishes",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": account } },
+    },
+  ]);
+}
+
 /**
  * The SNS topic every CloudWatch alarm of the stack notifies, encrypted with its own KMS key, and
  * subscribed by the people the stack's receivers name (the email receiver's addresses, and a
@@ -87,23 +108,7 @@ export class Alerts extends pulumi.ComponentResource {
       `${name}-key-policy`,
       {
         keyId: key.id,
-        policy: policyJson([
-          {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
-          {
-            Sid: "CloudWatchPublishes",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
-        ]),
+        policy: alarmKeyPolicy(account),
       },
       parent,
     );
@@ -194,23 +199,7 @@ export class Alerts extends pulumi.ComponentResource {
       {
         region,
         keyId: key.id,
-        policy: policyJson([
-          {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-            Action: "kms:*",
-            Resource: "*",
-          },
-          {
-            Sid: "CloudWatchPublishes",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-          },
-        ]),
+        policy: alarmKeyPolicy(account),
       },
       parent,
     );
