@@ -37,7 +37,7 @@ function sourcesStamp(): string {
     }
   };
   // plan/ holds the recorder (plan/mocks.ts) and record-stack.ts what it prints.
-  for (const d of ["components", "config", "catalog", "plan"]) walk(path.join(ROOT, d));
+  for (const d of ["components", "config", "catalog", "plan", "policies"]) walk(path.join(ROOT, d));
   newest = Math.max(newest, fs.statSync(path.join(__dirname, "record-stack.ts")).mtimeMs);
   for (const f of fs.readdirSync(ROOT))
     if (/^(Pulumi\..*yaml|index\.ts)$/.test(f))
@@ -45,30 +45,65 @@ function sourcesStamp(): string {
   return String(newest);
 }
 
-function recordOnce(v: StackVariant): Promise<RecordedResource[]> {
-  const overrides = JSON.stringify(v.overrides ?? {});
-  const key = createHash("sha256")
-    .update(`${v.stack}\0${overrides}\0${sourcesStamp()}`)
-    .digest("hex");
-  const cache = path.join(os.tmpdir(), `platform-recorded-${key.slice(0, 16)}.json`);
-  if (fs.existsSync(cache)) return Promise.resolve(JSON.parse(fs.readFileSync(cache, "utf8")));
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "./plan/register.js", "tests/helpers/record-stack.ts", v.stack, overrides],
-      { cwd: ROOT },
-    );
+/** What a child process printed, and its exit status. */
+export interface PlanRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runChild(args: string[]): Promise<PlanRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-r", "./plan/register.js", ...args], { cwd: ROOT });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => {
-      if (status !== 0) return reject(new Error(`recording ${v.label} failed: ${stderr}`));
-      fs.writeFileSync(`${cache}.tmp${process.pid}`, stdout);
-      fs.renameSync(`${cache}.tmp${process.pid}`, cache);
-      resolve(JSON.parse(stdout));
-    });
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs `node -r ./plan/register.js <args>` once per source state: the result is kept in the temp
+ * folder until a source changes, and a lock makes concurrent jest workers wait for the one run
+ * instead of repeating it (a lock older than two minutes is taken as abandoned).
+ */
+async function cachedRun(args: string[]): Promise<PlanRun> {
+  const key = createHash("sha256")
+    .update(`${args.join("\0")}\0${sourcesStamp()}`)
+    .digest("hex");
+  const cache = path.join(os.tmpdir(), `platform-run-${key.slice(0, 16)}.json`);
+  const lock = `${cache}.lock`;
+  for (;;) {
+    if (fs.existsSync(cache)) return JSON.parse(fs.readFileSync(cache, "utf8"));
+    try {
+      fs.closeSync(fs.openSync(lock, "wx"));
+      break;
+    } catch {
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age > 120_000) fs.rmSync(lock, { force: true });
+      else await sleep(200);
+    }
+  }
+  try {
+    const run = await runChild(args);
+    if (run.status === 0 || args.includes("--json")) {
+      fs.writeFileSync(`${cache}.tmp${process.pid}`, JSON.stringify(run));
+      fs.renameSync(`${cache}.tmp${process.pid}`, cache);
+    }
+    return run;
+  } finally {
+    fs.rmSync(lock, { force: true });
+  }
+}
+
+async function recordOnce(v: StackVariant): Promise<RecordedResource[]> {
+  const overrides = JSON.stringify(v.overrides ?? {});
+  const run = await cachedRun(["tests/helpers/record-stack.ts", v.stack, overrides]);
+  if (run.status !== 0) throw new Error(`recording ${v.label} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
 }
 
 /**
@@ -82,6 +117,21 @@ export async function recordVariants(
   const queue = [...variants];
   const worker = async () => {
     for (let v = queue.shift(); v; v = queue.shift()) out.set(v.label, await recordOnce(v));
+  };
+  await Promise.all([worker(), worker()]);
+  return out;
+}
+
+/**
+ * The JSON plan of each stack, each in its own process as a user runs it, two at a time, cached in
+ * the temp folder until a source changes, so the test files that read plans share one run.
+ */
+export async function planJsonRuns(stacks: string[]): Promise<Map<string, PlanRun>> {
+  const out = new Map<string, PlanRun>();
+  const queue = [...stacks];
+  const worker = async () => {
+    for (let s = queue.shift(); s; s = queue.shift())
+      out.set(s, await cachedRun(["plan/cli.ts", s, "--json"]));
   };
   await Promise.all([worker(), worker()]);
   return out;

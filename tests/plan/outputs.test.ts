@@ -1,4 +1,3 @@
-import { spawn } from "child_process";
 import * as path from "path";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +12,7 @@ import { hostsOf } from "../../components/gateway/routes";
 import { resolveOutputs } from "../../plan/outputs";
 import { PLACEHOLDER_SECRET, shippedStacks } from "../../plan/stack";
 import { stackConfig } from "../helpers/stacks";
+import { planJsonRuns, type PlanRun } from "../helpers/recorded";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -158,33 +158,11 @@ describe("resolveOutputs", () => {
   });
 });
 
-/** The plan CLI in its own process, as a user runs it (the Pulumi runtime is one per process). */
-function planJson(
-  stack: string,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "./plan/register.js", "plan/cli.ts", stack, "--json"],
-      { cwd: ROOT },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe("stack outputs in the offline plan", () => {
   const stacks = shippedStacks(ROOT);
-  const runs = new Map<string, Awaited<ReturnType<typeof planJson>>>();
+  let runs = new Map<string, PlanRun>();
   beforeAll(async () => {
-    const queue = [...stacks];
-    const worker = async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) runs.set(s, await planJson(s));
-    };
-    await Promise.all([worker(), worker()]);
+    runs = await planJsonRuns(stacks);
   }, 180000);
 
   it("covers every shipped stack, each provider among them", () => {

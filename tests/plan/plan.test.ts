@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,6 +7,7 @@ import { monitoringSizing } from "../../components/monitoring/values";
 import { shippedStacks } from "../../plan/stack";
 import { VOLUME_TYPES } from "../../plan/volumes";
 import { stackConfig } from "../helpers/stacks";
+import { planJsonRuns, type PlanRun } from "../helpers/recorded";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -20,30 +21,12 @@ export function plan(args: string[], env: Record<string, string> = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The same, without blocking: several plans run side by side on the machine's cores. */
-function planAsync(args: string[]): Promise<ReturnType<typeof plan>> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-r", "./plan/register.js", "plan/cli.ts", ...args], {
-      cwd: ROOT,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe("offline plan", () => {
   const stacks = shippedStacks(ROOT);
   /** One JSON plan per shipped stack, run two at a time, shared by the tests below. */
-  const json = new Map<string, ReturnType<typeof plan>>();
+  let json = new Map<string, PlanRun>();
   beforeAll(async () => {
-    const queue = [...stacks];
-    const worker = async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) json.set(s, await planAsync([s, "--json"]));
-    };
-    await Promise.all([worker(), worker()]);
+    json = await planJsonRuns(stacks);
   }, 180000);
 
   it("ships the local, staging and production stacks", () => {
