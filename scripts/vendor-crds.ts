@@ -11,6 +11,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+import type { VendoredCrd } from "../tests/helpers/crd-schema";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "vendor/crds");
@@ -131,18 +132,6 @@ export const SOURCES: CrdSource[] = [
     ],
   },
 ];
-
-/** A vendored CRD version, as the validator reads it. */
-export interface VendoredCrd {
-  group: string;
-  kind: string;
-  version: string;
-  scope: "Namespaced" | "Cluster";
-  served: boolean;
-  storage: boolean;
-  deprecated?: boolean;
-  schema: Record<string, unknown>;
-}
 
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf"];
 

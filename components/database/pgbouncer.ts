@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod, spread } from "../apps/pod";
 import { placement, type ManagedDatabase } from "../cluster";
-import { DNS_EGRESS, OWN_EGRESS_LABEL } from "../platform/namespace";
+import { OWN_EGRESS_LABEL, serverEgress } from "../platform/namespace";
 import {
   PGBOUNCER_EXPORTER_IMAGE,
   PGBOUNCER_EXPORTER_PORT,
@@ -357,13 +357,7 @@ export class PgBouncer extends pulumi.ComponentResource {
         spec: {
           podSelector: { matchLabels: labels },
           policyTypes: ["Egress"],
-          egress: [
-            DNS_EGRESS,
-            {
-              to: [{ ipBlock: { cidr: args.serverNetwork } }],
-              ports: [{ protocol: "TCP", port: args.server.port }],
-            },
-          ],
+          egress: serverEgress(args.serverNetwork, args.server.port),
         },
       },
       parent,

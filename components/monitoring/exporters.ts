@@ -7,7 +7,7 @@ import {
   EXPORTER_PORT as REDIS_EXPORTER_PORT,
 } from "../cache/valkey-plan";
 import { placement, type ManagedCache, type ManagedDatabase } from "../cluster";
-import { DNS_EGRESS, OWN_EGRESS_LABEL } from "../platform/namespace";
+import { OWN_EGRESS_LABEL, serverEgress } from "../platform/namespace";
 import { postgresUrl } from "../platform/env";
 import { fromNamespace } from "./network";
 
@@ -226,13 +226,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
         spec: {
           podSelector: { matchLabels: labels },
           policyTypes: ["Egress"],
-          egress: [
-            DNS_EGRESS,
-            {
-              to: [{ ipBlock: { cidr: args.serverNetwork } }],
-              ports: [{ protocol: "TCP", port: e.serverPort }],
-            },
-          ],
+          egress: serverEgress(args.serverNetwork, e.serverPort),
         },
       },
       parent,

@@ -16,6 +16,11 @@ export const DNS_EGRESS = {
   ],
 };
 
+/** Egress to the cluster DNS and to one TCP port of a server network (a managed database, cache). */
+export function serverEgress(cidr: pulumi.Input<string>, port: pulumi.Input<number>) {
+  return [DNS_EGRESS, { to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port }] }];
+}
+
 /**
  * A namespace that denies all traffic by default (tiers document, Firewall Rules: internal-only data
  * ports, egress blocked but for HTTP/HTTPS to external APIs). Workloads add the ingress they need.

@@ -29,6 +29,7 @@ import {
   scratchProject,
   secure,
   type PlanOutcome,
+  withAliasBomb,
 } from "./malformed-stacks";
 
 type Config = Record<string, any>;
@@ -482,13 +483,7 @@ describe("the offline plan: exit 2 before anything is registered, never a crash"
     delete hetzner["kubernetes:kubeconfig"];
     results = await plans(dir, {
       tabs: local.replace("\n  platform:tier:", "\n\tplatform:tier:"),
-      alias: `${local}\n  platform:bomb:\n    a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from(
-        { length: 8 },
-        (_, i) =>
-          `    b${i}: &b${i} [${Array(9)
-            .fill(i ? `*b${i - 1}` : "*a")
-            .join(", ")}]`,
-      ).join("\n")}\n`,
+      alias: withAliasBomb(local),
       pager: variant("production", (c) => {
         withSecrets(c);
         merge(c, "monitoring", { receivers });

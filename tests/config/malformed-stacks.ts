@@ -460,6 +460,16 @@ const inClear: fc.Arbitrary<Change> = fc
   }));
 
 /** Text changes after which the file no longer parses as YAML. */
+/** Appends nine levels of YAML aliases, nine wide: 9^9 nodes once expanded. */
+export const withAliasBomb = (t: string) =>
+  `${t}\n  platform:bomb:\n    a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from(
+    { length: 8 },
+    (_, i) =>
+      `    b${i}: &b${i} [${Array(9)
+        .fill(i ? `*b${i - 1}` : "*a")
+        .join(", ")}]`,
+  ).join("\n")}\n`;
+
 const UNPARSABLE: { label: string; edit(text: string): string }[] = [
   { label: "a tab in the indentation", edit: (t) => t.replace("\n  platform:", "\n\tplatform:") },
   {
@@ -474,14 +484,7 @@ const UNPARSABLE: { label: string; edit(text: string): string }[] = [
   },
   {
     label: "an alias bomb",
-    edit: (t) =>
-      `${t}\n  platform:bomb:\n    a: &a [x, x, x, x, x, x, x, x, x]\n${Array.from(
-        { length: 8 },
-        (_, i) =>
-          `    b${i}: &b${i} [${Array(9)
-            .fill(i ? `*b${i - 1}` : "*a")
-            .join(", ")}]`,
-      ).join("\n")}\n`,
+    edit: withAliasBomb,
   },
   { label: "an unterminated quote", edit: (t) => t.replace("platform:tier: ", 'platform:tier: "') },
   { label: "a stray colon mapping", edit: (t) => `${t}\n  : : :\n` },
