@@ -25,18 +25,6 @@ import { validateK8s } from "../helpers/k8s-schema";
 import { stackConfig } from "../helpers/stacks";
 import type { Registered } from "../../plan/mocks";
 
-/**
- * production-hetzner's config. Where the gate asks a production tier who is paged and the file
- * names nobody yet, "none" stands in: who is paged is not what these tests are about.
- */
-function hetznerStack() {
-  try {
-    return stackConfig("production-hetzner");
-  } catch {
-    return stackConfig("production-hetzner", { monitoring: { receivers: { paging: "none" } } });
-  }
-}
-
 const CLUSTER = "kubernetes:postgresql.cnpg.io/v1:Cluster";
 const OBJECT_STORE = "kubernetes:barmancloud.cnpg.io/v1:ObjectStore";
 const POOLER = "kubernetes:postgresql.cnpg.io/v1:Pooler";
@@ -351,7 +339,7 @@ describe("Postgres", () => {
 });
 
 describe("Postgres on the self-hosted design's database node", () => {
-  const hetzner = hetznerStack();
+  const hetzner = stackConfig("production-hetzner");
 
   it("sizes each instance from the db pool's node, split evenly among the instances it holds", () => {
     const pools = { db: { profile: "db" as const, min: 1, max: 1, desired: 1 } };

@@ -31,18 +31,6 @@ import {
 import { stackConfig } from "../helpers/stacks";
 import { sharedDatabaseNode } from "../../components/platform";
 
-/**
- * production-hetzner's config. Where the gate asks a production tier who is paged and the file
- * names nobody yet, "none" stands in: who is paged is not what these tests are about.
- */
-function hetznerStack() {
-  try {
-    return stackConfig("production-hetzner");
-  } catch {
-    return stackConfig("production-hetzner", { monitoring: { receivers: { paging: "none" } } });
-  }
-}
-
 const bin = postgresBinDir();
 const program = (name: string) => requireProgram(name, "postgresql", [bin]);
 const as: RunAs | undefined = runAsUser("postgres");
@@ -357,7 +345,7 @@ describe("documented configurations parsed by the real postgres", () => {
   }
 
   // What production-hetzner's instances get: their share of the design's 64 GB database node.
-  const hetzner = sharedDatabaseNode(hetznerStack());
+  const hetzner = sharedDatabaseNode(stackConfig("production-hetzner"));
 
   it.each([
     ["self-hosted §5.1, 32 GB", 32, 200],

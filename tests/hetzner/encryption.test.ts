@@ -13,7 +13,6 @@ import {
   takesData,
 } from "../../components/hetzner/data-volume";
 import { nodePlan, VOLUME_MIN_GB } from "../../components/hetzner/plan";
-import type { StackConfig } from "../../config";
 import type { Registered } from "../../plan/mocks";
 import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
@@ -27,28 +26,16 @@ const PASSWORD = "random:index/randomPassword:RandomPassword";
 /** Runs one policy over recorded resources as the plan does, mandatory. */
 function judge(policy: Parameters<typeof evaluatePolicies>[0][number], rs: Registered[]) {
   return evaluatePolicies([policy], rs, {
-    config: policyConfig(shipped("production-hetzner")),
+    config: policyConfig(stackConfig("production-hetzner")),
     enforcement: "mandatory",
     overrides: {},
   });
 }
 
-/**
- * A shipped stack's config. Where the gate asks a production tier who is paged and the file names
- * nobody yet, "none" stands in: who is paged is not what these tests are about.
- */
-function shipped(stack: string): StackConfig {
-  try {
-    return stackConfig(stack);
-  } catch {
-    return stackConfig(stack, { monitoring: { receivers: { paging: "none" } } });
-  }
-}
-
 describe("where a Hetzner server keeps data", () => {
   it("gives every server that takes data pods a volume, and none to the k3s servers", () => {
     for (const name of ["production-hetzner", "small"]) {
-      for (const node of nodePlan(shipped(name), "t")) {
+      for (const node of nodePlan(stackConfig(name), "t")) {
         const gb = dataVolumeGb(node);
         if (takesData(node)) expect(gb).toBeGreaterThanOrEqual(VOLUME_MIN_GB);
         if (node.group === "control-plane") expect(gb).toBe(0);
@@ -57,11 +44,11 @@ describe("where a Hetzner server keeps data", () => {
   });
 
   it("keeps the documented disk beyond the type's own, and moves a covered profile's data off the system disk", () => {
-    const plan = nodePlan(shipped("production-hetzner"), "t");
+    const plan = nodePlan(stackConfig("production-hetzner"), "t");
     const db = plan.find((n) => n.group === "db")!;
     expect(db.resolved.type.diskGb + dataVolumeGb(db)).toBe(PROFILES.db.diskGb);
     // The small stack's one server: its type's disk covers the profile, yet it keeps every claim.
-    const [single] = nodePlan(shipped("small"), "t");
+    const [single] = nodePlan(stackConfig("small"), "t");
     expect(single.resolved.extraDiskGb).toBe(0);
     expect(dataVolumeGb(single)).toBe(single.resolved.type.diskGb);
   });
@@ -71,8 +58,8 @@ describe("the layer's encrypted volumes", () => {
   let production: Registered[];
   let small: Registered[];
   beforeAll(async () => {
-    production = await recordLayer(shipped("production-hetzner"));
-    small = await recordLayer(shipped("small"));
+    production = await recordLayer(stackConfig("production-hetzner"));
+    small = await recordLayer(stackConfig("small"));
   });
 
   it("leaves every volume raw and labelled for LUKS2, as policy hetzner-volume-require-encryption asks", async () => {

@@ -8,25 +8,12 @@ import * as path from "path";
 import { valkeyResources } from "../../components/cache/valkey-plan";
 import { postgresInstanceShare, postgresResources } from "../../components/database/cnpg";
 import { postgresParameters } from "../../components/database/tuning";
-import type { StackConfig } from "../../config";
 import { stackConfig } from "../helpers/stacks";
 
 const SECTION_9_1_APP = {
   requests: { cpu: "1", memory: "2Gi" },
   limits: { cpu: "2", memory: "4Gi" },
 };
-
-/**
- * A shipped stack's config. Where the gate asks a production tier who is paged and the file names
- * nobody yet, "none" stands in: who is paged is not what these tests are about.
- */
-function shipped(stack: string): StackConfig {
-  try {
-    return stackConfig(stack);
-  } catch {
-    return stackConfig(stack, { monitoring: { receivers: { paging: "none" } } });
-  }
-}
 
 const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
 const deviations = readme.slice(readme.indexOf("## Deviations from the documents"));
@@ -36,7 +23,7 @@ const containerLine = deviations.slice(
 );
 
 describe("container resources on the self-hosted design (production-hetzner)", () => {
-  const hetzner = shipped("production-hetzner");
+  const hetzner = stackConfig("production-hetzner");
 
   it("gives every app §9.1's 1 CPU / 2 GB reservation and 2 CPU / 4 GB limit", () => {
     for (const app of hetzner.apps) expect(app.resources).toEqual(SECTION_9_1_APP);
@@ -65,6 +52,6 @@ describe("README's Deviations", () => {
       expect({ word, named: containerLine.includes(word) }).toEqual({ word, named: true });
     // The tiers it names do differ: staging's, small's and local's app reservations are not §9.1's.
     for (const name of ["staging", "small", "local"])
-      expect(shipped(name).apps[0].resources).not.toEqual(SECTION_9_1_APP);
+      expect(stackConfig(name).apps[0].resources).not.toEqual(SECTION_9_1_APP);
   });
 });

@@ -63,18 +63,6 @@ const build = (a: MinioArgs, into?: (m: Minio) => void) => () => {
 const server = (rs: Registered[]) => one(rs, STS).inputs;
 const container = (rs: Registered[]) => server(rs).spec.template.spec.containers[0];
 
-/**
- * A shipped stack's config. Where the gate asks a production tier who is paged and the file names
- * nobody yet, "none" stands in: who is paged is not what these tests are about.
- */
-function shipped(stack: string): StackConfig {
-  try {
-    return stackConfig(stack);
-  } catch {
-    return stackConfig(stack, { monitoring: { receivers: { paging: "none" } } });
-  }
-}
-
 function valueOf<T>(o: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => o.apply(resolve));
 }
@@ -340,7 +328,7 @@ describe("MinIO", () => {
 
 describe("MinIO on the nodes a stack has", () => {
   it("runs one server with the whole disk on the self-hosted design's one storage node", async () => {
-    const hetzner = shipped("production-hetzner");
+    const hetzner = stackConfig("production-hetzner");
     expect(hetzner.nodePools.storage).toMatchObject({ profile: "storage", desired: 1 });
     const store = hetzner.objectStorage;
     // Four servers on one disk would keep half of it for parity and survive nothing the node
@@ -363,7 +351,7 @@ describe("MinIO on the nodes a stack has", () => {
 
   it("never runs more servers than the nodes that take them in any shipped stack", () => {
     for (const name of shippedStacks()) {
-      const c = shipped(name);
+      const c = stackConfig(name);
       if (c.objectStorage.mode !== "self-hosted") continue;
       // Servers go to the storage pool when there is one, else to the app pool; an existing
       // cluster's nodes are not the stack's to count, and its single server needs one.
