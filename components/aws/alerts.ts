@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AppConfig } from "../../config";
-import { policyJson } from "./iam";
+import { keyPolicyJson } from "./kms";
 import { accountOf } from "./naming";
 
 /** A public host probed from outside the cluster, and a path that answers 2xx or 3xx while it is up. */
@@ -63,14 +63,7 @@ export interface AlertsArgs {
 
 /** The alarm topic's key: the account administers it, CloudWatch in this account publishes with it. */
 function alarmKeyPolicy(account: pulumi.Output<string>) {
-  return policyJson([
-    {
-      Sid: "AccountAdministers",
-      Effect: "Allow",
-      Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+  return keyPolicyJson(account, [
     {
       Sid: "CloudWatchPublishes",
       Effect: "Allow",

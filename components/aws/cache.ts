@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { resolveManagedCache } from "../../catalog";
 import type { ManagedCache } from "../cluster";
-import { alarm, AlarmSpec } from "./database";
+import { alarm, type AlarmSpec } from "./alarms";
 import { resourceId, timeWindow, weeklyWindow } from "./naming";
 
 /** Valkey engine line; its parameter group family follows the major version. */

@@ -1,28 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { policyJson } from "./iam";
-import { accountOf } from "./naming";
-import { denyInsecureTransport } from "./storage";
+import { mediaReadGrants, mediaRoute, type CdnMedia } from "./cdn-media";
+import { cachePolicy, COMPRESS, MANAGED, OBJECT_ONLY, responseHeaders } from "./cdn-policies";
+import { RATE_LIMIT_PER_5_MIN, wafRules } from "./waf";
 
 /** CloudFront certificates and web ACLs live in us-east-1 whatever the stack's region. */
 export const EDGE_REGION = "us-east-1";
-
-/** Tiers document, Security Infrastructure: HSTS max-age=31536000; includeSubDomains. */
-export const HSTS_SECONDS = 31536000;
-
-/** Tiers document, Caching Strategy: the three Cache-Control headers, by kind of content. */
-export const CACHE_CONTROL = {
-  static: "public, max-age=31536000, immutable",
-  dynamic: "public, max-age=60, stale-while-revalidate=300",
-  noStore: "no-store",
-} as const;
 
 /** Static assets with hashed names (tiers document: *.js, *.css, *.woff2, images with hashes). */
 export const STATIC_PATHS = ["/_next/static/*", "/static/*", "*.js", "*.css", "*.woff2"];
 /** Auth tokens and sensitive data: never cached (tiers document, No Cache). */
 export const NO_STORE_PATHS = ["/auth/*", "/api/auth/*"];
-/** Media objects, served from the media bucket with the prefix removed. */
-export const MEDIA_PATH = "/media/*";
 /**
  * Let's Encrypt's HTTP-01 challenge: it must reach the gateway's HTTP listener in plain HTTP. A
  * redirect to https would send it to an origin that has no certificate yet on the first deploy.
@@ -42,63 +30,6 @@ export const VIEWER_TLS_POLICY: Record<string, string> = {
  * viewer's address to X-Forwarded-For; the NLB behind it works at layer 4 and adds no entry.
  */
 export const CLOUDFRONT_PROXY_HOPS = 1;
-
-/** CloudFront's managed policies (fixed ids, the same in every account). */
-const MANAGED = {
-  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-  allViewerOriginRequest: "216adef6-5c7f-47e4-b989-5492eafa07d3",
-};
-
-/** Per-IP requests a 5-minute window before the WAF blocks (AWS's suggested starting point). */
-export const RATE_LIMIT_PER_5_MIN = 2000;
-
-/**
- * Tiers document, DDoS Protection, Layer 7 (rate limiting, IP reputation filtering): AWS managed
- * rule groups and a per-IP rate rule, in evaluation order.
- */
-export function wafRules(rateLimit: number): aws.types.input.wafv2.WebAclRule[] {
-  const visibility = (metricName: string) => ({
-    cloudwatchMetricsEnabled: true,
-    metricName,
-    sampledRequestsEnabled: true,
-  });
-  const managed = (name: string, priority: number, count: string[] = []) => ({
-    name,
-    priority,
-    overrideAction: { none: {} },
-    statement: {
-      managedRuleGroupStatement: {
-        vendorName: "AWS",
-        name,
-        ruleActionOverrides: count.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-      },
-    },
-    visibilityConfig: visibility(name),
-  });
-  return [
-    managed("AWSManagedRulesAmazonIpReputationList", 1),
-    {
-      name: "rate-limit",
-      priority: 2,
-      action: { block: {} },
-      statement: {
-        rateBasedStatement: { limit: rateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300 },
-      },
-      visibilityConfig: visibility("rate-limit"),
-    },
-    managed("AWSManagedRulesKnownBadInputsRuleSet", 3),
-    // The common set blocks bodies over 8 KB, which would refuse media uploads: counted instead.
-    managed("AWSManagedRulesCommonRuleSet", 4, ["SizeRestrictions_BODY"]),
-  ];
-}
-
-// CloudFront Functions runtime 2.0: drops the /media prefix so bucket keys start at the root.
-const STRIP_MEDIA_PREFIX = `function handler(event) {
-  var request = event.request;
-  request.uri = request.uri.replace(/^\\/media\\//, "/");
-  return request;
-}
-`;
 
 export interface CdnArgs {
   /** The apex the apps are served on. @example "example.com" */
@@ -121,7 +52,7 @@ export interface CdnArgs {
    */
   originHost: string;
   /** The media bucket and the key that encrypts it, when object storage is managed. */
-  media?: { bucket: aws.s3.Bucket; keyId: pulumi.Input<string>; keyArn: pulumi.Input<string> };
+  media?: CdnMedia;
   /** Transfer a month the cost estimate assumes, in GB. @default 500 */
   expectedTransferGb?: number;
   /** Per-IP requests in 5 minutes before the WAF blocks. @default RATE_LIMIT_PER_5_MIN */
@@ -188,69 +119,33 @@ export class Cdn extends pulumi.ComponentResource {
           )
         : undefined;
 
-    const headers = (kind: keyof typeof CACHE_CONTROL, override: boolean) =>
-      new aws.cloudfront.ResponseHeadersPolicy(
-        `${name}-${kind}-headers`,
-        {
-          comment: `HSTS and Cache-Control: ${CACHE_CONTROL[kind]}`,
-          securityHeadersConfig: {
-            strictTransportSecurity: {
-              accessControlMaxAgeSec: HSTS_SECONDS,
-              includeSubdomains: true,
-              override: true,
-            },
-            contentTypeOptions: { override: true },
-            referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: false },
-          },
-          customHeadersConfig: {
-            items: [{ header: "Cache-Control", value: CACHE_CONTROL[kind], override }],
-          },
-        },
-        parent,
-      );
     // Static and no-store paths are what the document says whatever the origin sends; dynamic
     // content keeps an origin's own Cache-Control (a private response stays private).
-    const staticHeaders = headers("static", true);
-    const dynamicHeaders = headers("dynamic", false);
-    const noStoreHeaders = headers("noStore", true);
+    const staticHeaders = responseHeaders(name, "static", true, parent);
+    const dynamicHeaders = responseHeaders(name, "dynamic", false, parent);
+    const noStoreHeaders = responseHeaders(name, "noStore", true, parent);
 
-    const compress = { enableAcceptEncodingBrotli: true, enableAcceptEncodingGzip: true };
-    // Keyed on the object alone: no headers, cookies or query strings reach the origin.
-    const objectOnly = {
-      ...compress,
-      cookiesConfig: { cookieBehavior: "none" },
-      headersConfig: { headerBehavior: "none" },
-      queryStringsConfig: { queryStringBehavior: "none" },
-    };
-    const staticCache = new aws.cloudfront.CachePolicy(
+    const staticCache = cachePolicy(
       `${name}-static-cache`,
-      {
-        comment: "Hashed static assets: one year",
-        minTtl: 31536000,
-        defaultTtl: 31536000,
-        maxTtl: 31536000,
-        parametersInCacheKeyAndForwardedToOrigin: objectOnly,
-      },
+      "Hashed static assets: one year",
+      { min: 31536000, default: 31536000 },
+      OBJECT_ONLY,
       parent,
     );
     // Keyed on the host, the caller's credentials and every cookie and query string, so one user's
     // response is never served to another.
-    const dynamicCache = new aws.cloudfront.CachePolicy(
+    const dynamicCache = cachePolicy(
       `${name}-dynamic-cache`,
+      "Dynamic content: 60 s unless the origin says otherwise",
+      { min: 0, default: 60 },
       {
-        comment: "Dynamic content: 60 s unless the origin says otherwise",
-        minTtl: 0,
-        defaultTtl: 60,
-        maxTtl: 31536000,
-        parametersInCacheKeyAndForwardedToOrigin: {
-          ...compress,
-          cookiesConfig: { cookieBehavior: "all" },
-          headersConfig: {
-            headerBehavior: "whitelist",
-            headers: { items: ["Authorization", "Host"] },
-          },
-          queryStringsConfig: { queryStringBehavior: "all" },
+        ...COMPRESS,
+        cookiesConfig: { cookieBehavior: "all" },
+        headersConfig: {
+          headerBehavior: "whitelist",
+          headers: { items: ["Authorization", "Host"] },
         },
+        queryStringsConfig: { queryStringBehavior: "all" },
       },
       parent,
     );
@@ -313,54 +208,9 @@ export class Cdn extends pulumi.ComponentResource {
       },
     ];
     if (args.media) {
-      const oac = new aws.cloudfront.OriginAccessControl(
-        `${name}-media-access`,
-        {
-          description: "CloudFront reads the media bucket, signed",
-          originAccessControlOriginType: "s3",
-          signingBehavior: "always",
-          signingProtocol: "sigv4",
-        },
-        parent,
-      );
-      origins.push({
-        originId: "media",
-        domainName: args.media.bucket.bucketRegionalDomainName,
-        originAccessControlId: oac.id,
-      });
-      // S3 is keyed on the object alone: no headers, cookies or query strings reach it.
-      const mediaCache = new aws.cloudfront.CachePolicy(
-        `${name}-media-cache`,
-        {
-          comment: "Media (user uploads, avatars): 60 s unless the object says otherwise",
-          minTtl: 0,
-          defaultTtl: 60,
-          maxTtl: 31536000,
-          parametersInCacheKeyAndForwardedToOrigin: objectOnly,
-        },
-        parent,
-      );
-      const strip = new aws.cloudfront.Function(
-        `${name}-media-path`,
-        {
-          runtime: "cloudfront-js-2.0",
-          comment: "Removes the /media prefix before the bucket",
-          code: STRIP_MEDIA_PREFIX,
-          publish: true,
-        },
-        parent,
-      );
-      behaviours.push({
-        pathPattern: MEDIA_PATH,
-        targetOriginId: "media",
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD", "OPTIONS"],
-        cachedMethods: ["GET", "HEAD"],
-        compress: true,
-        cachePolicyId: mediaCache.id,
-        responseHeadersPolicyId: dynamicHeaders.id,
-        functionAssociations: [{ eventType: "viewer-request", functionArn: strip.arn }],
-      });
+      const media = mediaRoute(name, args.media, dynamicHeaders.id, parent);
+      origins.push(media.origin);
+      behaviours.push(media.behaviour);
     }
 
     const transferGb = args.expectedTransferGb ?? 500;
@@ -395,54 +245,7 @@ export class Cdn extends pulumi.ComponentResource {
     );
     this.distributionDomain = distribution.domainName;
 
-    if (args.media) {
-      const { bucket, keyId, keyArn } = args.media;
-      // The media bucket's one policy document: TLS only, and reads by this distribution alone.
-      new aws.s3.BucketPolicy(
-        `${name}-media-policy`,
-        {
-          bucket: bucket.bucket,
-          policy: policyJson([
-            denyInsecureTransport(bucket.arn),
-            {
-              Sid: "CloudFrontReadsMedia",
-              Effect: "Allow",
-              Principal: { Service: "cloudfront.amazonaws.com" },
-              Action: "s3:GetObject",
-              Resource: pulumi.interpolate`${bucket.arn}/*`,
-              Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
-            },
-          ]),
-        },
-        parent,
-      );
-      // Objects are SSE-KMS, so the distribution also needs to decrypt with the bucket's key.
-      const account = pulumi.output(keyArn).apply(accountOf);
-      new aws.kms.KeyPolicy(
-        `${name}-media-key-policy`,
-        {
-          keyId,
-          policy: policyJson([
-            {
-              Sid: "AccountAdministers",
-              Effect: "Allow",
-              Principal: { AWS: pulumi.interpolate`arn:aws:iam::${account}:root` },
-              Action: "kms:*",
-              Resource: "*",
-            },
-            {
-              Sid: "CloudFrontDecryptsMedia",
-              Effect: "Allow",
-              Principal: { Service: "cloudfront.amazonaws.com" },
-              Action: "kms:Decrypt",
-              Resource: "*",
-              Condition: { StringEquals: { "aws:SourceArn": distribution.arn } },
-            },
-          ]),
-        },
-        parent,
-      );
-    }
+    if (args.media) mediaReadGrants(name, args.media, distribution.arn, parent);
     this.registerOutputs({
       distributionDomain: this.distributionDomain,
       validationRecords: this.validationRecords,

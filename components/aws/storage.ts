@@ -23,6 +23,20 @@ export function denyInsecureTransport(bucketArn: pulumi.Input<string>): PolicySt
   };
 }
 
+/** A bucket's one policy document: TLS only, and what `grants` allow. */
+export function bucketPolicy(
+  name: string,
+  bucket: aws.s3.Bucket,
+  grants: PolicyStatement[],
+  opts: pulumi.CustomResourceOptions,
+): aws.s3.BucketPolicy {
+  return new aws.s3.BucketPolicy(
+    name,
+    { bucket: bucket.bucket, policy: policyJson([denyInsecureTransport(bucket.arn), ...grants]) },
+    opts,
+  );
+}
+
 /**
  * Tiers document, Storage Strategy and File Storage Backups: previous versions (and deleted files)
  * kept `noncurrentVersionDays`, objects archived to Glacier Flexible Retrieval after
@@ -230,32 +244,25 @@ export class ObjectStorage extends pulumi.ComponentResource {
         parent,
       );
       if (!(args.policyOwnedElsewhere ?? []).includes(config.purpose)) {
-        new aws.s3.BucketPolicy(
-          `${id}-policy`,
-          { bucket: bucket.bucket, policy: policyJson([denyInsecureTransport(bucket.arn)]) },
-          parent,
-        );
+        bucketPolicy(`${id}-policy`, bucket, [], parent);
       }
       this.byPurpose[config.purpose] ??= bucket;
       return { bucket, config };
     });
 
-    new aws.s3.BucketPolicy(
+    bucketPolicy(
       `${logsId}-policy`,
-      {
-        bucket: logBucket.bucket,
-        policy: policyJson([
-          denyInsecureTransport(logBucket.arn),
-          {
-            Sid: "S3ServerAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${logBucket.arn}/*`,
-            Condition: { ArnLike: { "aws:SourceArn": made.map((m) => m.bucket.arn) } },
-          },
-        ]),
-      },
+      logBucket,
+      [
+        {
+          Sid: "S3ServerAccessLogs",
+          Effect: "Allow",
+          Principal: { Service: "logging.s3.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: pulumi.interpolate`${logBucket.arn}/*`,
+          Condition: { ArnLike: { "aws:SourceArn": made.map((m) => m.bucket.arn) } },
+        },
+      ],
       parent,
     );
 

@@ -1,11 +1,7 @@
 import fc from "fast-check";
-import {
-  CACHE_CONTROL,
-  HSTS_SECONDS,
-  NO_STORE_PATHS,
-  STATIC_PATHS,
-  wafRules,
-} from "../../components/aws/cdn";
+import { NO_STORE_PATHS, STATIC_PATHS } from "../../components/aws/cdn";
+import { CACHE_CONTROL, HSTS_SECONDS } from "../../components/aws/cdn-policies";
+import { wafRules } from "../../components/aws/waf";
 import {
   bucketName,
   logRetentionDays,

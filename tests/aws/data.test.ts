@@ -4,10 +4,10 @@ import { CACHE_ALARMS } from "../../components/aws/cache";
 import {
   backupRetention,
   databaseAlarms,
-  rdsParameters,
   replicaZones,
   REPLICA_LAG_ALARM,
 } from "../../components/aws/database";
+import { rdsParameters } from "../../components/aws/rds-parameters";
 import { lifecycleRules } from "../../components/aws/storage";
 import { postgresParameters } from "../../components/database/tuning";
 import { cadenceOf } from "../../policies/aws/aws-backup-require-retention";

@@ -1,14 +1,13 @@
 import { PROFILES, machineByName } from "../../catalog";
 import { ADDON_VERSIONS, addonVersions, CHARTS } from "../../components/aws/addons";
+import { CONTROL_PLANE_LOGS } from "../../components/aws/eks";
+import { GATEWAY_CLIENT_ADDRESS, gatewayAnnotations } from "../../components/aws/gateway-nlb";
+import { kubeconfig } from "../../components/aws/kubeconfig";
 import {
-  CONTROL_PLANE_LOGS,
-  GATEWAY_CLIENT_ADDRESS,
-  gatewayAnnotations,
-  kubeconfig,
   MIN_ROOT_VOLUME_GB,
   nodeGroupPlans,
   NODE_POLICIES,
-} from "../../components/aws/eks";
+} from "../../components/aws/node-groups";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../components/aws/iam-policies";
 import { ROLE_LABEL } from "../../components/cluster";
 import type { Registered } from "../../plan/mocks";

@@ -1,11 +1,6 @@
 import fc from "fast-check";
-import {
-  CLOUDFRONT_ORIGIN_FACING,
-  DATA_PORTS,
-  MAX_ZONES,
-  subnetPlan,
-  TIERS,
-} from "../../components/aws/network";
+import { CLOUDFRONT_ORIGIN_FACING, DATA_PORTS } from "../../components/aws/firewall";
+import { MAX_ZONES, subnetPlan, TIERS } from "../../components/aws/subnets";
 import { cidrWithin } from "../../policies/lib/cidr";
 import { fromAwsIngressRule, fromAwsSecurityGroup, IngressRule } from "../../policies/lib/ingress";
 import { isInternet } from "../../policies/lib/cidr";
