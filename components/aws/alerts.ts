@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { AppConfig } from "../../config";
-import { keyPolicyJson } from "./kms";
+import { keyPolicyJson, protectedKey } from "./kms";
 import { accountOf } from "./naming";
 
 /** A public host probed from outside the cluster, and a path that answers 2xx or 3xx while it is up. */
@@ -90,12 +90,8 @@ export class Alerts extends pulumi.ComponentResource {
   constructor(name: string, args: AlertsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:aws:Alerts", name, args, opts);
     const parent = { parent: this };
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      { description: "Alarm notifications", enableKeyRotation: true, deletionWindowInDays: 30 },
-      // Alarms published to the topic while it is gone would be lost.
-      { ...parent, protect: true },
-    );
+    // Alarms published to the topic while it is gone would be lost.
+    const key = protectedKey(`${name}-key`, "Alarm notifications", parent);
     const account = key.arn.apply(accountOf);
     new aws.kms.KeyPolicy(
       `${name}-key-policy`,
@@ -176,15 +172,11 @@ export class Alerts extends pulumi.ComponentResource {
   private edgeTopic(name: string, args: AlertsArgs): pulumi.Output<string> {
     const parent = { parent: this };
     const region = HEALTH_CHECK_REGION;
-    const key = new aws.kms.Key(
+    const key = protectedKey(
       `${name}-edge-key`,
-      {
-        region,
-        description: "Health check alarm notifications",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      { ...parent, protect: true },
+      "Health check alarm notifications",
+      parent,
+      region,
     );
     const account = key.arn.apply(accountOf);
     new aws.kms.KeyPolicy(

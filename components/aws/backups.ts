@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { assumeRolePolicy, managedPolicy } from "./iam";
+import { protectedKey } from "./kms";
 
 /**
  * The region backups are copied to: the nearest region of the same geography, so copies stay under
@@ -90,26 +91,18 @@ export class Backups extends pulumi.ComponentResource {
     const parent = { parent: this };
     const stateful = { ...parent, protect: true };
 
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      { description: "AWS Backup vault", enableKeyRotation: true, deletionWindowInDays: 30 },
-      stateful,
-    );
+    const key = protectedKey(`${name}-key`, "AWS Backup vault", stateful);
     const vault = new aws.backup.Vault(`${name}-vault`, { kmsKeyArn: key.arn }, stateful);
     this.vaultName = vault.name;
 
     let copyVault: aws.backup.Vault | undefined;
     if (args.copyRegion) {
       // A resource's own region (provider v7) places the copy without a second provider.
-      const copyKey = new aws.kms.Key(
+      const copyKey = protectedKey(
         `${name}-copy-key`,
-        {
-          region: args.copyRegion,
-          description: "AWS Backup copy vault",
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-        },
+        "AWS Backup copy vault",
         stateful,
+        args.copyRegion,
       );
       copyVault = new aws.backup.Vault(
         `${name}-copy-vault`,

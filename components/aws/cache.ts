@@ -2,9 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { resolveManagedCache } from "../../catalog";
-import type { ManagedCache } from "../cluster";
+import type { ManagedCache } from "../contract";
 import { alarm, type AlarmSpec } from "./alarms";
 import { resourceId, timeWindow, weeklyWindow } from "./naming";
+import { protectedKey } from "./kms";
 
 /** Valkey engine line; its parameter group family follows the major version. */
 export const VALKEY_VERSION = "8.0";
@@ -83,16 +84,8 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
     const resolved = resolveManagedCache("aws", args.memoryGb, { nodes });
     this.nodeType = resolved.type.name;
 
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: "ElastiCache at-rest encryption",
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      // The cache's data and snapshots are unreadable without it.
-      { ...parent, protect: true },
-    );
+    // The cache's data and snapshots are unreadable without it.
+    const key = protectedKey(`${name}-key`, "ElastiCache at-rest encryption", parent);
     const subnets = new aws.elasticache.SubnetGroup(
       `${name}-subnets`,
       { subnetIds: args.subnetIds, description: "Isolated data subnets" },

@@ -4,12 +4,13 @@ import * as random from "@pulumi/random";
 import { resolveManagedDatabase } from "../../catalog";
 import type { ProfileName } from "../../catalog";
 import { postgresParameters } from "../database/tuning";
-import type { ManagedDatabase } from "../cluster";
+import type { ManagedDatabase } from "../contract";
 import { alarm, type AlarmSpec } from "./alarms";
 import { assumeRolePolicy, managedPolicy } from "./iam";
 import { logRetentionDays, resourceId, timeWindow, weeklyWindow } from "./naming";
 import { rdsParameters } from "./rds-parameters";
 import { MIN_ZONES } from "./subnets";
+import { protectedKey } from "./kms";
 
 /** RDS keeps automated backups at most 35 days. */
 export const RDS_MAX_RETENTION_DAYS = 35;
@@ -153,15 +154,11 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       args.memoryGb > 0 ? Math.min(args.memoryGb, resolved.type.memoryGb) : resolved.type.memoryGb;
     const family = `postgres${args.version}`;
 
-    const key = new aws.kms.Key(
+    // The database, its snapshots and backups are unreadable without it.
+    const key = protectedKey(
       `${name}-key`,
-      {
-        description: `Storage and Performance Insights of ${args.identifierPrefix} PostgreSQL`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      // The database, its snapshots and backups are unreadable without it.
-      { ...parent, protect: true },
+      `Storage and Performance Insights of ${args.identifierPrefix} PostgreSQL`,
+      parent,
     );
     const subnets = new aws.rds.SubnetGroup(
       `${name}-subnets`,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type { NodePoolConfig, Role } from "../../config";
-import { ROLE_LABEL } from "../cluster";
+import { ROLE_LABEL } from "../k8s";
 import { addonVersions } from "./addons";
 import { gatewayAnnotations } from "./gateway-nlb";
 import { assumeRolePolicy, irsaRole, managedPolicy, OidcIssuer } from "./iam";
@@ -10,6 +10,7 @@ import { kubeconfig } from "./kubeconfig";
 import { kubeSystemControllers } from "./kube-system";
 import { logRetentionDays } from "./naming";
 import { nodeGroupPlans, NODE_POLICIES } from "./node-groups";
+import { protectedKey } from "./kms";
 
 /** Every EKS control-plane log; self-hosted deployment §2.2 and §7.2 ask for audit trails. */
 export const CONTROL_PLANE_LOGS = [
@@ -70,15 +71,11 @@ export class EksCluster extends pulumi.ComponentResource {
     const parent = { parent: this };
     const versions = addonVersions(args.version);
 
-    const secretsKey = new aws.kms.Key(
+    // Without it the cluster's Secrets cannot be decrypted: the cluster is lost.
+    const secretsKey = protectedKey(
       `${name}-secrets-key`,
-      {
-        description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      // Without it the cluster's Secrets cannot be decrypted: the cluster is lost.
-      { ...parent, protect: true },
+      `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
+      parent,
     );
     // EKS creates this group with no expiry unless it exists first.
     const controlPlaneLogs = new aws.cloudwatch.LogGroup(

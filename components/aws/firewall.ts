@@ -114,46 +114,30 @@ export function tierFirewall(
   const database = group("database", "Data tier: PostgreSQL from the application tier only");
   const cache = group("cache", "Data tier: Valkey from the application tier only");
 
-  const ingress = (
-    rule: string,
-    groupId: pulumi.Output<string>,
-    from: { sg?: pulumi.Output<string>; cidr?: string },
-    ports: [number, number] | "all",
-    description: string,
-  ) =>
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-${rule}`,
-      {
-        securityGroupId: groupId,
-        description,
-        referencedSecurityGroupId: from.sg,
-        cidrIpv4: from.cidr,
-        ...(ports === "all"
-          ? { ipProtocol: "-1" }
-          : { ipProtocol: "tcp", fromPort: ports[0], toPort: ports[1] }),
-      },
-      parent,
-    );
-  const egress = (
-    rule: string,
-    groupId: pulumi.Output<string>,
-    to: { sg?: pulumi.Output<string>; cidr?: string },
-    ports: [number, number] | "all",
-    description: string,
-  ) =>
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-${rule}`,
-      {
-        securityGroupId: groupId,
-        description,
-        referencedSecurityGroupId: to.sg,
-        cidrIpv4: to.cidr,
-        ...(ports === "all"
-          ? { ipProtocol: "-1" }
-          : { ipProtocol: "tcp", fromPort: ports[0], toPort: ports[1] }),
-      },
-      parent,
-    );
+  const rule =
+    (Rule: typeof aws.vpc.SecurityGroupIngressRule | typeof aws.vpc.SecurityGroupEgressRule) =>
+    (
+      id: string,
+      groupId: pulumi.Output<string>,
+      peer: { sg?: pulumi.Output<string>; cidr?: string },
+      ports: [number, number] | "all",
+      description: string,
+    ) =>
+      new Rule(
+        `${name}-${id}`,
+        {
+          securityGroupId: groupId,
+          description,
+          referencedSecurityGroupId: peer.sg,
+          cidrIpv4: peer.cidr,
+          ...(ports === "all"
+            ? { ipProtocol: "-1" }
+            : { ipProtocol: "tcp", fromPort: ports[0], toPort: ports[1] }),
+        },
+        parent,
+      );
+  const ingress = rule(aws.vpc.SecurityGroupIngressRule);
+  const egress = rule(aws.vpc.SecurityGroupEgressRule);
 
   ingress("app-from-app", app.id, { sg: app.id }, "all", "node to node and pod to pod");
   ingress("app-from-dmz", app.id, { sg: dmz.id }, [1024, 65535], "load balancer to gateway pods");

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClientAddressDelivery } from "../cluster";
+import type { ClientAddressDelivery } from "../contract";
 
 /**
  * How the NLB hands the gateway the client's address: PROXY protocol v2. With IP targets over TCP,

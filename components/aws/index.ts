@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { environmentOf, NAMESPACE, pagerOf, StackConfig } from "../../config";
-import type { ClusterFacts } from "../cluster";
+import type { ClusterFacts } from "../contract";
 import { Alerts, uptimeTargets } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
 import { Cache } from "./cache";

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { policyJson, type PolicyStatement } from "./iam";
 
 /**
@@ -19,4 +20,21 @@ export function keyPolicyJson(
     },
     ...grants,
   ]);
+}
+
+/**
+ * A customer-managed key, rotated yearly and deleted only 30 days after it is scheduled (the
+ * longest wait KMS allows); protected, since whatever it encrypts is unreadable without it.
+ */
+export function protectedKey(
+  name: string,
+  description: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+  region?: string,
+): aws.kms.Key {
+  return new aws.kms.Key(
+    name,
+    { ...(region && { region }), description, enableKeyRotation: true, deletionWindowInDays: 30 },
+    { ...opts, protect: true },
+  );
 }

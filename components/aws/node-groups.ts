@@ -1,6 +1,6 @@
 import { resolveProfile } from "../../catalog";
 import type { NodePoolConfig, Role } from "../../config";
-import { ROLE_LABEL, TAINTED_ROLES } from "../cluster";
+import { ROLE_LABEL, TAINTED_ROLES } from "../k8s";
 
 /** Smallest node root volume: the EKS AMI, container images and logs need room (EKS default 20 GB). */
 export const MIN_ROOT_VOLUME_GB = 50;

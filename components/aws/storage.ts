@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import type { StackConfig } from "../../config";
-import { retentionPlan, type RetentionTier } from "../backups/plan";
-import type { ManagedObjectStorage } from "../cluster";
+import { retentionPlan, type RetentionPeriod } from "../backups/retention";
+import type { ManagedObjectStorage } from "../contract";
 import { irsaRole, OidcIssuer, PolicyStatement, policyJson } from "./iam";
 import { bucketName } from "./naming";
+import { protectedKey } from "./kms";
 
 type BucketConfig = StackConfig["objectStorage"]["buckets"][number];
 
@@ -66,14 +67,14 @@ export function lifecycleRules(
 }
 
 /**
- * One rule per dump tier of the backup bucket (components/backups/plan.ts: `pg_dump/daily/`,
+ * One rule per dump tier of the backup bucket (components/backups/retention.ts: `pg_dump/daily/`,
  * `weekly/`, `monthly/`), expiring each copy at its tier's lifetime: the backup job writes to S3
  * through an IAM role and prunes nothing itself, so without these the dumps are never deleted
  * (tiers document, Backup Strategy: 7 daily, 4 weekly, 12 monthly). The expired copy becomes a
  * noncurrent version, which the bucket's "retention" rule removes `noncurrentVersionDays` later.
  */
-export function dumpExpiryRules(tiers: RetentionTier[]) {
-  return tiers.map((t) => ({
+export function dumpExpiryRules(periods: RetentionPeriod[]) {
+  return periods.map((t) => ({
     id: t.prefix.replace(/\/+$/, "").replace(/\//g, "-"),
     status: "Enabled",
     filter: { prefix: t.prefix },
@@ -140,11 +141,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
     // bucket is made and stays when platform:domain changes later.
     const named = { ...stateful, ignoreChanges: ["bucket"] };
 
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      { description: "S3 bucket encryption", enableKeyRotation: true, deletionWindowInDays: 30 },
-      stateful,
-    );
+    const key = protectedKey(`${name}-key`, "S3 bucket encryption", stateful);
     this.keyArn = key.arn;
     this.keyId = key.id;
 
