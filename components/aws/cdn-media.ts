@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { cachePolicy, OBJECT_ONLY } from "./cdn-policies";
 import { keyPolicyJson } from "./kms";
 import { accountOf } from "./naming";
-import { bucketPolicy } from "./storage";
+import { bucketPolicy, serviceObjectGrant } from "./storage";
 
 /** Media objects, served from the media bucket with the prefix removed. */
 export const MEDIA_PATH = "/media/*";
@@ -99,14 +99,13 @@ export function mediaReadGrants(
     `${name}-media-policy`,
     bucket,
     [
-      {
-        Sid: "CloudFrontReadsMedia",
-        Effect: "Allow",
-        Principal: { Service: "cloudfront.amazonaws.com" },
-        Action: "s3:GetObject",
-        Resource: pulumi.interpolate`${bucket.arn}/*`,
-        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-      },
+      serviceObjectGrant(
+        "CloudFrontReadsMedia",
+        "cloudfront.amazonaws.com",
+        "s3:GetObject",
+        bucket.arn,
+        { StringEquals: { "AWS:SourceArn": distributionArn } },
+      ),
     ],
     opts,
   );

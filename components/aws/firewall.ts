@@ -188,20 +188,20 @@ export function tierFirewall(
     );
   egress("management-to-app", management.id, { sg: app.id }, "all", "API server to nodes");
 
-  ingress(
-    "database-from-app",
-    database.id,
-    { sg: app.id },
-    [DATA_PORTS.database, DATA_PORTS.database],
-    "PostgreSQL from the application tier",
-  );
-  ingress(
-    "cache-from-app",
-    cache.id,
-    { sg: app.id },
-    [DATA_PORTS.cache, DATA_PORTS.cache],
-    "Valkey from the application tier",
-  );
+  const dataServices = [
+    ["database", database, "PostgreSQL"],
+    ["cache", cache, "Valkey"],
+  ] as const;
+  for (const [service, sg, product] of dataServices) {
+    const port = DATA_PORTS[service];
+    ingress(
+      `${service}-from-app`,
+      sg.id,
+      { sg: app.id },
+      [port, port],
+      `${product} from the application tier`,
+    );
+  }
 
   return {
     dmz: dmz.id,

@@ -24,6 +24,24 @@ export function denyInsecureTransport(bucketArn: pulumi.Input<string>): PolicySt
   };
 }
 
+/** Lets an AWS service act on the bucket's objects, under `condition` (its source). */
+export function serviceObjectGrant(
+  sid: string,
+  service: string,
+  action: string,
+  bucketArn: pulumi.Input<string>,
+  condition: NonNullable<PolicyStatement["Condition"]>,
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: action,
+    Resource: pulumi.interpolate`${bucketArn}/*`,
+    Condition: condition,
+  };
+}
+
 /** A bucket's one policy document: TLS only, and what `grants` allow. */
 export function bucketPolicy(
   name: string,
@@ -251,14 +269,13 @@ export class ObjectStorage extends pulumi.ComponentResource {
       `${logsId}-policy`,
       logBucket,
       [
-        {
-          Sid: "S3ServerAccessLogs",
-          Effect: "Allow",
-          Principal: { Service: "logging.s3.amazonaws.com" },
-          Action: "s3:PutObject",
-          Resource: pulumi.interpolate`${logBucket.arn}/*`,
-          Condition: { ArnLike: { "aws:SourceArn": made.map((m) => m.bucket.arn) } },
-        },
+        serviceObjectGrant(
+          "S3ServerAccessLogs",
+          "logging.s3.amazonaws.com",
+          "s3:PutObject",
+          logBucket.arn,
+          { ArnLike: { "aws:SourceArn": made.map((m) => m.bucket.arn) } },
+        ),
       ],
       parent,
     );
