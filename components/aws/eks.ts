@@ -5,7 +5,7 @@ import type { NodePoolConfig, Role } from "../../config";
 import { ROLE_LABEL } from "../k8s";
 import { addonVersions } from "./addons";
 import { gatewayAnnotations } from "./gateway-nlb";
-import { assumeRolePolicy, irsaRole, managedPolicy, OidcIssuer } from "./iam";
+import { assumeRolePolicy, managedPolicy, OidcIssuer, serviceAccountRole } from "./iam";
 import { kubeconfig } from "./kubeconfig";
 import { kubeSystemControllers } from "./kube-system";
 import { logRetentionDays } from "./naming";
@@ -242,15 +242,11 @@ export class EksCluster extends pulumi.ComponentResource {
     });
 
     addon("coredns", {}, { dependsOn: nodeGroups });
-    const ebsCsiRole = irsaRole(
+    const ebsCsiRole = serviceAccountRole(
       `${name}-ebs-csi`,
       this.oidc,
-      ["kube-system:ebs-csi-controller-sa"],
-      parent,
-    );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-ebs-csi`,
-      { role: ebsCsiRole.name, policyArn: managedPolicy("service-role/AmazonEBSCSIDriverPolicy") },
+      "kube-system:ebs-csi-controller-sa",
+      { managed: "service-role/AmazonEBSCSIDriverPolicy" },
       parent,
     );
     const ebsCsi = addon(

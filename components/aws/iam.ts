@@ -80,3 +80,30 @@ export function irsaRole(
   );
   return new aws.iam.Role(name, { assumeRolePolicy }, opts);
 }
+
+/**
+ * An IRSA role of one service account with its permissions: an AWS-managed policy by name, or an
+ * inline policy of `statements`; role and policy share `name`.
+ */
+export function serviceAccountRole(
+  name: string,
+  oidc: OidcIssuer,
+  serviceAccount: string,
+  permissions: { managed: string } | { statements: PolicyStatement[] },
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const role = irsaRole(name, oidc, [serviceAccount], opts);
+  if ("managed" in permissions)
+    new aws.iam.RolePolicyAttachment(
+      name,
+      { role: role.name, policyArn: managedPolicy(permissions.managed) },
+      opts,
+    );
+  else
+    new aws.iam.RolePolicy(
+      name,
+      { role: role.id, policy: policyJson(permissions.statements) },
+      opts,
+    );
+  return role;
+}

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { CHARTS } from "./addons";
-import { irsaRole, OidcIssuer, policyJson } from "./iam";
+import { OidcIssuer, serviceAccountRole } from "./iam";
 import { clusterAutoscalerPolicy, LOAD_BALANCER_CONTROLLER_POLICY } from "./iam-policies";
 
 /** What the cluster's own controllers need to know of it. */
@@ -32,15 +31,11 @@ export function kubeSystemControllers(
   provider: k8s.Provider,
 ): void {
   const inCluster = { ...parent, provider };
-  const lbRole = irsaRole(
+  const lbRole = serviceAccountRole(
     `${name}-lb-controller`,
     args.oidc,
-    ["kube-system:aws-load-balancer-controller"],
-    parent,
-  );
-  new aws.iam.RolePolicy(
-    `${name}-lb-controller`,
-    { role: lbRole.id, policy: policyJson(LOAD_BALANCER_CONTROLLER_POLICY) },
+    "kube-system:aws-load-balancer-controller",
+    { statements: LOAD_BALANCER_CONTROLLER_POLICY },
     parent,
   );
   // The cluster's own controllers, from pinned charts, once the nodes exist to run them.
@@ -81,15 +76,11 @@ export function kubeSystemControllers(
     },
   });
 
-  const autoscalerRole = irsaRole(
+  const autoscalerRole = serviceAccountRole(
     `${name}-autoscaler`,
     args.oidc,
-    ["kube-system:cluster-autoscaler"],
-    parent,
-  );
-  new aws.iam.RolePolicy(
-    `${name}-autoscaler`,
-    { role: autoscalerRole.id, policy: policyJson(clusterAutoscalerPolicy(args.clusterName)) },
+    "kube-system:cluster-autoscaler",
+    { statements: clusterAutoscalerPolicy(args.clusterName) },
     parent,
   );
   // Tiers document, Medium Production (auto-scaling min 3, max 10): node groups only bound the
