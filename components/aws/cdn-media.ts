@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { cachePolicy, OBJECT_ONLY } from "./cdn-policies";
+import { cachePolicy } from "./cdn-policies";
 import { keyPolicyJson } from "./kms";
 import { accountOf } from "./naming";
 import { bucketPolicy, serviceObjectGrant } from "./storage";
@@ -46,14 +46,7 @@ export function mediaRoute(
     },
     opts,
   );
-  // S3 is keyed on the object alone: no headers, cookies or query strings reach it.
-  const mediaCache = cachePolicy(
-    `${name}-media-cache`,
-    "Media (user uploads, avatars): 60 s unless the object says otherwise",
-    { min: 0, default: 60 },
-    OBJECT_ONLY,
-    opts,
-  );
+  const mediaCache = cachePolicy(name, "media", opts);
   const strip = new aws.cloudfront.Function(
     `${name}-media-path`,
     {

@@ -60,22 +60,58 @@ export function responseHeaders(
 }
 
 /**
- * A cache policy kept at most a year: `ttl` is the minimum and default in seconds (the default
- * applies when the origin sends no Cache-Control), `key` what the cache is keyed on.
+ * The distribution's cache policies, kept at most a year: `minTtl` and `defaultTtl` in seconds
+ * (the default applies when the origin sends no Cache-Control), `key` what the cache is keyed on.
  */
+interface CacheRule {
+  comment: string;
+  minTtl: number;
+  defaultTtl: number;
+  key: aws.types.input.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOrigin;
+}
+
+export const CACHE_POLICIES: Record<"static" | "dynamic" | "media", CacheRule> = {
+  static: {
+    comment: "Hashed static assets: one year",
+    minTtl: YEAR_SECONDS,
+    defaultTtl: YEAR_SECONDS,
+    key: OBJECT_ONLY,
+  },
+  // Keyed on the host, the caller's credentials and every cookie and query string, so one user's
+  // response is never served to another.
+  dynamic: {
+    comment: "Dynamic content: 60 s unless the origin says otherwise",
+    minTtl: 0,
+    defaultTtl: 60,
+    key: {
+      ...COMPRESS,
+      cookiesConfig: { cookieBehavior: "all" },
+      headersConfig: { headerBehavior: "whitelist", headers: { items: ["Authorization", "Host"] } },
+      queryStringsConfig: { queryStringBehavior: "all" },
+    },
+  },
+  // S3 is keyed on the object alone: no headers, cookies or query strings reach it.
+  media: {
+    comment: "Media (user uploads, avatars): 60 s unless the object says otherwise",
+    minTtl: 0,
+    defaultTtl: 60,
+    key: OBJECT_ONLY,
+  },
+};
+
+/** The cache policy of one kind of content (CACHE_POLICIES), named `${name}-${kind}-cache`. */
 export function cachePolicy(
   name: string,
-  comment: string,
-  ttl: { min: number; default: number },
-  key: aws.types.input.cloudfront.CachePolicyParametersInCacheKeyAndForwardedToOrigin,
+  kind: keyof typeof CACHE_POLICIES,
   opts: pulumi.CustomResourceOptions,
 ): aws.cloudfront.CachePolicy {
+  const { comment, minTtl, defaultTtl, key } = CACHE_POLICIES[kind];
   return new aws.cloudfront.CachePolicy(
-    name,
+    `${name}-${kind}-cache`,
     {
       comment,
-      minTtl: ttl.min,
-      defaultTtl: ttl.default,
+      minTtl,
+      defaultTtl,
       maxTtl: YEAR_SECONDS,
       parametersInCacheKeyAndForwardedToOrigin: key,
     },

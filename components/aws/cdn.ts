@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { mediaReadGrants, mediaRoute, type CdnMedia } from "./cdn-media";
-import { cachePolicy, COMPRESS, MANAGED, OBJECT_ONLY, responseHeaders } from "./cdn-policies";
+import { cachePolicy, MANAGED, responseHeaders } from "./cdn-policies";
 import { RATE_LIMIT_PER_5_MIN, wafRules } from "./waf";
 
 /** CloudFront certificates and web ACLs live in us-east-1 whatever the stack's region. */
@@ -125,30 +125,8 @@ export class Cdn extends pulumi.ComponentResource {
     const dynamicHeaders = responseHeaders(name, "dynamic", false, parent);
     const noStoreHeaders = responseHeaders(name, "noStore", true, parent);
 
-    const staticCache = cachePolicy(
-      `${name}-static-cache`,
-      "Hashed static assets: one year",
-      { min: 31536000, default: 31536000 },
-      OBJECT_ONLY,
-      parent,
-    );
-    // Keyed on the host, the caller's credentials and every cookie and query string, so one user's
-    // response is never served to another.
-    const dynamicCache = cachePolicy(
-      `${name}-dynamic-cache`,
-      "Dynamic content: 60 s unless the origin says otherwise",
-      { min: 0, default: 60 },
-      {
-        ...COMPRESS,
-        cookiesConfig: { cookieBehavior: "all" },
-        headersConfig: {
-          headerBehavior: "whitelist",
-          headers: { items: ["Authorization", "Host"] },
-        },
-        queryStringsConfig: { queryStringBehavior: "all" },
-      },
-      parent,
-    );
+    const staticCache = cachePolicy(name, "static", parent);
+    const dynamicCache = cachePolicy(name, "dynamic", parent);
     const gatewayMethods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
     const gateway = {
       targetOriginId: "gateway",
