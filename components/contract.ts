@@ -2,9 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../config";
 
-/** Label every node of a role's pool carries; the platform layer pins workloads with it. */
-export const ROLE_LABEL = "platform/role";
-
 /** A managed PostgreSQL the cloud layer created (RDS, DigitalOcean); TLS is required. */
 export interface ManagedDatabase {
   host: pulumi.Input<string>;
@@ -140,19 +137,5 @@ export interface EdgeFacts {
      * gateway refuses these hosts' TLS handshakes without one, so the CDN cannot be bypassed.
      */
     clientCa?: string;
-  };
-}
-
-/** Pool roles whose nodes are tainted so that only that role's workloads land there. */
-export const TAINTED_ROLES: readonly Role[] = ["db", "storage", "monitoring", "gateway"];
-
-/** nodeSelector and tolerations that pin a workload to its role's pool, when the cluster has one. */
-export function placement(role: Role, pools: readonly Role[]) {
-  if (!pools.includes(role)) return {};
-  return {
-    nodeSelector: { [ROLE_LABEL]: role },
-    tolerations: TAINTED_ROLES.includes(role)
-      ? [{ key: ROLE_LABEL, operator: "Equal", value: role, effect: "NoSchedule" }]
-      : undefined,
   };
 }

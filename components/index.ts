@@ -1,5 +1,5 @@
 import type { StackConfig } from "../config";
-import type { ClusterFacts } from "./cluster";
+import type { ClusterFacts } from "./contract";
 import { awsCluster } from "./aws";
 import { digitaloceanCluster } from "./digitalocean";
 import { withEdgeFacts } from "./edge";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { environmentOf, type StackConfig } from "../config";
 import { drRegionFor } from "./aws/backups";
-import type { ClusterFacts, DnsRecordSpec } from "./cluster";
+import type { ClusterFacts, DnsRecordSpec } from "./contract";
 import type { EdgeOutputs } from "./edge";
 import { alertReceiverLines, alertSourceLines, outsideChecks } from "./escalation";
 import type { Platform } from "./platform";

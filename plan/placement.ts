@@ -8,7 +8,7 @@
  */
 import { resolveProfile } from "../catalog";
 import type { MachineType } from "../catalog";
-import { ROLE_LABEL, TAINTED_ROLES } from "../components/cluster";
+import { ROLE_LABEL, TAINTED_ROLES } from "../components/k8s/placement";
 import { nodePoolSpecs } from "../components/digitalocean/specs";
 import { nodeLabels } from "../components/hetzner/cloud-init";
 import { nodePlan } from "../components/hetzner/plan";

@@ -1,4 +1,4 @@
-import { ROLE_LABEL } from "../components/cluster";
+import { ROLE_LABEL } from "../components/k8s/placement";
 import type { Workload } from "./workloads";
 
 /** CPU cores of a Kubernetes quantity: "500m" → 0.5, "2" → 2. */

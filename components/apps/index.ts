@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { AppConfig } from "../../config";
-import { placement } from "../cluster";
+import { placement } from "../k8s";
 import type { Role } from "../../config";
 import {
   errorRateTemplate,

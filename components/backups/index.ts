@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
-import { placement } from "../cluster";
+import { placement } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   AWS_CLI_IMAGE,

@@ -4,7 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
-import { placement } from "../cluster";
+import { placement } from "../k8s";
 import { growClaims, keepClaimTemplates } from "../storage/volume-claims";
 import {
   EXPORTER_IMAGE,

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { PROFILES } from "../../catalog/profiles";
-import { placement } from "../cluster";
+import { placement } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   BARMAN_PLUGIN,

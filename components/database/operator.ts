@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Namespace } from "../platform/namespace";
+import { Namespace } from "../k8s";
 import { BARMAN_PLUGIN_CHART, CNPG_CHART, type ContainerResources } from "./cnpg";
 
 /** The values we set on the cloudnative-pg chart (see its values.yaml). */

@@ -4,8 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod, spread } from "../apps/pod";
-import { placement, type ManagedDatabase } from "../cluster";
-import { OWN_EGRESS_LABEL, serverEgress } from "../platform/namespace";
+import { type ManagedDatabase } from "../contract";
+import { placement, OWN_EGRESS_LABEL, serverEgress } from "../k8s";
 import {
   PGBOUNCER_EXPORTER_IMAGE,
   PGBOUNCER_EXPORTER_PORT,

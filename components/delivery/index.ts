@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../../config";
-import { fromNamespace } from "../monitoring/network";
-import { Namespace } from "../platform/namespace";
+import { fromNamespace, Namespace } from "../k8s";
 import {
   ARGO_ROLLOUTS_CHART,
   ARGO_ROLLOUTS_RELEASE,

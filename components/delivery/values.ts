@@ -4,7 +4,7 @@
  * chart's values.yaml (argoproj/argo-helm, charts/argo-rollouts at argo-rollouts-2.41.0).
  */
 import type { Role } from "../../config";
-import { placement } from "../cluster";
+import { placement } from "../k8s";
 import { restrictedContainer, spread } from "../apps/pod";
 import type { Resources } from "../gateway/values";
 

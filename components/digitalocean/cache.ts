@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import type { ManagedCache } from "../cluster";
+import type { ManagedCache } from "../contract";
 import { CACHE_MAINTENANCE } from "./specs";
 
 /** DigitalOcean's Valkey major version. */

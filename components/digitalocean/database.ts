@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import type { ManagedDatabase } from "../cluster";
+import type { ManagedDatabase } from "../contract";
 import { DATABASE_MAINTENANCE } from "./specs";
 
 /** The application database inside the managed cluster. */

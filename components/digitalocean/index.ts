@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, type StackConfig } from "../../config";
-import type { ClusterFacts } from "../cluster";
+import type { ClusterFacts } from "../contract";
 import { Alerts, AlertReceivers } from "./alerts";
 import { ManagedValkey } from "./cache";
 import { ManagedPostgres } from "./database";

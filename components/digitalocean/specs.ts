@@ -14,7 +14,8 @@ import {
 } from "../../catalog";
 import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
 import { retentionPlan } from "../backups/plan";
-import { ROLE_LABEL, TAINTED_ROLES, type ClientAddressDelivery } from "../cluster";
+import { type ClientAddressDelivery } from "../contract";
+import { ROLE_LABEL, TAINTED_ROLES } from "../k8s";
 import { postgresParameters } from "../database/tuning";
 
 const CLOUD = "digitalocean";

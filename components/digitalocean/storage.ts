@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import type { StackConfig } from "../../config";
-import type { ManagedObjectStorage } from "../cluster";
+import type { ManagedObjectStorage } from "../contract";
 import { bucketLifecycle, spacesBucketName, spacesEndpoint } from "./specs";
 
 type BucketConfig = StackConfig["objectStorage"]["buckets"][number];

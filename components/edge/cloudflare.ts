@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudflare from "@pulumi/cloudflare";
 import type { CloudflarePlan } from "../../config";
-import type { DnsRecordSpec } from "../cluster";
+import type { DnsRecordSpec } from "../contract";
 import {
   botSettings,
   cacheRules,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config";
-import type { ClusterFacts, DnsRecordSpec } from "../cluster";
+import type { ClusterFacts, DnsRecordSpec } from "../contract";
 import { CloudflareEdge } from "./cloudflare";
 import { CLOUDFLARE_ORIGIN_PULL_CA, CLOUDFLARE_PROXY_HOPS } from "./origin";
 import { edgeHosts, recordType } from "./rules";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../../config";
-import type { ClusterFacts } from "../cluster";
+import type { ClusterFacts } from "../contract";
 
 export interface ExistingClusterArgs {
   /** kubeconfig context; the current context when empty. @example "kind-platform" */

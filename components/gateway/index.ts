@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Environment, Role } from "../../config";
-import { placement, type ClientAddressDelivery } from "../cluster";
+import { type ClientAddressDelivery } from "../contract";
+import { placement } from "../k8s";
 import { spread } from "../apps/pod";
 import { gatewayNetworkPolicies, PROXY_LABELS } from "./network";
 import {

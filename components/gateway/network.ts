@@ -1,5 +1,7 @@
+import { fromNamespace } from "../k8s";
+
 /**
- * Ingress rules of the gateway namespace, whose default is deny-all (components/platform/namespace.ts).
+ * Ingress rules of the gateway namespace, whose default is deny-all (components/k8s/namespace.ts).
  * Ports are the pods' own: NetworkPolicy is evaluated after the Service has translated the port.
  */
 
@@ -36,9 +38,6 @@ export const SOLVER_PORT = 8089;
 export const API_SERVER_PORT = 6443;
 
 const tcp = (port: number) => ({ protocol: "TCP", port });
-const fromNamespace = (ns: string) => ({
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
-});
 
 /** NetworkPolicy specs of the gateway namespace, by role. */
 export function gatewayNetworkPolicies(args: {

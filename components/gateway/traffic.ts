@@ -2,7 +2,7 @@
  * Pure specs of the Envoy Gateway policies: TLS towards clients and the per-client rate limit.
  * Field names follow the gateway.envoyproxy.io/v1alpha1 CRDs of Envoy Gateway v1.9.
  */
-import type { ClientAddressDelivery } from "../cluster";
+import type { ClientAddressDelivery } from "../contract";
 import type { GatewayRef } from "./routes";
 
 /**

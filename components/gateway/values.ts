@@ -3,7 +3,7 @@
  * Only keys we set are typed; each exists in the pinned chart version.
  */
 import type { Role } from "../../config";
-import { placement } from "../cluster";
+import { placement } from "../k8s";
 import { spread } from "../apps/pod";
 import { CONTROLLER_LABELS } from "./network";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config";
-import type { ClusterFacts } from "../cluster";
+import type { ClusterFacts } from "../contract";
 import {
   Addons,
   GatewayLoadBalancer,

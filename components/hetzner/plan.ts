@@ -2,7 +2,8 @@ import { createHash } from "crypto";
 import { PROFILES, resolveProfile } from "../../catalog";
 import type { Profile, Resolved } from "../../catalog";
 import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
-import { TAINTED_ROLES, type ClientAddressDelivery } from "../cluster";
+import { type ClientAddressDelivery } from "../contract";
+import { TAINTED_ROLES } from "../k8s";
 
 // Pure planning for the Hetzner layer: addresses, machines, firewall rules and versions are worked
 // out here from the stack config, so that every rule can be tested without the Pulumi runtime.

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role, StackConfig, Tier } from "../../config";
-import { placement } from "../cluster";
-import { apiServerEgress, fromNamespace } from "../monitoring/network";
-import { Namespace } from "../platform/namespace";
+import { placement, apiServerEgress, fromNamespace, Namespace } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   ECK_CHART,

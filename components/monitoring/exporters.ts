@@ -6,10 +6,9 @@ import {
   EXPORTER_IMAGE as REDIS_EXPORTER_IMAGE,
   EXPORTER_PORT as REDIS_EXPORTER_PORT,
 } from "../cache/valkey-plan";
-import { placement, type ManagedCache, type ManagedDatabase } from "../cluster";
-import { OWN_EGRESS_LABEL, serverEgress } from "../platform/namespace";
+import { type ManagedCache, type ManagedDatabase } from "../contract";
+import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace } from "../k8s";
 import { postgresUrl } from "../platform/env";
-import { fromNamespace } from "./network";
 
 /**
  * The Prometheus community's PostgreSQL exporter (prometheus-community/postgres_exporter, tag

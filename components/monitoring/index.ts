@@ -3,8 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig, Tier } from "../../config";
 import { NAMESPACE, pagerOf } from "../../config";
-import { placement } from "../cluster";
-import { Namespace } from "../platform/namespace";
+import { placement, Namespace, apiServerEgress, fromNamespace } from "../k8s";
 import {
   alertRules,
   AlertThresholds,
@@ -13,7 +12,6 @@ import {
 } from "./alert-rules";
 import { alertmanagerConfig } from "./alertmanager-config";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
-import { apiServerEgress, fromNamespace } from "./network";
 import {
   DASHBOARD_LABEL,
   DOCUMENT_THRESHOLDS,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ManagedCache, ManagedDatabase, ManagedObjectStorage } from "../cluster";
+import type { ManagedCache, ManagedDatabase, ManagedObjectStorage } from "../contract";
 
 /** A PostgreSQL URL with TLS required: managed servers refuse anything else (rds.force_ssl). */
 export function postgresUrl(c: {

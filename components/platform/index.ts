@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { environmentOf, StackConfig } from "../../config";
 import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
-import type { ClusterFacts } from "../cluster";
+import type { ClusterFacts } from "../contract";
 import { Backups, scratchSizeGb } from "../backups";
 import { Delivery, isProgressive } from "../delivery";
 import { PgBouncer, Postgres, POSTGRES_NAMES } from "../database";
@@ -15,7 +15,7 @@ import { ScrapeTargets } from "../monitoring/scrape-targets";
 import { Gateway } from "../gateway";
 import { managedS3Target, Minio, offsiteS3Target, type S3Target } from "../storage";
 import { appAccountAnnotations, managedDataEnv } from "./env";
-import { Namespace } from "./namespace";
+import { Namespace } from "../k8s";
 
 /**
  * The database section each Postgres instance is built from: where the stack has a `db` pool, the

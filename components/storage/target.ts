@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, type StackConfig } from "../../config";
-import type { ManagedObjectStorage } from "../cluster";
+import type { ManagedObjectStorage } from "../contract";
 
 /** How a workload authenticates to an S3-compatible store. */
 export type S3Credentials =

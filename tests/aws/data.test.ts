@@ -13,7 +13,7 @@ import { postgresParameters } from "../../components/database/tuning";
 import { cadenceOf } from "../../policies/aws/aws-backup-require-retention";
 import type { Registered } from "../../plan/mocks";
 import { ofType, one } from "../helpers/mocks";
-import type { ClusterFacts } from "../../components/cluster";
+import type { ClusterFacts } from "../../components/contract";
 import { inputsOf, recordAws, recordAwsFacts, resolved, stackConfig } from "./helpers";
 
 describe("rdsParameters", () => {

@@ -9,7 +9,7 @@ import {
   NODE_POLICIES,
 } from "../../components/aws/node-groups";
 import { LOAD_BALANCER_CONTROLLER_POLICY } from "../../components/aws/iam-policies";
-import { ROLE_LABEL } from "../../components/cluster";
+import { ROLE_LABEL } from "../../components/k8s";
 import type { Registered } from "../../plan/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 import { ofType, one } from "../helpers/mocks";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterFacts } from "../../components/cluster";
+import type { ClusterFacts } from "../../components/contract";
 import { parseStackConfig, StackConfig } from "../../config";
 import { awsCluster } from "../../components/aws";
 import type { Registered } from "../../plan/mocks";

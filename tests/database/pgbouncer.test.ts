@@ -17,7 +17,7 @@ import {
   readDatabaseLine,
   serverHeadroom,
 } from "../../components/database";
-import { OWN_EGRESS_LABEL } from "../../components/platform/namespace";
+import { OWN_EGRESS_LABEL } from "../../components/k8s";
 import { evaluatePolicies } from "../../plan/policy";
 import type { Registered } from "../../plan/mocks";
 import { policies } from "../../policies/list";

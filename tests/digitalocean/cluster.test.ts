@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policies } from "../../policies/list";
 import { machineByName } from "../../catalog";
 import type { StackConfig } from "../../config";
-import type { ClusterFacts } from "../../components/cluster";
+import type { ClusterFacts } from "../../components/contract";
 import { digitaloceanCluster, STORAGE_CLASS } from "../../components/digitalocean";
 import { databasePlan } from "../../components/digitalocean/specs";
 import { evaluatePolicies } from "../../plan/policy";

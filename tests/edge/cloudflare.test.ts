@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CloudflareEdge, edgeLayer, hostLabel, withEdgeFacts } from "../../components/edge";
-import type { ClusterFacts } from "../../components/cluster";
+import type { ClusterFacts } from "../../components/contract";
 import { CLOUDFLARE_PLAN_PRICES } from "../../catalog";
 import { priceStack } from "../../plan/cost";
 import { loadBalancingMonthlyUsd } from "../../plan/pricers/cloudflare";

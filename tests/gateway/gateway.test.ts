@@ -4,7 +4,7 @@ import { Gateway, GatewayArgs, GatewayApp } from "../../components/gateway";
 import { record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 import type { Registered } from "../../plan/mocks";
-import { Namespace } from "../../components/platform/namespace";
+import { Namespace } from "../../components/k8s";
 import { evaluatePolicies } from "../../plan/policy";
 import { policies } from "../../policies/list";
 import { DEFAULT_POLICY_CONFIG } from "../../policies/config";

@@ -11,7 +11,7 @@ import {
   REDIS_EXPORTER_PORT,
 } from "../../components/monitoring/exporters";
 import { scrapeTargets } from "../../components/monitoring/scrape-targets";
-import { OWN_EGRESS_LABEL } from "../../components/platform/namespace";
+import { OWN_EGRESS_LABEL } from "../../components/k8s";
 import { evaluatePolicies } from "../../plan/policy";
 import type { Registered } from "../../plan/mocks";
 import { policies } from "../../policies/list";
