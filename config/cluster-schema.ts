@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { PROFILE_NAMES } from "../catalog/profiles";
+import { hasHostBits, networkOf, parseBlock } from "./cidr";
+import { int, name } from "./fields";
+
+// The network and cluster sections of the stack config.
+
+/**
+ * The widest admin network: an IPv4 /8 (the largest block IANA allocates, and the largest
+ * RFC 1918 range) or an IPv6 /32 (the smallest allocation a registry makes to an operator,
+ * RIPE-738 §5.1.2). Anything wider is a share of the internet, not an admin network.
+ */
+export const ADMIN_PREFIX_MIN = { 4: 8, 6: 32 } as const;
+
+/** True when a CIDR admits every address: such a source is "anywhere", never an admin network. */
+export function isAnywhere(cidr: string): boolean {
+  return /\/0$/.test(cidr.trim());
+}
+export const adminCidr = z
+  .union([z.cidrv4(), z.cidrv6()], { error: "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24" })
+  .superRefine((c, ctx) => {
+    const block = parseBlock(c);
+    if (!block) return;
+    const widest = ADMIN_PREFIX_MIN[block.family];
+    if (isAnywhere(c) || block.prefix < widest)
+      ctx.addIssue({
+        code: "custom",
+        message: `admits ${isAnywhere(c) ? "the whole internet" : "a share of the internet"}; list the admin networks (VPN, office), each a /${widest} or narrower`,
+      });
+    else if (hasHostBits(block))
+      ctx.addIssue({
+        code: "custom",
+        message: `has host bits set; write the network address${block.family === 4 ? ` (${networkOf(block)})` : ""}`,
+      });
+  });
+export const networkCidr = z
+  .cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" })
+  .superRefine((c, ctx) => {
+    const block = parseBlock(c);
+    if (block && hasHostBits(block))
+      ctx.addIssue({
+        code: "custom",
+        message: `has host bits set; write the network address (${networkOf(block)})`,
+      });
+  });
+
+/** OpenSSH public key installed for the admins on servers we run (Hetzner); none when empty. */
+export const sshPublicKey = z.union([
+  z.literal(""),
+  z
+    .string()
+    .regex(
+      /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( .*)?$/,
+      "must be an OpenSSH public key line",
+    ),
+]);
+
+export const kubernetes = z.strictObject({
+  version: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
+  /** `existing` only: the kubeconfig context to use; the default context when empty. */
+  context: z.string().max(253),
+  namespace: name,
+});
+
+export const network = z.strictObject({ cidr: networkCidr, zones: int(1, 6) });
+
+export const nodePool = z.strictObject({
+  profile: z.enum(PROFILE_NAMES),
+  min: int(0, 100),
+  max: int(1, 100),
+  desired: int(0, 100),
+});
+export type NodePoolConfig = z.infer<typeof nodePool>;

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { PROFILE_NAMES } from "../catalog/profiles";
+import { cron, int } from "./fields";
+
+// The data services sections of the stack config: database, cache, object storage, backups.
+
+export const managedMode = z.enum(["managed", "self-hosted", "none"]);
+
+export const bucket = z.strictObject({
+  /** Also the MinIO bucket's name: S3 names are 3-63 characters (here 3-40, the label limit). */
+  name: z
+    .string()
+    .regex(
+      /^[a-z0-9][-a-z0-9]{1,38}[a-z0-9]$/,
+      "must be a bucket name: 3-40 of a-z, 0-9 and -, starting and ending with a letter or digit",
+    ),
+  purpose: z.enum(["media", "backup", "logs"]),
+  /** Tiers document, File Storage Backups: previous versions kept 30 days. */
+  noncurrentVersionDays: int(1),
+  /** Tiers document, Retention Policies: archive after a year. 0 keeps objects in the hot class. */
+  archiveAfterDays: int(0),
+});
+
+export const database = z.strictObject({
+  mode: managedMode,
+  version: z.enum(["15", "16", "17"]),
+  profile: z.enum(PROFILE_NAMES),
+  /**
+   * Memory the database server may use; tuning is computed from it. 0: the profile's. The
+   * tuning rule (components/database/tuning.ts) starts at 0.5 GB.
+   */
+  memoryGb: z
+    .number()
+    .min(0)
+    .max(4096)
+    .refine((gb) => gb === 0 || gb >= 0.5, "must be 0 (the profile's) or at least 0.5"),
+  /** CPU cores the database server may use. 0: the profile's. */
+  vcpu: z
+    .number()
+    .min(0)
+    .max(512)
+    .refine((n) => n === 0 || n >= 0.1, "must be 0 (the profile's) or at least 0.1"),
+  storageGb: int(1),
+  replicas: int(0, 5),
+  multiAz: z.boolean(),
+  maxConnections: int(20, 5000),
+  pooler: z.strictObject({
+    enabled: z.boolean(),
+    maxClientConnections: int(10, 10000),
+    defaultPoolSize: int(1, 1000),
+  }),
+  backupRetentionDays: int(1, 35),
+});
+
+export const cache = z.strictObject({
+  mode: managedMode,
+  memoryMb: int(64),
+  replicas: int(0, 10),
+  sentinel: z.boolean(),
+});
+
+export const objectStorage = z.strictObject({
+  mode: z.enum(["managed", "self-hosted"]),
+  servers: z.union([z.literal(1), z.literal(4), z.literal(8), z.literal(16)]),
+  storageGb: int(1),
+  buckets: z.array(bucket).min(1),
+});
+
+export const backups = z.strictObject({
+  /** Tiers document: full backup daily at 2 AM UTC. */
+  schedule: cron,
+  daily: int(1),
+  weekly: int(0),
+  monthly: int(0),
+  /** Self-hosted §3.1: RETENTION_DAYS=30 for database dumps. */
+  databaseRetentionDays: int(1),
+  /** Self-hosted §3.2: file storage RPO 1 hour (hourly sync). */
+  fileSyncSchedule: cron,
+  /**
+   * Self-hosted §3.1 "upload to remote storage": an S3-compatible bucket off the site the backup
+   * bucket is mirrored to (keys: secret config offsiteAccessKeyId, offsiteSecretAccessKey).
+   */
+  offsite: z
+    .strictObject({
+      endpoint: z.url({
+        protocol: /^https$/,
+        error: "must be an https:// URL such as https://hel1.your-objectstorage.com",
+      }),
+      region: z.string().regex(/^[a-z0-9][-a-z0-9]{0,62}$/, "must be a region name such as hel1"),
+      bucket: z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          "must be an S3 bucket name (3-63 of a-z, 0-9, '.', '-')",
+        ),
+      /** After the hourly media mirror, so each run carries it. */
+      schedule: cron.default("30 * * * *"),
+    })
+    .optional(),
+});

@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { hostLabel } from "./fields";
+
+// The edge sections of the stack config: what answers the hosts in front of the gateway.
+
+/** What answers the stack's hosts in front of the gateway (README, "The edge"). */
+export const EDGE_PROVIDERS = ["cloudflare", "cloudfront", "none"] as const;
+export type EdgeProvider = (typeof EDGE_PROVIDERS)[number];
+/** Cloudflare's self-serve plans: what the zone's WAF can run and what it costs (catalog/cloudflare.ts). */
+export const CLOUDFLARE_PLANS = ["free", "pro", "business"] as const;
+export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
+/** Cloudflare's zone setting `min_tls_version` takes these values (Cloudflare API, zone settings). */
+export const TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const;
+/** Zone and account ids: 32 lowercase hexadecimal characters (Cloudflare API, "Identifier"). */
+export const cloudflareId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, "must be a Cloudflare id: 32 lowercase hexadecimal characters");
+
+export const edge = z.strictObject({
+  provider: z.enum(EDGE_PROVIDERS),
+  /** The Cloudflare plan of the zone: what the WAF can run and what the edge costs. */
+  plan: z.enum(CLOUDFLARE_PLANS),
+  /** The Cloudflare zone holding `domain` (dashboard: the zone's Overview, API section). */
+  zoneId: z.union([z.literal(""), cloudflareId]),
+  /** The Cloudflare account: load balancer pools and monitors are account-wide. */
+  accountId: z.union([z.literal(""), cloudflareId]),
+  /** Oldest TLS version viewers may use. Documents: TLS 1.2+, 1.3 preferred. */
+  minTlsVersion: z.enum(TLS_VERSIONS),
+  /** Managed WAF rulesets (the plan's), bot protection and the per-client rate limit. */
+  waf: z.boolean(),
+  /** DNS records answered by the edge (proxied), so the origin's address stays hidden. */
+  proxied: z.boolean(),
+  /** The gateway accepts only connections from the edge (authenticated origin pulls). */
+  originLock: z.boolean(),
+  /** Health-checked origins: a load balancer pool per gateway (a paid Cloudflare add-on). */
+  loadBalancing: z.boolean(),
+});
+
+export const cdn = z.strictObject({ enabled: z.boolean(), mediaHost: hostLabel });
+
+/** Let's Encrypt account e-mail; `hostmaster@<domain>` (RFC 2142) when empty. */
+export const tls = z.strictObject({ acmeEmail: z.union([z.literal(""), z.email()]) });

@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import type { StackConfig } from "./schema";
+import { environmentOf } from "./tiers";
+
+/** The cross-field rules of the stack config: what no single key's schema can check. */
+export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: "custom", path, message });
+  if (c.provider === "existing" && Object.keys(c.nodePools).length > 0)
+    issue(["nodePools"], "must be empty for provider existing (the cluster is not ours to size)");
+  for (const key of ["database", "cache"] as const) {
+    if (c[key].mode === "managed" && (c.provider === "existing" || c.provider === "hetzner"))
+      issue([key, "mode"], `managed is not offered on ${c.provider}; use self-hosted or none`);
+  }
+  if (c.objectStorage.mode === "managed" && (c.provider === "existing" || c.provider === "hetzner"))
+    issue(["objectStorage", "mode"], `managed is not offered on ${c.provider}; use self-hosted`);
+  for (const [role, pool] of Object.entries(c.nodePools)) {
+    if (pool.min > pool.max) issue(["nodePools", role, "min"], `must not exceed max (${pool.max})`);
+    if (pool.desired < pool.min || pool.desired > pool.max)
+      issue(["nodePools", role, "desired"], `must lie within min..max (${pool.min}..${pool.max})`);
+  }
+  if (environmentOf(c.tier) === "production") {
+    // Policy pack: enforcement is mandatory for production stacks; only other stacks may relax it.
+    if (c.policies.enforcement !== "mandatory")
+      issue(["policies", "enforcement"], `must be "mandatory" for the ${c.tier} tier (production)`);
+    for (const [policy, level] of Object.entries(c.policies.overrides))
+      if (level !== "mandatory")
+        issue(
+          ["policies", "overrides", policy],
+          `cannot be lowered to ${level} for the ${c.tier} tier (production)`,
+        );
+  }
+  const offsite = c.backups.offsite;
+  if (!offsite && c.provider === "hetzner" && environmentOf(c.tier) === "production")
+    issue(
+      ["backups", "offsite"],
+      "is required for a hetzner production tier: every other copy lives on the cluster's own servers (docs/hetzner.md)",
+    );
+  // Tiers document, Backup Strategy: copies in another region or at another provider. A bucket
+  // of the stack's own store in the stack's own region is no off-site copy.
+  const ownStore = { aws: "amazonaws.com", digitalocean: "digitaloceanspaces.com" } as const;
+  if (
+    offsite &&
+    (c.provider === "aws" || c.provider === "digitalocean") &&
+    c.objectStorage.mode === "managed" &&
+    offsite.region === c.region &&
+    new URL(offsite.endpoint).hostname.endsWith(ownStore[c.provider])
+  )
+    issue(
+      ["backups", "offsite", "region"],
+      `must differ from the stack's region ${c.region} on ${c.provider}, or the bucket be at another provider: an off-site copy sits at another site`,
+    );
+  if (offsite && c.database.mode === "none")
+    issue(["backups", "offsite"], "needs a database to back up (database.mode is none)");
+  const seen = new Map<string, number>();
+  c.apps.forEach((app, i) => {
+    const first = seen.get(app.name);
+    if (first !== undefined) issue(["apps", i, "name"], `duplicates the name of apps[${first}]`);
+    else seen.set(app.name, i);
+    const a = app.autoscaling;
+    if (a && a.minReplicas > a.maxReplicas)
+      issue(
+        ["apps", i, "autoscaling", "minReplicas"],
+        `must not exceed maxReplicas (${a.maxReplicas})`,
+      );
+    if (app.release.strategy !== "rolling" && !app.public)
+      issue(
+        ["apps", i, "release", "strategy"],
+        "must be rolling when public is false: the gateway's route is what moves a release's traffic",
+      );
+  });
+}
