@@ -1,0 +1,155 @@
+/**
+ * Database metrics (replication lag, connections, pool waits, deadlocks) and backup failure, from
+ * CloudNativePG's exporters, postgres_exporter, pgbouncer_exporter and kube-state-metrics.
+ */
+import { promString, rule, type PrometheusRule, type RuleContext } from "./prometheus-rule";
+
+/** Replication lag against the 5-minute RPO, connection use, waiting clients, deadlocks. */
+export function databaseRules({ t, anyOf, when, pct }: RuleContext): PrometheusRule[] {
+  // A managed server's replicas report their lag to the cloud (RDS ReplicaLag, a CloudWatch alarm
+  // in components/aws/database.ts); postgres_exporter on the primary sees it in bytes only.
+  const connectionRatio = (backends: string, maxConnections: string) =>
+    `sum by (namespace, pod) (${backends}) / on (namespace, pod) max by (namespace, pod) (${maxConnections}) > ${t.connectionUsageRatio}`;
+  // Deadlocks are counted per database since the statistics were reset (pg_stat_database.deadlocks,
+  // PostgreSQL documentation, "The Cumulative Statistics System").
+  const deadlocks = (counter: string) =>
+    `sum by (namespace, pod, datname) (increase(${counter}[10m])) >= ${t.deadlocksPerTenMinutes}`;
+  const database: PrometheusRule[] = [
+    ...when("cloudnativePg", () =>
+      rule(
+        "PostgresReplicationLag",
+        "critical",
+        ["cloudnativePg"],
+        `cnpg_pg_replication_lag > ${t.replicationLagCriticalSeconds}`,
+        "1m",
+        "Replica {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }} behind",
+        `Replication lag above ${t.replicationLagCriticalSeconds} s: the database RPO of 5 minutes (self-hosted §3.2, tiers document) is lost if the primary fails now (cnpg_pg_replication_lag).`,
+      ),
+    ),
+    ...when("cloudnativePg", () =>
+      rule(
+        "PostgresReplicationLag",
+        "warning",
+        ["cloudnativePg"],
+        `cnpg_pg_replication_lag > ${t.replicationLagWarningSeconds}`,
+        "5m",
+        "Replica {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizeDuration }} behind",
+        `Replication lag above ${t.replicationLagWarningSeconds} s for 5 minutes, on its way to the 5-minute RPO (cnpg_pg_replication_lag).`,
+      ),
+    ),
+    ...anyOf(
+      [
+        [
+          "cloudnativePg",
+          connectionRatio(
+            "cnpg_backends_total",
+            'cnpg_pg_settings_setting{name="max_connections"}',
+          ),
+        ],
+        [
+          "postgresExporter",
+          connectionRatio("pg_stat_database_numbackends", "pg_settings_max_connections"),
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "PostgresConnectionPoolUsageHigh",
+          "warning",
+          from,
+          expr,
+          "5m",
+          "Postgres {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} of max_connections",
+          `Server connections above ${pct(t.connectionUsageRatio)} of max_connections for 5 minutes; new connections fail once it is reached (cnpg_backends_total / cnpg_pg_settings_setting, or postgres_exporter's pg_stat_database_numbackends / pg_settings_max_connections). Tiers document: connection pool usage and database connection errors are monitored.`,
+        ),
+    ),
+    ...anyOf(
+      [
+        // The CloudNativePG Pooler's own metric, or the exporter beside the PgBouncer in front of RDS.
+        ["cnpgPooler", "sum by (namespace, pod) (cnpg_pgbouncer_pools_cl_waiting) > 0"],
+        [
+          "pgbouncerExporter",
+          "sum by (namespace, pod) (pgbouncer_pools_client_waiting_connections) > 0",
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "PostgresPoolerClientsWaiting",
+          "warning",
+          from,
+          expr,
+          "5m",
+          "Pooler {{ $labels.namespace }}/{{ $labels.pod }} has {{ $value }} clients waiting for a server connection",
+          "Clients have been queued in PgBouncer for a server connection for 5 minutes: the pool is exhausted, and clients that wait past query_wait_timeout get connection errors (cnpg_pgbouncer_pools_cl_waiting, pgbouncer_pools_client_waiting_connections). Tiers document: database connection errors are monitored.",
+        ),
+    ),
+    ...anyOf(
+      [
+        ["cloudnativePg", deadlocks("cnpg_pg_stat_database_deadlocks")],
+        ["postgresExporter", deadlocks("pg_stat_database_deadlocks")],
+      ],
+      (expr, from) =>
+        rule(
+          "PostgresDeadlocks",
+          "warning",
+          from,
+          expr,
+          undefined,
+          "Postgres {{ $labels.namespace }}/{{ $labels.pod }} database {{ $labels.datname }} had {{ $value | humanize }} deadlocks in 10 minutes",
+          `Postgres broke at least ${t.deadlocksPerTenMinutes} deadlock(s) in 10 minutes by aborting a transaction, which the application sees as an error (pg_stat_database.deadlocks: cnpg_pg_stat_database_deadlocks, or postgres_exporter's pg_stat_database_deadlocks). Tiers document: Database metrics, deadlocks.`,
+        ),
+    ),
+  ];
+  return database;
+}
+
+/** Backups that failed or have not completed within a day. */
+export function backupRules({ t, anyOf }: RuleContext): PrometheusRule[] {
+  const backupJobs = promString(t.backupJobPattern);
+  const maxBackupAge = t.backupMaxAgeHours * 3600;
+  // One rule per alert name and severity (promtool rejects duplicates), so each covers both the
+  // CloudNativePG base backups and backup Jobs/CronJobs (self-hosted §3.1 dumps, MinIO sync).
+  const backups: PrometheusRule[] = [
+    ...anyOf(
+      [
+        ["kubeStateMetrics", `kube_job_status_failed{job_name=~${backupJobs}} > 0`],
+        [
+          "cloudnativePg",
+          "cnpg_collector_last_failed_backup_timestamp > cnpg_collector_last_available_backup_timestamp",
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "BackupFailed",
+          "warning",
+          from,
+          expr,
+          undefined,
+          "Backup of {{ $labels.namespace }}/{{ $labels.job_name }}{{ $labels.pod }} failed",
+          "A backup Job ended in failure (kube-state-metrics kube_job_status_failed), or CloudNativePG's last failed backup is newer than its last available one (cnpg_collector_last_failed_backup_timestamp). Tiers document: backup failure is a warning.",
+        ),
+    ),
+    ...anyOf(
+      [
+        [
+          "cloudnativePg",
+          `time() - cnpg_collector_last_available_backup_timestamp > ${maxBackupAge}`,
+        ],
+        [
+          "kubeStateMetrics",
+          `time() - kube_cronjob_status_last_successful_time{cronjob=~${backupJobs}} > ${maxBackupAge}`,
+        ],
+      ],
+      (expr, from) =>
+        rule(
+          "BackupTooOld",
+          "warning",
+          from,
+          expr,
+          "10m",
+          "Newest backup of {{ $labels.namespace }}/{{ $labels.cronjob }}{{ $labels.pod }} is {{ $value | humanizeDuration }} old",
+          `No backup has completed in ${t.backupMaxAgeHours} hours although full backups run daily (tiers document), so scheduled backups are failing or not running (cnpg_collector_last_available_backup_timestamp, kube-state-metrics kube_cronjob_status_last_successful_time).`,
+        ),
+    ),
+  ];
+  return backups;
+}
