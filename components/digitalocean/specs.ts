@@ -3,7 +3,6 @@
  * annotations, managed service sizes, bucket rules and alert targets. No resources are created
  * here, so every rule is tested directly.
  */
-import { createHash } from "crypto";
 import {
   PROFILES,
   ResolvedCache,
@@ -13,31 +12,15 @@ import {
   resolveProfile,
 } from "../../catalog";
 import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
-import { retentionPlan } from "../backups/plan";
+import { retentionPlan } from "../backups/retention";
 import { type ClientAddressDelivery } from "../contract";
 import { ROLE_LABEL, TAINTED_ROLES } from "../k8s";
 import { postgresParameters } from "../database/tuning";
+import { dailyTime, physicalName, smarthostPort } from "./shared-helpers";
 
 const CLOUD = "digitalocean";
 
-function shortHash(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 8);
-}
-
-/**
- * A DigitalOcean name from parts: lowercase a-z, 0-9 and single dashes. Past `max` characters it
- * keeps the start and ends with a hash of the whole, so two long names never collide.
- */
-export function physicalName(parts: string[], max = 63): string {
-  const name = parts
-    .join("-")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (name.length <= max) return name;
-  const hash = shortHash(name);
-  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
-}
+export { dailyTime, physicalName, smarthostPort };
 
 /**
  * Spaces bucket names are global across every DigitalOcean customer: the stack's domain (which
@@ -63,12 +46,6 @@ export interface FirewallRule {
 }
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
-
-/** The smarthost's port, when the email receiver names one ("smtp.example.com:587"). */
-export function smarthostPort(smarthost: string | undefined): number | undefined {
-  const port = Number(/:(\d{1,5})$/.exec(smarthost ?? "")?.[1]);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
-}
 
 /**
  * The node firewall, after self-hosted §2.1 and the tiers document's Security Infrastructure:
@@ -285,18 +262,6 @@ export function cachePlan(config: StackConfig): ResolvedCache {
 }
 
 /**
- * Hour and minute (UTC) of a cron that runs once a day at a fixed time, such as backups.schedule's
- * "0 2 * * *"; undefined for any other schedule, which leaves DigitalOcean's own backup time.
- */
-export function dailyTime(cron: string): { hour: number; minute: number } | undefined {
-  const [minute, hour, day, month, weekday] = cron.trim().split(/\s+/);
-  if (![day, month, weekday].every((f) => f === "*")) return undefined;
-  if (!/^\d{1,2}$/.test(minute) || !/^\d{1,2}$/.test(hour)) return undefined;
-  if (Number(hour) > 23 || Number(minute) > 59) return undefined;
-  return { hour: Number(hour), minute: Number(minute) };
-}
-
-/**
  * work_mem in MB for a managed server of `memoryGb`, by the same rule the self-hosted Postgres
  * uses (components/database/tuning.ts), so both choices tune alike.
  */
@@ -324,7 +289,7 @@ export interface LifecycleRule {
  * Lifecycle of a bucket. Every bucket: previous versions and deleted files kept
  * `noncurrentVersionDays` (tiers document, File Storage Backups: 30 days), delete markers with
  * nothing behind them removed, unfinished multipart uploads dropped after 7 days. The backup
- * bucket also expires each dump tier at its lifetime (components/backups/plan.ts), so the backup
+ * bucket also expires each dump tier at its lifetime (components/backups/retention.ts), so the backup
  * jobs need not prune. Spaces has no colder storage class, so `archiveAfterDays` has no rule here.
  */
 export function bucketLifecycle(
@@ -343,7 +308,7 @@ export function bucketLifecycle(
   if (bucket.purpose === "backup")
     for (const tier of retentionPlan(backups).filter((t) => t.keep > 0))
       rules.push({
-        id: `dumps-${tier.tier}`,
+        id: `dumps-${tier.period}`,
         enabled: true,
         prefix: tier.prefix,
         expiration: { days: tier.expireDays },

@@ -1,9 +1,12 @@
-import { createHash } from "crypto";
 import { PROFILES, resolveProfile } from "../../catalog";
 import type { Profile, Resolved } from "../../catalog";
 import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
 import { type ClientAddressDelivery } from "../contract";
 import { TAINTED_ROLES } from "../k8s";
+import { formatIpv4 } from "./ipv4";
+import { cidrContains, cidrsOverlap, parseCidr, physicalName } from "./shared-helpers";
+
+export { cidrContains, cidrsOverlap, parseCidr, physicalName };
 
 // Pure planning for the Hetzner layer: addresses, machines, firewall rules and versions are worked
 // out here from the stack config, so that every rule can be tested without the Pulumi runtime.
@@ -82,38 +85,6 @@ export interface SubnetPlan {
   tiers: Record<NetworkTier, string>;
 }
 
-function parseIpv4(text: string): number {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
-    throw new Error(`${text} is not an IPv4 address`);
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-function formatIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
-}
-
-/** An IPv4 CIDR as [first address, prefix length]; throws when malformed. */
-export function parseCidr(cidr: string): [number, number] {
-  const [address, prefixText, extra] = cidr.trim().split("/");
-  const prefix = Number(prefixText);
-  if (extra !== undefined || !/^\d{1,2}$/.test(prefixText ?? "") || prefix > 32)
-    throw new Error(`${cidr} is not an IPv4 CIDR`);
-  const size = 2 ** (32 - prefix);
-  return [Math.floor(parseIpv4(address) / size) * size, prefix];
-}
-
-/** True when every address of `inner` lies in `outer`. */
-export function cidrContains(outer: string, inner: string): boolean {
-  const [a, ap] = parseCidr(outer);
-  const [b, bp] = parseCidr(inner);
-  return bp >= ap && Math.floor(b / 2 ** (32 - ap)) === Math.floor(a / 2 ** (32 - ap));
-}
-
-export function cidrsOverlap(a: string, b: string): boolean {
-  return cidrContains(a, b) || cidrContains(b, a);
-}
-
 /** RFC 1918: the only ranges a Hetzner Cloud network accepts. */
 export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const;
 
@@ -166,23 +137,6 @@ export function privateIp(plan: SubnetPlan, group: NodeGroup, index: number): st
 
 export function loadBalancerIp(plan: SubnetPlan): string {
   return formatIpv4(parseCidr(plan.tiers.dmz)[0] + LOAD_BALANCER_HOST);
-}
-
-// --- Names ---------------------------------------------------------------------------------------
-
-/**
- * A physical name: lowercase DNS label characters, at most `max` long (a hash keeps long names
- * unique). Server names become hostnames and Kubernetes node names, so 63 is the hard limit.
- */
-export function physicalName(parts: string[], max = 40): string {
-  const name = parts
-    .join("-")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (name.length <= max) return name;
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
-  return `${name.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
 }
 
 // --- Machines ------------------------------------------------------------------------------------
