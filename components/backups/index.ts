@@ -11,7 +11,7 @@ import {
   POSTGRES_CLIENT_IMAGES,
   RCLONE_IMAGE,
   PostgresMajor,
-  RetentionTier,
+  RetentionPeriod,
   StoreTool,
   backupJobName,
   dumpScript,
@@ -19,9 +19,9 @@ import {
   offsiteScript,
   retentionPlan,
   uploadScript,
-} from "./plan";
+} from "./retention";
 
-export * from "./plan";
+export * from "./retention";
 
 /** A secret value handed over directly, or a key of a Secret that already exists in the namespace. */
 export type SecretValue =
@@ -131,7 +131,7 @@ export class Backups extends pulumi.ComponentResource {
   /** Names of the CronJobs (their Jobs are named `<cronjob>-<minute>`). */
   public readonly cronJobNames: string[];
   /** Prefixes and lifetimes of the dumps, for the bucket's lifecycle rules. */
-  public readonly retention: RetentionTier[];
+  public readonly retention: RetentionPeriod[];
 
   constructor(name: string, args: BackupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:data:Backups", name, {}, opts);

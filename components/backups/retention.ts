@@ -36,9 +36,9 @@ export const DUMP_PREFIX = "pg_dump";
 /** Object key prefix of the media mirror inside the backup bucket. */
 export const FILES_PREFIX = "files";
 
-/** One retention tier of the database dumps: its prefix, how many copies, and their lifetime. */
-export interface RetentionTier {
-  tier: "daily" | "weekly" | "monthly";
+/** One retention period of the database dumps: its prefix, how many copies, and their lifetime. */
+export interface RetentionPeriod {
+  period: BackupPeriod;
   /** Key prefix inside the backup bucket, with a trailing slash. @example "pg_dump/daily/" */
   prefix: string;
   /** Copies the tiers document keeps (7 daily, 4 weekly, 12 monthly). */
@@ -47,31 +47,34 @@ export interface RetentionTier {
   expireDays: number;
 }
 
-/** Longest gap between two copies of a tier: a day, a week, the longest month. */
-export const TIER_PERIOD_DAYS = { daily: 1, weekly: 7, monthly: 31 } as const;
+/** The backup periods, each with its own prefix and number of copies. */
+export type BackupPeriod = "daily" | "weekly" | "monthly";
+
+/** Longest gap between two copies of a period: a day, a week, the longest month. */
+export const PERIOD_DAYS = { daily: 1, weekly: 7, monthly: 31 } as const;
 
 /**
  * Tiers document, Backup Strategy: daily full backups kept 7 days, weekly 4 weeks, monthly 12
  * months. Every dump goes under `daily/`, Sunday's also under `weekly/`, the 1st's also under
- * `monthly/`. A copy lives `keep` periods of its tier, so `keep` copies exist at every moment even
+ * `monthly/`. A copy lives `keep` periods, so `keep` copies exist at every moment even
  * when the newest is a whole period old (one more right after a new copy lands): 7 days, 28 days,
- * 372 days. Self-hosted §3.1 keeps every dump RETENTION_DAYS (30) days, so no tier expires sooner
- * than `databaseRetentionDays`: the daily tier then holds 30 copies, which includes the 7.
- * A tier with `keep` 0 (staging: daily only) writes nothing.
+ * 372 days. Self-hosted §3.1 keeps every dump RETENTION_DAYS (30) days, so no period expires sooner
+ * than `databaseRetentionDays`: the daily period then holds 30 copies, which includes the 7.
+ * A period with `keep` 0 (staging: daily only) writes nothing.
  */
-export function retentionPlan(backups: BackupsConfig): RetentionTier[] {
-  const tiers = (["daily", "weekly", "monthly"] as const).map((tier) => ({
-    tier,
-    prefix: `${DUMP_PREFIX}/${tier}/`,
-    keep: backups[tier],
-    expireDays: Math.max(backups[tier] * TIER_PERIOD_DAYS[tier], backups.databaseRetentionDays),
+export function retentionPlan(backups: BackupsConfig): RetentionPeriod[] {
+  const periods = (["daily", "weekly", "monthly"] as const).map((period) => ({
+    period,
+    prefix: `${DUMP_PREFIX}/${period}/`,
+    keep: backups[period],
+    expireDays: Math.max(backups[period] * PERIOD_DAYS[period], backups.databaseRetentionDays),
   }));
-  return tiers.filter((t) => t.keep > 0);
+  return periods.filter((t) => t.keep > 0);
 }
 
-/** Whether a dump taken on `date` (UTC) is also written to `tier`. */
-export function tierApplies(tier: RetentionTier["tier"], date: Date): boolean {
-  switch (tier) {
+/** Whether a dump taken on `date` (UTC) is also written to `period`. */
+export function periodApplies(period: BackupPeriod, date: Date): boolean {
+  switch (period) {
     case "daily":
       return true;
     case "weekly":
@@ -82,11 +85,11 @@ export function tierApplies(tier: RetentionTier["tier"], date: Date): boolean {
 }
 
 /**
- * `mc rm --older-than` value for a tier: half a day short of its lifetime, so the copy taken the
+ * `mc rm --older-than` value for a period: half a day short of its lifetime, so the copy taken the
  * same hour `expireDays` ago is removed even when today's run started a few minutes earlier.
  */
-export function olderThan(tier: RetentionTier): string {
-  return `${tier.expireDays * 24 - 12}h`;
+export function olderThan(period: RetentionPeriod): string {
+  return `${period.expireDays * 24 - 12}h`;
 }
 
 /** How the jobs reach the backup store: `mc` (static keys) or the AWS CLI (IAM role). */
@@ -116,11 +119,11 @@ export function dumpScript(dir = "/backup"): string {
 
 /**
  * The upload step (second container): copies the dump to `daily/`, on Sundays also `weekly/`, on
- * the 1st also `monthly/`, then prunes each tier unless the bucket's lifecycle rules expire them.
+ * the 1st also `monthly/`, then prunes each period unless the bucket's lifecycle rules expire them.
  * Variables: TARGET_URL (endpoint), BACKUP_BUCKET, and the tool's credentials.
  */
 export function uploadScript(
-  tiers: RetentionTier[],
+  periods: RetentionPeriod[],
   tool: StoreTool,
   prune: boolean,
   dir = "/backup",
@@ -139,11 +142,11 @@ export function uploadScript(
     tool === "mc"
       ? `mc cp --quiet "${dir}/$name" "target/$BACKUP_BUCKET/${prefix}$name"`
       : `aws s3 cp --only-show-errors --endpoint-url "$TARGET_URL" "${dir}/$name" "s3://$BACKUP_BUCKET/${prefix}$name"`;
-  for (const t of tiers) {
+  for (const t of periods) {
     const condition =
-      t.tier === "weekly"
+      t.period === "weekly"
         ? '[ "$weekday" = 7 ]'
-        : t.tier === "monthly"
+        : t.period === "monthly"
           ? '[ "$monthday" = 01 ]'
           : "";
     lines.push(condition ? `if ${condition}; then ${copy(t.prefix)}; fi` : copy(t.prefix));
@@ -153,7 +156,7 @@ export function uploadScript(
       throw new RangeError(
         "pruning by the job needs mc; S3 buckets expire dumps with lifecycle rules",
       );
-    for (const t of tiers)
+    for (const t of periods)
       lines.push(
         `mc rm --recursive --force --older-than ${olderThan(t)} "target/$BACKUP_BUCKET/${t.prefix}"`,
       );

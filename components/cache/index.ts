@@ -26,9 +26,9 @@ import {
   valkeyStartScript,
   valkeyTopology,
   valkeyVolumeGi,
-} from "./valkey-plan";
+} from "./valkey-topology";
 
-export * from "./valkey-plan";
+export * from "./valkey-topology";
 
 export interface ValkeyArgs {
   /** The stack's `cache` section; its mode must be `self-hosted`. @example config.cache */

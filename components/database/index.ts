@@ -23,7 +23,7 @@ import { CnpgOperator, apiServerEgress } from "./operator";
 import { postgresParameters } from "./tuning";
 
 export * from "./cnpg";
-export * from "./pgbouncer-plan";
+export * from "./pgbouncer-sizing";
 export { CnpgOperator } from "./operator";
 export { PgBouncer, type PgBouncerArgs } from "./pgbouncer";
 

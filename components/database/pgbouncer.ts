@@ -19,7 +19,7 @@ import {
   pgbouncerPool,
   pgbouncerUserlist,
   readDatabaseName,
-} from "./pgbouncer-plan";
+} from "./pgbouncer-sizing";
 
 /** PgBouncer's admin console in the same pod, which the exporter reads. */
 const LOCAL_CONSOLE = `localhost:${PGBOUNCER_PORT}/pgbouncer?sslmode=require`;

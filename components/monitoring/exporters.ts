@@ -5,7 +5,7 @@ import { restrictedContainer, restrictedPod } from "../apps/pod";
 import {
   EXPORTER_IMAGE as REDIS_EXPORTER_IMAGE,
   EXPORTER_PORT as REDIS_EXPORTER_PORT,
-} from "../cache/valkey-plan";
+} from "../cache/valkey-topology";
 import { type ManagedCache, type ManagedDatabase } from "../contract";
 import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace } from "../k8s";
 import { postgresUrl } from "../platform/env";

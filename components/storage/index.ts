@@ -18,11 +18,11 @@ import {
   minioServerArgs,
   minioUsableGb,
   minioVolumeGb,
-} from "./minio-plan";
+} from "./minio-topology";
 import type { S3Target } from "./target";
 import { growClaims, keepClaimTemplates } from "./volume-claims";
 
-export * from "./minio-plan";
+export * from "./minio-topology";
 export * from "./target";
 export * from "./volume-claims";
 

@@ -15,8 +15,8 @@ import {
   retentionPlan,
   scratchSizeGb,
   storeTool,
-  tierApplies,
-  TIER_PERIOD_DAYS,
+  periodApplies,
+  PERIOD_DAYS,
   uploadScript,
 } from "../../components/backups";
 import { alertRules } from "../../components/monitoring/alert-rules";
@@ -108,11 +108,11 @@ describe("retention plan", () => {
 
   it("writes only daily dumps on staging, kept 7 days", () => {
     expect(retentionPlan(PRESETS.staging.backups)).toEqual([
-      { tier: "daily", prefix: "pg_dump/daily/", keep: 7, expireDays: 7 },
+      { period: "daily", prefix: "pg_dump/daily/", keep: 7, expireDays: 7 },
     ]);
   });
 
-  it("always holds at least the documented number of copies per tier, at most one more, and none past its lifetime", () => {
+  it("always holds at least the documented number of copies per period, at most one more, and none past its lifetime", () => {
     const config = fc.record({
       schedule: fc.constant("0 2 * * *"),
       fileSyncSchedule: fc.constant("0 * * * *"),
@@ -133,25 +133,25 @@ describe("retention plan", () => {
         fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1100, maxLength: 1100 }),
         (c: BackupsConfig, s, jitter) => {
           const plan = retentionPlan(c);
-          const stored = new Map<string, number[]>(plan.map((t) => [t.tier, []]));
+          const stored = new Map<string, number[]>(plan.map((t) => [t.period, []]));
           const first = Date.UTC(s.getUTCFullYear(), s.getUTCMonth(), s.getUTCDate(), 2, 0);
           const warmUp = Math.max(...plan.map((t) => t.expireDays)) + 62;
           for (let day = 0; day < jitter.length; day++) {
             // The job runs at 02:00 plus a few minutes of scheduling and dump time.
             const now = first + day * 86400e3 + jitter[day] * 60e3;
             for (const t of plan) {
-              const copies = stored.get(t.tier)!;
-              if (tierApplies(t.tier, new Date(now))) copies.push(now);
+              const copies = stored.get(t.period)!;
+              if (periodApplies(t.period, new Date(now))) copies.push(now);
               const limitMs = parseInt(olderThan(t), 10) * 3600e3;
               stored.set(
-                t.tier,
+                t.period,
                 copies.filter((at) => now - at <= limitMs),
               );
               if (day >= warmUp) {
-                const kept = stored.get(t.tier)!;
+                const kept = stored.get(t.period)!;
                 if (kept.length < t.keep) return false;
                 // Without the 30-day floor a tier holds its count, or one more right after a new copy.
-                if (t.expireDays === t.keep * TIER_PERIOD_DAYS[t.tier] && kept.length > t.keep + 1)
+                if (t.expireDays === t.keep * PERIOD_DAYS[t.period] && kept.length > t.keep + 1)
                   return false;
                 if (kept.some((at) => now - at >= t.expireDays * 86400e3)) return false;
               }
@@ -165,10 +165,10 @@ describe("retention plan", () => {
   });
 
   it("files a dump under weekly/ on Sundays and monthly/ on the 1st (UTC)", () => {
-    expect(tierApplies("weekly", new Date("2026-11-22T02:00:00Z"))).toBe(true); // a Sunday
-    expect(tierApplies("weekly", new Date("2026-11-23T02:00:00Z"))).toBe(false);
-    expect(tierApplies("monthly", new Date("2026-12-01T02:00:00Z"))).toBe(true);
-    expect(tierApplies("monthly", new Date("2026-12-02T02:00:00Z"))).toBe(false);
+    expect(periodApplies("weekly", new Date("2026-11-22T02:00:00Z"))).toBe(true); // a Sunday
+    expect(periodApplies("weekly", new Date("2026-11-23T02:00:00Z"))).toBe(false);
+    expect(periodApplies("monthly", new Date("2026-12-01T02:00:00Z"))).toBe(true);
+    expect(periodApplies("monthly", new Date("2026-12-02T02:00:00Z"))).toBe(false);
   });
 });
 

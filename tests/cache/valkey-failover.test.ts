@@ -13,7 +13,7 @@ import {
   haproxyConf,
   sentinelConfTemplate,
   valkeyServerConf,
-} from "../../components/cache/valkey-plan";
+} from "../../components/cache/valkey-topology";
 import {
   LOOPBACK,
   ServerHandle,

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { machineByName, PROFILES, resolveProfile } from "../../catalog";
-import { retentionPlan } from "../../components/backups/plan";
+import { retentionPlan } from "../../components/backups/retention";
 import {
   bucketLifecycle,
   cacheNodes,

@@ -11,7 +11,7 @@ import {
   PGBOUNCER_STATS_USER,
   pgbouncerIni,
   pgbouncerUserlist,
-} from "../../components/database/pgbouncer-plan";
+} from "../../components/database/pgbouncer-sizing";
 import {
   LOOPBACK,
   RunAs,

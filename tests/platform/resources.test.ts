@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { valkeyResources } from "../../components/cache/valkey-plan";
+import { valkeyResources } from "../../components/cache/valkey-topology";
 import { postgresInstanceShare, postgresResources } from "../../components/database/cnpg";
 import { postgresParameters } from "../../components/database/tuning";
 import { stackConfig } from "../helpers/stacks";

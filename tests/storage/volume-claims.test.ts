@@ -6,8 +6,8 @@
  * which the provider replaces (pulumi/pulumi-kubernetes provider/pkg/provider/diff.go; pulumi-aws
  * and pulumi-digitalocean: a bucket's name and region) is a replacement.
  */
-import { valkeyVolumeGi } from "../../components/cache/valkey-plan";
-import { minioVolumeGb } from "../../components/storage/minio-plan";
+import { valkeyVolumeGi } from "../../components/cache/valkey-topology";
+import { minioVolumeGb } from "../../components/storage/minio-topology";
 import { CLAIM_TEMPLATES, claimNames } from "../../components/storage/volume-claims";
 import { recordVariants, type RecordedResource } from "../helpers/recorded";
 import { stackConfig } from "../helpers/stacks";
