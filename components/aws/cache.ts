@@ -4,7 +4,8 @@ import * as random from "@pulumi/random";
 import { resolveManagedCache } from "../../catalog";
 import type { ManagedCache } from "../contract";
 import { alarm, type AlarmSpec } from "./alarms";
-import { resourceId, timeWindow, weeklyWindow } from "./naming";
+import { physicalName } from "../kit/naming";
+import { timeWindow, weeklyWindow } from "./naming";
 import { protectedKey } from "./kms";
 
 /** Valkey engine line; its parameter group family follows the major version. */
@@ -108,7 +109,7 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
     );
     this.password = pulumi.secret(token.result);
 
-    const groupId = resourceId([args.identifierPrefix, "valkey"], 36);
+    const groupId = physicalName([args.identifierPrefix, "valkey"], 36);
     const failover = nodes > 1;
     const { hour, minute } = args.snapshotTime;
     const group = new aws.elasticache.ReplicationGroup(

@@ -7,7 +7,8 @@ import { postgresParameters } from "../database/tuning";
 import type { ManagedDatabase } from "../contract";
 import { alarm, type AlarmSpec } from "./alarms";
 import { assumeRolePolicy, managedPolicy } from "./iam";
-import { logRetentionDays, resourceId, timeWindow, weeklyWindow } from "./naming";
+import { physicalName } from "../kit/naming";
+import { logRetentionDays, timeWindow, weeklyWindow } from "./naming";
 import { rdsParameters } from "./rds-parameters";
 import { MIN_ZONES } from "./subnets";
 import { protectedKey } from "./kms";
@@ -200,7 +201,7 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
     );
     this.password = pulumi.secret(password.result);
 
-    const identifier = resourceId([args.identifierPrefix, "postgres"], 50);
+    const identifier = physicalName([args.identifierPrefix, "postgres"], 50);
     // RDS creates the export's log group with no expiry unless it exists first.
     const logs = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -265,7 +266,7 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       .getAvailabilityZonesOutput({ state: "available" }, parent)
       .names.apply((names) => replicaZones(names ?? [], args.zones, args.replicas));
     const replicas = Array.from({ length: args.replicas }, (_, i) => {
-      const replicaId = resourceId([args.identifierPrefix, "postgres", `replica-${i + 1}`], 60);
+      const replicaId = physicalName([args.identifierPrefix, "postgres", `replica-${i + 1}`], 60);
       new aws.cloudwatch.LogGroup(
         `${name}-replica-${i + 1}-logs`,
         {

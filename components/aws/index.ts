@@ -10,19 +10,16 @@ import { edgeHosts } from "../edge/rules";
 import { backupRetention, Database } from "./database";
 import { EksCluster } from "./eks";
 import { GATEWAY_CLIENT_ADDRESS } from "./gateway-nlb";
-import { dailyTime, resourceId } from "./naming";
 import { Network } from "./network";
 import { ObjectStorage } from "./storage";
+import { configProblem } from "../kit/problems";
+import { physicalName } from "../kit/naming";
+import { dailyTime } from "../kit/schedule";
+import { smarthostPort } from "../kit/smarthost";
 
 // The config gate (config/providers.ts) refuses what this layer cannot build; the rules and their
 // limits live there.
 export { CROSS_REGION_BACKUP_TIERS, MAX_CACHE_REPLICAS } from "../../config";
-
-/** The port of an SMTP smarthost such as "smtp.example.com:587"; none when it names no port. */
-export function smarthostPort(smarthost: string | undefined): number | undefined {
-  const m = /:(\d{1,5})$/.exec(smarthost ?? "");
-  return m ? Number(m[1]) : undefined;
-}
 
 /**
  * The AWS cloud layer: network tiers, EKS, and, where the config says `managed`, RDS PostgreSQL
@@ -31,7 +28,7 @@ export function smarthostPort(smarthost: string | undefined): number | undefined
  */
 export function awsCluster(config: StackConfig): ClusterFacts {
   const stack = pulumi.getStack();
-  const prefix = resourceId([pulumi.getProject(), stack], 40);
+  const prefix = physicalName([pulumi.getProject(), stack], 40);
   const production = environmentOf(config.tier) === "production";
   const provider = new aws.Provider("aws", {
     region: config.region as aws.Region,
@@ -39,7 +36,12 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   });
   const opts = { providers: [provider] };
   const logDays = config.logging.retentionDays;
-  const backupTime = dailyTime(config.backups.schedule);
+  const backupTime =
+    dailyTime(config.backups.schedule) ??
+    configProblem(
+      ["backups", "schedule"],
+      "must run once a day at a fixed time on aws, such as 0 2 * * * (AWS Backup and RDS take one daily time)",
+    );
 
   const smtpPort = smarthostPort(config.monitoring.receivers.email?.smarthost);
   // CloudFront is the stack's edge when edge.provider says so (config/edge.ts picks it by default).

@@ -1,29 +1,9 @@
-import { createHash } from "crypto";
+import { physicalName } from "../kit/naming";
 
 /**
- * Pure helpers for the names and values AWS constrains: physical names with length limits, S3
- * bucket names, CloudWatch retention steps and AWS cron expressions.
+ * Pure helpers for the names and values AWS constrains: S3 bucket names, CloudWatch retention
+ * steps, maintenance windows and ARNs. Physical names in general come from the cloud kit.
  */
-
-function shortHash(text: string, length = 8): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, length);
-}
-
-/**
- * A physical name from parts, lowercased, with anything but a-z, 0-9 and - turned into -. Longer
- * than `max`, it keeps a prefix and ends with a hash of the whole, so two long names stay distinct.
- */
-export function resourceId(parts: string[], max: number): string {
-  const joined = parts
-    .join("-")
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, "-")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-  if (joined.length <= max) return joined;
-  const hash = shortHash(joined);
-  return `${joined.slice(0, max - hash.length - 1).replace(/-+$/, "")}-${hash}`;
-}
 
 /**
  * A globally unique S3 bucket name: the stack's domain (which its owner alone controls), the stack
@@ -31,7 +11,7 @@ export function resourceId(parts: string[], max: number): string {
  * with a letter or digit.
  */
 export function bucketName(domain: string, stack: string, name: string): string {
-  return resourceId([domain.replace(/\./g, "-"), stack, name], 63);
+  return physicalName([domain.replace(/\./g, "-"), stack, name], 63);
 }
 
 /** Retention periods CloudWatch Logs accepts, in days. */
@@ -43,15 +23,6 @@ export const LOG_RETENTION_STEPS = [
 /** The smallest retention CloudWatch accepts that keeps logs at least `days`. */
 export function logRetentionDays(days: number): number {
   return LOG_RETENTION_STEPS.find((step) => step >= days) ?? LOG_RETENTION_STEPS.at(-1)!;
-}
-
-/** Minute and hour of a five-field cron that runs once a day at a fixed time, such as "0 2 * * *". */
-export function dailyTime(cron: string): { minute: number; hour: number } {
-  const [minute, hour] = cron.trim().split(/\s+/);
-  if (!/^\d{1,2}$/.test(minute) || !/^\d{1,2}$/.test(hour) || +minute > 59 || +hour > 23) {
-    throw new RangeError(`"${cron}" does not run at one fixed minute and hour of the day`);
-  }
-  return { minute: Number(minute), hour: Number(hour) };
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");

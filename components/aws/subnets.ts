@@ -1,4 +1,4 @@
-import { formatCidr, parseIpv4Cidr } from "./cidr";
+import { ipv4Cidr, ipv4Network } from "../kit/cidr";
 
 /** Self-hosted deployment §1.2: the DMZ, application, data and management tiers. */
 export const TIERS = ["dmz", "app", "data", "management"] as const;
@@ -22,7 +22,7 @@ export const MIN_ZONES = 2;
  * AWS VPCs are /16 to /28 and subnets at least /28, so the VPC must be /16 to /21.
  */
 export function subnetPlan(cidr: string, zones: number): ZoneSubnets[] {
-  const { base, prefix } = parseIpv4Cidr(cidr);
+  const { base, prefix } = ipv4Network(cidr);
   if (!Number.isInteger(zones) || zones < 1 || zones > MAX_ZONES) {
     throw new RangeError(`zones must be a whole number in 1..${MAX_ZONES}, got ${zones}`);
   }
@@ -38,9 +38,9 @@ export function subnetPlan(cidr: string, zones: number): ZoneSubnets[] {
   // The last two eighths (32 small blocks) hold three rows of eight: zone z of row r is 8r + z.
   const smallBase = base + MAX_ZONES * appSize;
   const small = (row: number, zone: number) =>
-    formatCidr(smallBase + (row * 8 + zone) * smallSize, smallPrefix);
+    ipv4Cidr(smallBase + (row * 8 + zone) * smallSize, smallPrefix);
   return Array.from({ length: zones }, (_, z) => ({
-    app: formatCidr(base + z * appSize, appPrefix),
+    app: ipv4Cidr(base + z * appSize, appPrefix),
     dmz: small(0, z),
     data: small(1, z),
     management: small(2, z),

@@ -6,9 +6,9 @@ import {
   bucketName,
   logRetentionDays,
   LOG_RETENTION_STEPS,
-  resourceId,
   weeklyWindow,
 } from "../../components/aws/naming";
+import { physicalName } from "../../components/kit/naming";
 import type { Registered } from "../../plan/mocks";
 import { ofType, one } from "../helpers/mocks";
 import { inputsOf, recordAws, stackConfig } from "./helpers";
@@ -30,7 +30,7 @@ describe("naming", () => {
     );
     expect(bucketName("example.com", "production", "media")).toBe("example-com-production-media");
     const long = "a".repeat(60);
-    expect(resourceId([long, "x"], 40)).not.toBe(resourceId([long, "y"], 40));
+    expect(physicalName([long, "x"], 40)).not.toBe(physicalName([long, "y"], 40));
   });
 
   it("rounds log retention up to a period CloudWatch accepts", () => {

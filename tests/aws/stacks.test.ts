@@ -1,6 +1,6 @@
 import { machineByName, SERVICES, TIER_BUDGETS } from "../../catalog";
 import { registered } from "../helpers/mocks";
-import { smarthostPort } from "../../components/aws";
+import { smarthostPort } from "../../components/kit/smarthost";
 import { priceStack } from "../../plan/cost";
 import type { Registered } from "../../plan/mocks";
 import { evaluatePolicies } from "../../plan/policy";
