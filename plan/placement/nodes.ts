@@ -7,6 +7,8 @@ import { nodePlan } from "../../components/hetzner/plan";
 import { ROLES, type StackConfig } from "../../config";
 import type { PodRequests } from "../workloads";
 
+// The nodes a stack's pools start with, labelled and tainted as each cloud layer makes them.
+
 export interface Taint {
   key: string;
   value?: string;

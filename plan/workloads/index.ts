@@ -2,7 +2,7 @@
  * The pods a stack keeps running, read from what the program registered: Kubernetes workloads,
  * CloudNativePG clusters and poolers, Elastic resources, the Envoy proxies of the gateway, and the
  * workloads of the Helm charts as far as their values (merged over the chart's defaults) tell.
- * Pure functions: the plan's scheduler (`placement.ts`) places what this returns.
+ * Pure functions: the plan's scheduler (`plan/placement`) places what this returns.
  */
 import {
   argoRollout,
