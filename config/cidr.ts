@@ -87,16 +87,19 @@ export function blocks(cidrs: readonly string[]): Block[] {
 
 /**
  * An IPv4 network block as numbers, for carving subnets: its first address and prefix length.
- * Throws when the text is not an IPv4 CIDR or has host bits set (the config gate refuses both
- * before any cloud layer runs).
+ * Throws when the text is not an IPv4 CIDR, or has host bits set unless `clearHostBits` says to
+ * read 10.0.1.0/8 as 10.0.0.0/8 (the config gate refuses both before any cloud layer runs).
  */
-export function ipv4Network(cidr: string): { base: number; prefix: number } {
+export function ipv4Network(
+  cidr: string,
+  { clearHostBits = false } = {},
+): { base: number; prefix: number } {
   const block = parseBlock(cidr.trim());
   if (!block || block.family !== 4)
     throw new RangeError(`"${cidr}" is not an IPv4 CIDR such as 10.0.0.0/16`);
-  if (hasHostBits(block))
+  if (hasHostBits(block) && !clearHostBits)
     throw new RangeError(`"${cidr}" has host bits set; the network address is required`);
-  return { base: Number(block.address), prefix: block.prefix };
+  return { base: Number(network(block)), prefix: block.prefix };
 }
 
 /** An IPv4 address from its number (167772160 → "10.0.0.0"). */

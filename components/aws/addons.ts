@@ -1,3 +1,5 @@
+import { configProblem } from "../kit/problems";
+
 /**
  * Pinned versions of the cluster's add-ons. EKS add-on versions are tied to the Kubernetes minor
  * (`aws eks describe-addon-versions --kubernetes-version <minor>` lists them); the pins below were
@@ -55,8 +57,9 @@ export const CHARTS = {
 export function addonVersions(kubernetesVersion: string): AddonVersions {
   const versions = ADDON_VERSIONS[kubernetesVersion];
   if (!versions) {
-    throw new RangeError(
-      `kubernetes.version ${kubernetesVersion}: no pinned EKS add-on versions for it; ` +
+    configProblem(
+      ["kubernetes", "version"],
+      `has no pinned EKS add-on versions for ${kubernetesVersion}; ` +
         `supported: ${Object.keys(ADDON_VERSIONS).join(", ")} (components/aws/addons.ts)`,
     );
   }

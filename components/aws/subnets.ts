@@ -1,4 +1,5 @@
 import { ipv4Cidr, ipv4Network } from "../kit/cidr";
+import { configProblem } from "../kit/problems";
 
 /** Self-hosted deployment §1.2: the DMZ, application, data and management tiers. */
 export const TIERS = ["dmz", "app", "data", "management"] as const;
@@ -24,11 +25,12 @@ export const MIN_ZONES = 2;
 export function subnetPlan(cidr: string, zones: number): ZoneSubnets[] {
   const { base, prefix } = ipv4Network(cidr);
   if (!Number.isInteger(zones) || zones < 1 || zones > MAX_ZONES) {
-    throw new RangeError(`zones must be a whole number in 1..${MAX_ZONES}, got ${zones}`);
+    configProblem(["network", "zones"], `must be a whole number in 1..${MAX_ZONES}, got ${zones}`);
   }
   if (prefix < 16 || prefix > 21) {
-    throw new RangeError(
-      `the VPC ${cidr} must be a /16 to /21: AWS allows no larger VPC, and a smaller one leaves tier subnets below /28`,
+    configProblem(
+      ["network", "cidr"],
+      `must be a /16 to /21 on aws (${cidr}): AWS allows no larger VPC, and a smaller one leaves tier subnets below /28`,
     );
   }
   const appPrefix = prefix + 3;

@@ -1,12 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import {
-  DATABASE_ALERTS,
-  MonitorAlertSpec,
-  NODE_ALERTS,
-  physicalName,
-  UPTIME_ALERTS,
-} from "./specs";
+import { DATABASE_ALERTS, MonitorAlertSpec, NODE_ALERTS, UPTIME_ALERTS } from "./specs";
+import { physicalName } from "../kit/naming";
 
 export interface AlertReceivers {
   /** Addresses of the email receiver (monitoring.receivers.email.to). */

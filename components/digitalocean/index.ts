@@ -9,18 +9,18 @@ import { Network } from "./network";
 import {
   cachePlan,
   corsOrigins,
-  dailyTime,
   databasePlan,
   GATEWAY_CLIENT_ADDRESS,
   gatewaySizeUnits,
   mediaDomain,
   nodePoolSpecs,
-  physicalName,
-  smarthostPort,
   uptimeTargets,
   workMemMb,
 } from "./specs";
 import { Spaces } from "./storage";
+import { physicalName } from "../kit/naming";
+import { dailyTime } from "../kit/schedule";
+import { smarthostPort } from "../kit/smarthost";
 
 /**
  * DOKS ships this class beside its default: the same CSI block storage with reclaimPolicy Retain,

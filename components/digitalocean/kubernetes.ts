@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
 import { CLUSTER_MAINTENANCE, doksVersion, gatewayAnnotations, PoolSpec } from "./specs";
+import { configProblem } from "../kit/problems";
 
 export interface GatewayLoadBalancerArgs {
   /** Name of the load balancer in DigitalOcean. @example "platform-staging-gateway" */
@@ -80,10 +81,10 @@ export class Kubernetes extends pulumi.ComponentResource {
     const parent = { parent: this };
     const [defaultPool, ...extraPools] = args.pools;
     if (!defaultPool || defaultPool.role !== "app")
-      throw new pulumi.InputPropertyError({
-        propertyPath: "pools",
-        reason: "the app pool must come first: DOKS makes it the cluster's default pool",
-      });
+      configProblem(
+        ["nodePools", "app"],
+        "is required on digitalocean and comes first: DOKS makes it the cluster's default pool",
+      );
 
     const versions = digitalocean.getKubernetesVersionsOutput(
       { versionPrefix: `${args.version}.` },

@@ -16,11 +16,9 @@ import { retentionPlan } from "../backups/retention";
 import { type ClientAddressDelivery } from "../contract";
 import { ROLE_LABEL, TAINTED_ROLES } from "../k8s";
 import { postgresParameters } from "../database/tuning";
-import { dailyTime, physicalName, smarthostPort } from "./shared-helpers";
+import { physicalName } from "../kit/naming";
 
 const CLOUD = "digitalocean";
-
-export { dailyTime, physicalName, smarthostPort };
 
 /**
  * Spaces bucket names are global across every DigitalOcean customer: the stack's domain (which

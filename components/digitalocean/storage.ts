@@ -3,6 +3,7 @@ import * as digitalocean from "@pulumi/digitalocean";
 import type { StackConfig } from "../../config";
 import type { ManagedObjectStorage } from "../contract";
 import { bucketLifecycle, spacesBucketName, spacesEndpoint } from "./specs";
+import { configProblem } from "../kit/problems";
 
 type BucketConfig = StackConfig["objectStorage"]["buckets"][number];
 
@@ -108,10 +109,10 @@ export class Spaces extends pulumi.ComponentResource {
 
     if (args.cdn.enabled) {
       if (!media)
-        throw new pulumi.InputPropertyError({
-          propertyPath: "cdn.enabled",
-          reason: "the CDN serves the media bucket, and objectStorage.buckets has none",
-        });
+        configProblem(
+          ["cdn", "enabled"],
+          "needs a media bucket in objectStorage.buckets: the CDN serves that bucket",
+        );
       // A Let's Encrypt certificate from DigitalOcean needs the domain's DNS on DigitalOcean.
       const certificate = args.cdn.mediaDomain
         ? new digitalocean.Certificate(

@@ -10,14 +10,15 @@ import {
 } from "./addons";
 import { K3s, NodeGroup } from "./nodes";
 import { Network } from "./network";
+import { physicalName } from "../kit/naming";
 import {
   GATEWAY_CLIENT_ADDRESS,
   k3sRelease,
   LABELS,
   loadBalancerIp,
   loadBalancerType,
+  NAME_HASH_LENGTH,
   nodePlan,
-  physicalName,
   poolRoles,
   SSH_PORT,
   subnetPlan,
@@ -188,7 +189,7 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
 export function hetznerCluster(config: StackConfig): ClusterFacts {
   return buildHetznerCluster({
     config,
-    prefix: physicalName([pulumi.getProject(), pulumi.getStack()]),
+    prefix: physicalName([pulumi.getProject(), pulumi.getStack()], 40, NAME_HASH_LENGTH),
     hcloudToken: new pulumi.Config("hcloud").requireSecret("token"),
     sshPublicKey: config.sshPublicKey || undefined,
     kubeconfig: new pulumi.Config("kubernetes").getSecret("kubeconfig"),

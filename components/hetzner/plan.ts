@@ -3,10 +3,12 @@ import type { Profile, Resolved } from "../../catalog";
 import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
 import { type ClientAddressDelivery } from "../contract";
 import { TAINTED_ROLES } from "../k8s";
-import { formatIpv4 } from "./ipv4";
-import { cidrContains, cidrsOverlap, parseCidr, physicalName } from "./shared-helpers";
+import { ipv4Address, ipv4Network } from "../kit/cidr";
+import { physicalName } from "../kit/naming";
+import { configProblem } from "../kit/problems";
 
-export { cidrContains, cidrsOverlap, parseCidr, physicalName };
+/** Hetzner names end a cut name with 6 hex digits of its hash (2 fewer than the kit's default). */
+export const NAME_HASH_LENGTH = 6;
 
 // Pure planning for the Hetzner layer: addresses, machines, firewall rules and versions are worked
 // out here from the stack config, so that every rule can be tested without the Pulumi runtime.
@@ -53,8 +55,9 @@ export const K3S_RELEASES: Readonly<Record<string, string>> = {
 export function k3sRelease(minor: string): string {
   const release = K3S_RELEASES[minor];
   if (!release)
-    throw new Error(
-      `Kubernetes ${minor} has no pinned k3s release; supported: ${Object.keys(K3S_RELEASES).join(", ")}`,
+    configProblem(
+      ["kubernetes", "version"],
+      `must have a pinned k3s release (Kubernetes ${minor} has none); supported: ${Object.keys(K3S_RELEASES).join(", ")}`,
     );
   return release;
 }
@@ -95,13 +98,16 @@ export const RFC1918 = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as cons
  * convention that labels, firewalls and the platform's network policies follow.
  */
 export function subnetPlan(cidr: string): SubnetPlan {
-  const [base, prefix] = parseCidr(cidr);
+  const { base, prefix } = ipv4Network(cidr, { clearHostBits: true });
   if (prefix > 24)
-    throw new Error(`network ${cidr} is smaller than a /24, which the node subnet needs`);
-  const quarter = (i: number) => `${formatIpv4(base + i * 64)}/26`;
+    configProblem(
+      ["network", "cidr"],
+      `must be a /24 or larger (${cidr} is smaller than a /24, which the node subnet needs)`,
+    );
+  const quarter = (i: number) => `${ipv4Address(base + i * 64)}/26`;
   return {
-    network: `${formatIpv4(base)}/${prefix}`,
-    nodes: `${formatIpv4(base)}/24`,
+    network: `${ipv4Address(base)}/${prefix}`,
+    nodes: `${ipv4Address(base)}/24`,
     tiers: { dmz: quarter(0), app: quarter(1), data: quarter(2), management: quarter(3) },
   };
 }
@@ -131,12 +137,12 @@ export function privateIp(plan: SubnetPlan, group: NodeGroup, index: number): st
   const slot = SLOTS[group];
   if (!Number.isInteger(index) || index < 1 || index > slot.max)
     throw new Error(`${group} holds 1 to ${slot.max} servers in its subnet, not ${index}`);
-  const [base] = parseCidr(plan.tiers[slot.tier]);
-  return formatIpv4(base + slot.first + index - 1);
+  const { base } = ipv4Network(plan.tiers[slot.tier]);
+  return ipv4Address(base + slot.first + index - 1);
 }
 
 export function loadBalancerIp(plan: SubnetPlan): string {
-  return formatIpv4(parseCidr(plan.tiers.dmz)[0] + LOAD_BALANCER_HOST);
+  return ipv4Address(ipv4Network(plan.tiers.dmz).base + LOAD_BALANCER_HOST);
 }
 
 // --- Machines ------------------------------------------------------------------------------------
@@ -207,7 +213,7 @@ export function nodePlan(config: StackConfig, prefix: string): NodeSpec[] {
   const dedicated = controlPlaneServers(config);
   const nodes: NodeSpec[] = [];
   const spec = (group: NodeGroup, index: number, resolved: Resolved) => ({
-    name: physicalName([prefix, group, String(index)], 63),
+    name: physicalName([prefix, group, String(index)], 63, NAME_HASH_LENGTH),
     group,
     index,
     resolved,

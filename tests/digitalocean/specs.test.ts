@@ -6,7 +6,6 @@ import {
   cacheNodes,
   cachePlan,
   corsOrigins,
-  dailyTime,
   databasePlan,
   databaseStandbys,
   doksVersion,
@@ -14,35 +13,20 @@ import {
   gatewaySizeUnits,
   nodeFirewallRules,
   nodePoolSpecs,
-  physicalName,
   poolRoles,
-  smarthostPort,
   spacesBucketName,
   uptimeTargets,
   workMemMb,
 } from "../../components/digitalocean/specs";
+import { dailyTime } from "../../components/kit/schedule";
+import { smarthostPort } from "../../components/kit/smarthost";
 import { stackConfig } from "../helpers/stacks";
 
 const staging = stackConfig("staging");
 const productionDo = stackConfig("production-do");
 
 describe("names", () => {
-  it("are lowercase a-z, 0-9 and dashes, within the limit, and distinct when cut short", () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.string({ minLength: 1, maxLength: 60 }), { minLength: 1, maxLength: 4 }),
-        fc.integer({ min: 20, max: 63 }),
-        (parts, max) => {
-          const name = physicalName(parts, max);
-          expect(name.length).toBeLessThanOrEqual(max);
-          expect(name).toMatch(/^([a-z0-9]+(-[a-z0-9]+)*)?$/);
-        },
-      ),
-    );
-    const long = "x".repeat(80);
-    expect(physicalName([long, "a"])).not.toBe(physicalName([long, "b"]));
-  });
-
+  // The physical-name rule itself: tests/kit/naming.test.ts.
   it("gives Spaces buckets global names that start with the stack's own domain", () => {
     const name = spacesBucketName("staging.example.com", "staging", "media");
     expect(name).toBe("staging-example-com-staging-media");

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { PROFILES, resolveProfile, SERVICES, type ProfileName } from "../../catalog";
 import {
-  cidrContains,
   CONTROL_PLANE_PROFILE,
   firewallPlan,
   gatewayAnnotations,
@@ -9,13 +8,15 @@ import {
   k3sRelease,
   KUBERNETES_API_PORT,
   loadBalancerType,
+  NAME_HASH_LENGTH,
   nodePlan,
-  physicalName,
   SSH_PORT,
   subnetPlan,
   TIERS,
   VOLUME_MAX_GB,
 } from "../../components/hetzner/plan";
+import { cidrContains } from "../../components/kit/cidr";
+import { physicalName } from "../../components/kit/naming";
 import { isInternet, stackConfig } from "./helpers";
 
 const production = stackConfig("production-hetzner");
@@ -71,7 +72,11 @@ describe("address plan", () => {
   });
 
   it("names servers as DNS labels of at most 63 characters", () => {
-    const long = physicalName(["platform", "a-very-long-stack-name-that-keeps-going-and-going-on"]);
+    const long = physicalName(
+      ["platform", "a-very-long-stack-name-that-keeps-going-and-going-on"],
+      40,
+      NAME_HASH_LENGTH,
+    );
     expect(long.length).toBeLessThanOrEqual(40);
     for (const n of nodePlan(production, long))
       expect(n.name).toMatch(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);

@@ -39,6 +39,9 @@ describe("CIDR math", () => {
   it("carves IPv4 networks in numbers and back", () => {
     expect(ipv4Network("10.10.0.0/16")).toEqual({ base: (10 * 256 + 10) * 65536, prefix: 16 });
     expect(() => ipv4Network("10.10.0.1/16")).toThrow("has host bits set");
+    expect(ipv4Network("10.10.0.1/16", { clearHostBits: true })).toEqual(
+      ipv4Network("10.10.0.0/16"),
+    );
     expect(() => ipv4Network("2001:db8::/32")).toThrow("is not an IPv4 CIDR");
     fc.assert(
       fc.property(fc.nat(2 ** 24 - 1), fc.integer({ min: 8, max: 32 }), (n, prefix) => {

@@ -26,6 +26,8 @@ describe("physicalName", () => {
     );
     const long = "a".repeat(60);
     expect(physicalName([long, "x"], 40)).not.toBe(physicalName([long, "y"], 40));
+    const longer = "x".repeat(80);
+    expect(physicalName([longer, "a"], 63)).not.toBe(physicalName([longer, "b"], 63));
   });
 });
 

@@ -4,6 +4,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
 import { configProblem, problemLine, refuseProblems } from "../../components/kit/problems";
+import { addonVersions } from "../../components/aws/addons";
+import { subnetPlan as awsSubnets } from "../../components/aws/subnets";
+import { k3sRelease, subnetPlan as hetznerSubnets } from "../../components/hetzner/plan";
 import { runPlan } from "../../plan/run";
 import { ROOT } from "../../plan/stack";
 
@@ -33,6 +36,23 @@ describe("a cloud layer's config problems", () => {
     ).toThrow(
       "invalid stack config:\n  platform:apps[0].port: must be 1 to 65535\n  platform:region:",
     );
+  });
+
+  it("are how every cloud layer refuses a value it cannot build", () => {
+    const lineOf = (build: () => unknown) => {
+      try {
+        build();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).problems;
+      }
+      throw new Error("not refused");
+    };
+    expect(lineOf(() => addonVersions("1.20"))[0]).toMatch(/^platform:kubernetes\.version: /);
+    expect(lineOf(() => awsSubnets("10.0.0.0/16", 0))[0]).toMatch(/^platform:network\.zones: /);
+    expect(lineOf(() => awsSubnets("10.0.0.0/22", 2))[0]).toMatch(/^platform:network\.cidr: /);
+    expect(lineOf(() => hetznerSubnets("10.0.0.0/25"))[0]).toMatch(/^platform:network\.cidr: /);
+    expect(lineOf(() => k3sRelease("1.20"))[0]).toMatch(/^platform:kubernetes\.version: /);
   });
 
   it("stop the offline plan as an invalid config (exit 2) with their lines", async () => {
