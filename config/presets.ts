@@ -90,6 +90,39 @@ const base: Preset = {
 };
 
 /**
+ * What the tiers without high availability (local, staging, small) share: one zone, one of each
+ * data service (no replicas, no failover), no CDN, a week of metrics and logs.
+ */
+const withoutHa = {
+  network: { cidr: "10.0.0.0/16", zones: 1 },
+  database: { ...base.database, replicas: 0, multiAz: false },
+  cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
+  cdn: { enabled: false, mediaHost: "media" },
+  monitoring: { ...base.monitoring, retentionDays: 7, storageGb: 10 },
+  logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
+} satisfies Partial<Preset>;
+
+type Quantities = Preset["app"]["resources"]["requests"];
+
+/**
+ * App defaults for tiers whose nodes cannot hold the documented reservation: `replicas` pods (also
+ * the autoscaler's floor) of a smaller request and limit, scaling up to `maxReplicas` at 70 % CPU.
+ */
+function smallerApp(
+  replicas: number,
+  requests: Quantities,
+  limits: Quantities,
+  maxReplicas: number,
+): Preset["app"] {
+  return {
+    ...appDefaults,
+    replicas,
+    resources: { requests, limits },
+    autoscaling: { ...productionHpa, minReplicas: replicas, maxReplicas },
+  };
+}
+
+/**
  * What each tier means, in the documents' numbers. A stack file may override any key; the numbers
  * here are the defaults a reviewer can check line by line against infrastructure-recommendations.md.
  */
@@ -97,55 +130,36 @@ export const PRESETS: Record<Tier, Preset> = {
   // A laptop cluster (kind, minikube, k3d): everything fits 4 CPU / 8 GB, one of each.
   local: {
     ...base,
-    network: { cidr: "10.0.0.0/16", zones: 1 },
+    ...withoutHa,
     database: {
-      ...base.database,
+      ...withoutHa.database,
       profile: "small-db",
       memoryGb: 1,
       vcpu: 0.5,
       storageGb: 5,
-      replicas: 0,
-      multiAz: false,
       maxConnections: 100,
     },
-    cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
     objectStorage: { mode: "self-hosted", servers: 1, storageGb: 10, buckets },
-    cdn: { enabled: false, mediaHost: "media" },
-    monitoring: { ...base.monitoring, retentionDays: 7, storageGb: 10 },
-    logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
     policies: { enforcement: "mandatory", overrides: {} },
-    app: {
-      ...appDefaults,
-      replicas: 1,
-      resources: {
-        requests: { cpu: "100m", memory: "128Mi" },
-        limits: { cpu: "500m", memory: "512Mi" },
-      },
-      autoscaling: { minReplicas: 1, maxReplicas: 3, cpuPercent: 70 },
-    },
+    app: smallerApp(1, { cpu: "100m", memory: "128Mi" }, { cpu: "500m", memory: "512Mi" }, 3),
   },
   // Tiers document, Staging, Kubernetes setup: 2-3 nodes of 2 vCPU / 4 GB, autoscaling disabled,
   // daily database snapshots kept 7 days, weekly file storage backups.
   staging: {
     ...base,
+    ...withoutHa,
     network: { cidr: "10.10.0.0/16", zones: 1 },
     nodePools: { app: { profile: "k8s-staging-node", min: 3, max: 3, desired: 3 } },
     database: {
-      ...base.database,
+      ...withoutHa.database,
       profile: "k8s-staging-node",
       memoryGb: 1,
       vcpu: 1,
       storageGb: 20,
-      replicas: 0,
-      multiAz: false,
       maxConnections: 100,
       backupRetentionDays: 7,
     },
-    cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
     objectStorage: { mode: "managed", servers: 1, storageGb: 50, buckets },
-    cdn: { enabled: false, mediaHost: "media" },
-    monitoring: { ...base.monitoring, retentionDays: 7, storageGb: 10 },
-    logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
     backups: {
       ...backups,
       daily: 7,
@@ -156,45 +170,26 @@ export const PRESETS: Record<Tier, Preset> = {
     },
     // Three 2 vCPU / 4 GB nodes cannot hold the production container reservation (1 CPU / 2 GB) for
     // every app and the platform, so staging reserves a quarter of it.
-    app: {
-      ...appDefaults,
-      replicas: 2,
-      resources: {
-        requests: { cpu: "250m", memory: "512Mi" },
-        limits: { cpu: "1", memory: "1Gi" },
-      },
-      autoscaling: { minReplicas: 2, maxReplicas: 4, cpuPercent: 70 },
-    },
+    app: smallerApp(2, { cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }, 4),
   },
   // Tiers document, Small Production, option 2: one Hetzner server (CX31 class, 2 vCPU / 8 GB).
   small: {
     ...base,
-    network: { cidr: "10.0.0.0/16", zones: 1 },
+    ...withoutHa,
     nodePools: { app: { profile: "small-vps", min: 1, max: 1, desired: 1 } },
     database: {
-      ...base.database,
+      ...withoutHa.database,
       profile: "small-db",
       memoryGb: 2,
       // One server holds every service: half a core reserved per instance is what it can spare.
       vcpu: 1,
       storageGb: 40,
-      replicas: 0,
-      multiAz: false,
     },
-    cache: { mode: "self-hosted", memoryMb: 512, replicas: 0, sentinel: false },
+    cache: { ...withoutHa.cache, memoryMb: 512 },
     objectStorage: { mode: "self-hosted", servers: 1, storageGb: 20, buckets },
-    cdn: { enabled: false, mediaHost: "media" },
     monitoring: { ...base.monitoring, storageGb: 10 },
-    logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
     // One 2 vCPU server runs everything; three replicas of the documented reservation would not fit.
-    app: {
-      ...appDefaults,
-      resources: {
-        requests: { cpu: "100m", memory: "256Mi" },
-        limits: { cpu: "1", memory: "1Gi" },
-      },
-      autoscaling: { minReplicas: 3, maxReplicas: 6, cpuPercent: 70 },
-    },
+    app: smallerApp(3, { cpu: "100m", memory: "256Mi" }, { cpu: "1", memory: "1Gi" }, 6),
   },
   // Tiers document, Medium Production: apps 3-5 nodes of 4 vCPU / 16 GB (autoscaling 3..10),
   // one dedicated 8 vCPU / 32 GB database node; Redis Cluster of 3 nodes.
