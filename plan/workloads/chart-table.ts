@@ -9,52 +9,28 @@ import type { Obj, Toleration } from "./pods";
 export const CHARTS: Record<string, (v: Obj, release: string) => ChartPod[]> = {
   // cert-manager deploy/charts/cert-manager/values.yaml (v1.21.1).
   "cert-manager": (v, rel) => {
-    const labels = (c: string, n: string) => ({
-      "app.kubernetes.io/name": n,
-      "app.kubernetes.io/instance": rel,
-      "app.kubernetes.io/component": c,
-    });
+    // Each component reads its settings, replicas and resources under its own key; the controller's
+    // sit at the top of the values.
+    const component = (key?: string, kind: ChartPod["kind"] = "Deployment") => {
+      const s = key ? v[key] : v;
+      return chartPod(
+        kind,
+        key ? `${rel}-${key}` : rel,
+        s,
+        kind === "Job" ? 1 : s?.replicaCount,
+        [s?.resources],
+        {
+          "app.kubernetes.io/name": key ?? "cert-manager",
+          "app.kubernetes.io/instance": rel,
+          "app.kubernetes.io/component": key ?? "controller",
+        },
+      );
+    };
     return [
-      chartPod(
-        "Deployment",
-        rel,
-        v,
-        v.replicaCount,
-        [v.resources],
-        labels("controller", "cert-manager"),
-      ),
-      chartPod(
-        "Deployment",
-        `${rel}-webhook`,
-        v.webhook,
-        v.webhook?.replicaCount,
-        [v.webhook?.resources],
-        labels("webhook", "webhook"),
-      ),
-      ...(on(v.cainjector?.enabled)
-        ? [
-            chartPod(
-              "Deployment",
-              `${rel}-cainjector`,
-              v.cainjector,
-              v.cainjector?.replicaCount,
-              [v.cainjector?.resources],
-              labels("cainjector", "cainjector"),
-            ),
-          ]
-        : []),
-      ...(on(v.startupapicheck?.enabled)
-        ? [
-            chartPod(
-              "Job",
-              `${rel}-startupapicheck`,
-              v.startupapicheck,
-              1,
-              [v.startupapicheck?.resources],
-              labels("startupapicheck", "startupapicheck"),
-            ),
-          ]
-        : []),
+      component(),
+      component("webhook"),
+      ...(on(v.cainjector?.enabled) ? [component("cainjector")] : []),
+      ...(on(v.startupapicheck?.enabled) ? [component("startupapicheck", "Job")] : []),
     ];
   },
   // envoyproxy/gateway charts/gateway-helm: the controller, and the certgen hook Job.

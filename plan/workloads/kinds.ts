@@ -3,6 +3,7 @@ import {
   requiredTerms,
   type Obj,
   type PodAffinityTerm,
+  type PodShape,
   type Recorded,
   type Workload,
 } from "./pods";
@@ -49,6 +50,18 @@ export function hpaFloors(registered: Recorded[]): Map<string, number> {
   return floors;
 }
 
+/** Long-running pods of a resource, named as the resource is: neither a DaemonSet's nor a Job's. */
+const running = (r: Recorded, kind: string, replicas: number, pod: PodShape): Workload => ({
+  kind,
+  namespace: namespaceOf(r),
+  name: nameOf(r),
+  replicas,
+  daemon: false,
+  transient: false,
+  urn: r.urn,
+  pod,
+});
+
 /** CloudNativePG `Cluster` (https://cloudnative-pg.io, api/v1 cluster_types.go at v1.30.0). */
 export function cnpgCluster(r: Recorded): Workload {
   const spec = (r.inputs.spec ?? {}) as Obj;
@@ -92,16 +105,7 @@ export function cnpgCluster(r: Recorded): Workload {
     },
     labels,
   );
-  return {
-    kind: "Cluster",
-    namespace: namespaceOf(r),
-    name,
-    replicas: spec.instances ?? 1,
-    daemon: false,
-    transient: false,
-    urn: r.urn,
-    pod,
-  };
+  return running(r, "Cluster", spec.instances ?? 1, pod);
 }
 
 /** CloudNativePG `Pooler`: PgBouncer pods from `template`, `instances` of them (default 1). */
@@ -109,16 +113,7 @@ export function cnpgPooler(r: Recorded): Workload {
   const spec = (r.inputs.spec ?? {}) as Obj;
   const name = nameOf(r);
   const labels = { ...(spec.template?.metadata?.labels ?? {}), "cnpg.io/poolerName": name };
-  return {
-    kind: "Pooler",
-    namespace: namespaceOf(r),
-    name,
-    replicas: spec.instances ?? 1,
-    daemon: false,
-    transient: false,
-    urn: r.urn,
-    pod: podShape(spec.template?.spec ?? {}, labels),
-  };
+  return running(r, "Pooler", spec.instances ?? 1, podShape(spec.template?.spec ?? {}, labels));
 }
 
 /** Elastic Cloud on Kubernetes: Elasticsearch node sets, Kibana, Beats (a DaemonSet or Deployment). */
@@ -218,14 +213,10 @@ export function argoRollout(
     : undefined;
   const template = (referenced?.inputs.spec?.template ?? spec.template) as Obj | undefined;
   if (!template) return undefined;
-  return {
-    kind: "Rollout",
-    namespace,
-    name,
-    replicas: Math.max(spec.replicas ?? 1, floors.get(`Rollout/${namespace}/${name}`) ?? 0),
-    daemon: false,
-    transient: false,
-    urn: r.urn,
-    pod: podShape(template.spec ?? {}, template.metadata?.labels ?? {}),
-  };
+  return running(
+    r,
+    "Rollout",
+    Math.max(spec.replicas ?? 1, floors.get(`Rollout/${namespace}/${name}`) ?? 0),
+    podShape(template.spec ?? {}, template.metadata?.labels ?? {}),
+  );
 }

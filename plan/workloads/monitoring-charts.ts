@@ -112,6 +112,18 @@ export const MONITORING_CHARTS: Record<string, (v: Obj, release: string) => Char
         };
       return pod;
     };
+    // A subchart's one workload: named `<release>-<chart>` unless overridden, its values under its key.
+    const subchart = (
+      kind: ChartPod["kind"],
+      values: Obj,
+      chart: string,
+      replicas: unknown,
+      resources: unknown[],
+    ) =>
+      chartPod(kind, values.fullnameOverride ?? `${rel}-${chart}`, values, replicas, resources, {
+        "app.kubernetes.io/name": chart,
+        "app.kubernetes.io/instance": rel,
+      });
     if (on(v.prometheus?.enabled)) pods.push(operated("prometheus", v.prometheus?.prometheusSpec));
     if (on(v.alertmanager?.enabled))
       pods.push(operated("alertmanager", v.alertmanager?.alertmanagerSpec));
@@ -120,45 +132,15 @@ export const MONITORING_CHARTS: Record<string, (v: Obj, release: string) => Char
       const sidecars = [g.sidecar?.dashboards?.enabled, g.sidecar?.datasources?.enabled]
         .filter((x) => x === true)
         .map(() => g.sidecar?.resources);
-      pods.push(
-        chartPod(
-          "Deployment",
-          g.fullnameOverride ?? `${rel}-grafana`,
-          g,
-          g.replicas,
-          [g.resources, ...sidecars],
-          { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": rel },
-        ),
-      );
+      pods.push(subchart("Deployment", g, "grafana", g.replicas, [g.resources, ...sidecars]));
     }
     if (on(v.kubeStateMetrics?.enabled)) {
       const k = v["kube-state-metrics"] ?? {};
-      pods.push(
-        chartPod(
-          "Deployment",
-          k.fullnameOverride ?? `${rel}-kube-state-metrics`,
-          k,
-          k.replicas,
-          [k.resources],
-          { "app.kubernetes.io/name": "kube-state-metrics", "app.kubernetes.io/instance": rel },
-        ),
-      );
+      pods.push(subchart("Deployment", k, "kube-state-metrics", k.replicas, [k.resources]));
     }
     if (on(v.nodeExporter?.enabled)) {
       const n = v["prometheus-node-exporter"] ?? {};
-      pods.push(
-        chartPod(
-          "DaemonSet",
-          n.fullnameOverride ?? `${rel}-prometheus-node-exporter`,
-          n,
-          0,
-          [n.resources],
-          {
-            "app.kubernetes.io/name": "prometheus-node-exporter",
-            "app.kubernetes.io/instance": rel,
-          },
-        ),
-      );
+      pods.push(subchart("DaemonSet", n, "prometheus-node-exporter", 0, [n.resources]));
     }
     if (on(v.prometheusOperator?.enabled)) {
       const o = v.prometheusOperator ?? {};
