@@ -2,6 +2,7 @@
 export * from "./types";
 export * from "./profiles";
 export * from "./resolve";
+export * from "./capabilities";
 export { HOURS_PER_MONTH } from "./aws";
 export { PRICE_LEVELS, USD_PER_EUR } from "./hetzner";
 export {

@@ -5,8 +5,9 @@ import * as hetzner from "./hetzner";
 import { PROFILES, ProfileName } from "./profiles";
 import { Arch, Cloud, MachineType, Profile, Resolved } from "./types";
 
-/** Clouds that sell a managed PostgreSQL and a managed Redis-compatible cache. */
-export type ManagedCloud = "aws" | "digitalocean";
+import { CAPABILITIES, type ManagedCloud } from "./capabilities";
+
+export type { ManagedCloud } from "./capabilities";
 
 interface CloudCatalog {
   machines: readonly MachineType[];
@@ -16,7 +17,7 @@ interface CloudCatalog {
   caches: readonly MachineType[];
 }
 
-/** Every type each cloud sells, by kind. Hetzner Cloud sells no managed database or cache. */
+/** Every type each cloud sells, by kind; none of databases or caches where it manages neither. */
 export const CATALOG: Record<Cloud, CloudCatalog> = {
   aws: { machines: aws.MACHINES, databases: aws.DATABASES, caches: aws.CACHES },
   digitalocean: {
@@ -117,7 +118,7 @@ export function resolveManagedDatabase(
   opts: DatabaseOptions = {},
 ): ResolvedDatabase {
   const { standbys = 0, readReplicas = 0 } = opts;
-  const maxStandbys = cloud === "aws" ? 1 : 2;
+  const { maxStandbys } = CAPABILITIES[cloud].managedPostgres;
   if (!Number.isInteger(standbys) || standbys < 0 || standbys > maxStandbys) {
     throw new Error(
       `${cloud} managed PostgreSQL takes 0 to ${maxStandbys} standbys, not ${standbys}`,

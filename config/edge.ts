@@ -1,3 +1,4 @@
+import { CAPABILITIES } from "../catalog/capabilities";
 import type { Problem } from "./problems";
 import type { EdgeProvider, StackConfig } from "./schema";
 
@@ -27,7 +28,7 @@ export function edgeProblems(c: StackConfig): Problem[] {
   const problem = (path: (string | number)[], message: string) =>
     problems.push({ path: ["edge", ...path], message });
   const e = c.edge;
-  if (e.provider === "cloudfront" && c.provider !== "aws")
+  if (e.provider === "cloudfront" && CAPABILITIES[c.provider].cdn !== "hosts")
     problem(
       ["provider"],
       `must be cloudflare or none on ${c.provider}: CloudFront is built by the aws layer, in front of its load balancer`,
@@ -35,7 +36,7 @@ export function edgeProblems(c: StackConfig): Problem[] {
   if (e.provider === "cloudflare") {
     // The records point at the gateway's load balancer, whose address an existing cluster never
     // reports to the stack (components/existing: no load balancer is awaited).
-    if (c.provider === "existing")
+    if (!CAPABILITIES[c.provider].gatewayAddress)
       problem(
         ["provider"],
         "must be none on existing: the stack does not learn the gateway's address there, which the edge's records point at",

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { CAPABILITIES } from "../catalog/capabilities";
+import { PROVIDERS, type Provider } from "../catalog/types";
 import { defaultEdgeProvider, edgeProblems } from "./edge";
 import { nameProblems } from "./names";
 import { PRESETS } from "./presets";
@@ -26,8 +28,10 @@ export function deepMerge<T>(base: T, over: unknown): T {
 
 /** True when the stack's provider can build a CDN for the config: the preset's default follows. */
 function cdnBuildable(raw: Plain): boolean {
-  if (raw.provider === "aws") return true;
-  if (raw.provider !== "digitalocean") return false;
+  if (!(PROVIDERS as readonly unknown[]).includes(raw.provider)) return false;
+  const cdn = CAPABILITIES[raw.provider as Provider].cdn;
+  if (cdn === "hosts") return true;
+  if (cdn !== "media-bucket") return false;
   const mode = isPlain(raw.objectStorage) ? raw.objectStorage.mode : undefined;
   const tier = (TIERS as readonly string[]).includes(raw.tier as string)
     ? (raw.tier as Tier)

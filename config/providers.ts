@@ -1,6 +1,11 @@
 import { Region as AWS_REGIONS } from "@pulumi/aws/types/enums";
 import { Region as DIGITALOCEAN_REGIONS } from "@pulumi/digitalocean/types/enums";
-import { resolveManagedCache, resolveManagedDatabase, resolveProfile } from "../catalog";
+import {
+  CAPABILITIES,
+  resolveManagedCache,
+  resolveManagedDatabase,
+  resolveProfile,
+} from "../catalog";
 import { ADDON_VERSIONS } from "../components/aws/addons";
 import { drRegionFor } from "../components/aws/backups";
 import { postgresInstanceShare } from "../components/database/cnpg";
@@ -69,22 +74,21 @@ export function providerProblems(c: StackConfig): Problem[] {
     );
   }
 
-  // Where the CDN can be built: CloudFront on aws; on DigitalOcean its CDN fronts Spaces only.
+  // Where the CDN can be built (catalog/capabilities.ts): CloudFront on aws; on DigitalOcean its
+  // CDN fronts Spaces only.
+  const cdn = CAPABILITIES[c.provider].cdn;
   if (c.cdn.enabled) {
-    if (c.provider === "hetzner" || c.provider === "existing")
+    if (cdn === null)
       problem(
         ["cdn", "enabled"],
         `must be false on ${c.provider}: the program builds no CDN there`,
       );
-    if (c.provider === "digitalocean" && c.objectStorage.mode !== "managed")
+    if (cdn === "media-bucket" && c.objectStorage.mode !== "managed")
       problem(
         ["cdn", "enabled"],
         "must be false unless objectStorage.mode is managed: DigitalOcean's CDN fronts Spaces only",
       );
-    if (
-      c.provider === "digitalocean" &&
-      !c.objectStorage.buckets.some((b) => b.purpose === "media")
-    )
+    if (cdn === "media-bucket" && !c.objectStorage.buckets.some((b) => b.purpose === "media"))
       problem(["cdn", "enabled"], "needs a bucket of purpose media for the CDN to serve");
   }
 

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { CAPABILITIES } from "../catalog/capabilities";
 import type { StackConfig } from "./schema";
 import { environmentOf } from "./tiers";
 
@@ -8,11 +9,14 @@ export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: "custom", path, message });
   if (c.provider === "existing" && Object.keys(c.nodePools).length > 0)
     issue(["nodePools"], "must be empty for provider existing (the cluster is not ours to size)");
+  // What the provider manages: catalog/capabilities.ts.
+  const can = CAPABILITIES[c.provider];
+  const manages = { database: can.managedPostgres !== null, cache: can.managedCache };
   for (const key of ["database", "cache"] as const) {
-    if (c[key].mode === "managed" && (c.provider === "existing" || c.provider === "hetzner"))
+    if (c[key].mode === "managed" && !manages[key])
       issue([key, "mode"], `managed is not offered on ${c.provider}; use self-hosted or none`);
   }
-  if (c.objectStorage.mode === "managed" && (c.provider === "existing" || c.provider === "hetzner"))
+  if (c.objectStorage.mode === "managed" && !can.managedObjectStore)
     issue(["objectStorage", "mode"], `managed is not offered on ${c.provider}; use self-hosted`);
   for (const [role, pool] of Object.entries(c.nodePools)) {
     if (pool.min > pool.max) issue(["nodePools", role, "min"], `must not exceed max (${pool.max})`);
