@@ -1,28 +1,29 @@
+import type { Provider } from "../catalog/types";
 import type { StackConfig } from "../config";
 import type { ClusterFacts } from "./contract";
-import { awsCluster } from "./aws";
-import { digitaloceanCluster } from "./digitalocean";
+import { awsLayer } from "./aws";
+import { digitaloceanLayer } from "./digitalocean";
 import { withEdgeFacts } from "./edge";
-import { existingCluster } from "./existing";
-import { hetznerCluster } from "./hetzner";
+import { existingLayer } from "./existing";
+import { hetznerLayer } from "./hetzner";
+import type { CloudLayer } from "./kit/cloud-layer";
+
+/**
+ * Every provider's cloud layer (components/kit/cloud-layer.ts): where a new cloud plugs in. The
+ * program builds on the one `platform:provider` names; the offline plan registers every layer's
+ * pricers and mock outputs (plan/pricers/index.ts, plan/mocks.ts).
+ */
+export const CLOUD_LAYERS: Readonly<Record<Provider, CloudLayer>> = {
+  aws: awsLayer,
+  digitalocean: digitaloceanLayer,
+  hetzner: hetznerLayer,
+  existing: existingLayer,
+};
 
 /**
  * The cloud layer chosen by `platform:provider`; each exposes the same cluster facts, with what
  * the gateway must know of the stack's edge (components/edge).
  */
 export function cloudLayer(config: StackConfig): ClusterFacts {
-  return withEdgeFacts(config, cloud(config));
-}
-
-function cloud(config: StackConfig): ClusterFacts {
-  switch (config.provider) {
-    case "existing":
-      return existingCluster(config);
-    case "aws":
-      return awsCluster(config);
-    case "digitalocean":
-      return digitaloceanCluster(config);
-    case "hetzner":
-      return hetznerCluster(config);
-  }
+  return withEdgeFacts(config, CLOUD_LAYERS[config.provider].build(config));
 }

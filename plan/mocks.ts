@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CLOUD_LAYERS } from "../components";
+import { ipGatewayAddress, type CloudLayer } from "../components/kit/cloud-layer";
 
 /** One resource the program registered, as the plan, the policies and the tests see it. */
 export interface Registered {
@@ -32,84 +34,44 @@ export function unwrapSecrets(value: unknown): any {
   return value;
 }
 
-/** A documentation address (RFC 5737, 198.51.100.0/24) that stays the same for a name. */
-function mockIp(name: string): string {
-  let h = 0;
-  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return `198.51.100.${(h % 254) + 1}`;
-}
-
 /** Pulumi's readiness annotation the gateway sets where a cloud provisions its load balancer. */
 const WAIT_FOR = "pulumi.com/waitFor";
 
+/** The cloud layer whose package prefixes a type carries, if any. */
+function layerOf(type: string, layers: readonly CloudLayer[]): CloudLayer | undefined {
+  return layers.find((l) => l.packages.some((p) => type.startsWith(p)));
+}
+
 /**
  * Outputs a provider would compute, so that dependent resources and the stack outputs see
- * plausible values offline. `aws` says the program registered AWS resources (the gateway's load
- * balancer is then an NLB with a host name).
+ * plausible values offline: the owning cloud layer's mock outputs for its types (each
+ * `CloudLayer.mocks`), and here what is the same on every cloud. `stackLayer` is the layer the
+ * program builds on (the first whose types it registered): its load balancer's address lands on
+ * the Gateway's status.
  */
 function mockState(
   type: string,
   name: string,
   inputs: Record<string, any>,
-  aws = false,
+  layers: readonly CloudLayer[],
+  stackLayer: CloudLayer | undefined,
 ): Record<string, any> {
   const state: Record<string, any> = { ...inputs };
+  for (const [key, value] of Object.entries(
+    layerOf(type, layers)?.mocks.outputs(type, name, inputs) ?? {},
+  ))
+    state[key] ??= value;
   if (type.startsWith("kubernetes:") && inputs.metadata && !inputs.metadata.name) {
     state.metadata = { ...inputs.metadata, name };
   }
-  if (type.startsWith("aws:")) {
-    state.arn ??= `arn:aws:mock:us-east-1:123456789012:${type.split(":").pop()?.toLowerCase()}/${name}`;
-  }
-  // Endpoints the in-cluster clients (pooler, app URLs, backup jobs) are configured with.
-  if (type === "aws:rds/instance:Instance") state.address ??= `${name}.mock.rds.amazonaws.com`;
-  if (type === "aws:elasticache/replicationGroup:ReplicationGroup")
-    state.primaryEndpointAddress ??= `master.${name}.mock.cache.amazonaws.com`;
-  if (type === "aws:eks/cluster:Cluster") {
-    state.endpoint ??= `https://${name}.mock.eks.amazonaws.com`;
-    state.certificateAuthority ??= { data: Buffer.from(`${name} mock CA`).toString("base64") };
-  }
-  if (type === "aws:cloudfront/distribution:Distribution")
-    state.domainName ??= `${name}.mock.cloudfront.net`;
-  // ACM asks for one CNAME per name of the certificate (DNS validation).
-  if (type === "aws:acm/certificate:Certificate")
-    state.domainValidationOptions ??= [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])]
-      .filter(Boolean)
-      .map((domain: string) => ({
-        domainName: domain,
-        resourceRecordName: `_mock.${domain}.`,
-        resourceRecordType: "CNAME",
-        resourceRecordValue: `_mock.${domain.replace(/\./g, "-")}.acm-validations.aws.`,
-      }));
-  if (type === "digitalocean:index/cdn:Cdn")
-    state.endpoint ??= String(inputs.origin ?? name).replace(
-      ".digitaloceanspaces.com",
-      ".cdn.digitaloceanspaces.com",
-    );
-  if (
-    type === "digitalocean:index/databaseCluster:DatabaseCluster" ||
-    type === "digitalocean:index/databaseReplica:DatabaseReplica" ||
-    type === "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool"
-  ) {
-    state.privateHost ??= `private-${name}.mock.db.ondigitalocean.com`;
-    state.port ??= type.endsWith("DatabaseCluster") && inputs.engine === "pg" ? 25060 : 25061;
-  }
-  if (type === "hcloud:index/server:Server") state.ipv4Address ??= mockIp(name);
   // The load balancer's address, which Envoy Gateway copies onto the Gateway's status.
   if (
     type === "kubernetes:gateway.networking.k8s.io/v1:Gateway" &&
     inputs.metadata?.annotations?.[WAIT_FOR]
   )
     state.status ??= {
-      addresses: [
-        aws
-          ? { type: "Hostname", value: `${name}-mock.elb.us-east-1.amazonaws.com` }
-          : { type: "IPAddress", value: mockIp(name) },
-      ],
+      addresses: [(stackLayer?.mocks ?? { gatewayAddress: ipGatewayAddress }).gatewayAddress(name)],
     };
-  if (type === "digitalocean:index/spacesKey:SpacesKey") {
-    state.accessKey ??= `${name}-access-key`;
-    state.secretKey ??= `${name}-secret-key`;
-  }
   if (
     type === "random:index/randomPassword:RandomPassword" ||
     type === "random:index/randomString:RandomString"
@@ -126,25 +88,26 @@ function mockState(
 export class Recorder {
   public readonly resources: Registered[] = [];
 
-  constructor(project: string, stack: string) {
+  constructor(
+    project: string,
+    stack: string,
+    layers: readonly CloudLayer[] = Object.values(CLOUD_LAYERS),
+  ) {
     // The mock sees inputs already deserialized; keep them for the record instead of decoding twice.
     const inputs = new Map<string, Record<string, any>>();
-    let aws = false;
+    let stackLayer: CloudLayer | undefined;
     pulumi.runtime.setMocks(
       {
         newResource: (a) => {
           inputs.set(`${a.type}::${a.name}`, a.inputs);
-          aws ||= a.type.startsWith("aws:");
+          stackLayer ??= layerOf(a.type, layers);
           return {
             id: a.custom ? `${a.name}-id` : undefined,
-            state: mockState(a.type, a.name, a.inputs, aws),
+            state: mockState(a.type, a.name, a.inputs, layers, stackLayer),
           };
         },
-        // A data source answers its inputs; the managed prefix list also needs the id rules name.
-        call: (a) =>
-          a.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList"
-            ? { ...a.inputs, id: `pl-mock-${a.inputs.name}` }
-            : { ...a.inputs },
+        // A data source answers its inputs, or what its cloud layer's mocks say.
+        call: (a) => layerOf(a.token, layers)?.mocks.invoke?.(a.token, a.inputs) ?? { ...a.inputs },
       },
       project,
       stack,

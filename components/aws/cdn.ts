@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import { mediaReadGrants, mediaRoute, type CdnMedia } from "./cdn-media";
 import { cachePolicy, MANAGED, responseHeaders } from "./cdn-policies";
 import { RATE_LIMIT_PER_5_MIN, wafRules } from "./waf";
+import { COST_TAGS } from "../kit/cost-tags";
 
 /** CloudFront certificates and web ACLs live in us-east-1 whatever the stack's region. */
 export const EDGE_REGION = "us-east-1";
@@ -217,7 +218,7 @@ export class Cdn extends pulumi.ComponentResource {
           sslSupportMethod: "sni-only",
           minimumProtocolVersion: VIEWER_TLS_POLICY[args.minTlsVersion ?? "1.2"],
         },
-        tags: { "platform/expectedTransferGb": String(transferGb) },
+        tags: { [COST_TAGS.expectedTransferGb]: String(transferGb) },
       },
       parent,
     );

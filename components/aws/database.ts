@@ -12,6 +12,7 @@ import { logRetentionDays, timeWindow, weeklyWindow } from "./naming";
 import { rdsParameters } from "./rds-parameters";
 import { MIN_ZONES } from "./subnets";
 import { protectedKey } from "./kms";
+import { COST_TAGS } from "../kit/cost-tags";
 
 /** RDS keeps automated backups at most 35 days. */
 export const RDS_MAX_RETENTION_DAYS = 35;
@@ -208,7 +209,7 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       {
         name: `/aws/rds/instance/${identifier}/postgresql`,
         retentionInDays: logRetentionDays(args.logRetentionDays),
-        tags: { "platform/expectedIngestGb": "5" },
+        tags: { [COST_TAGS.expectedIngestGb]: "5" },
       },
       parent,
     );
@@ -272,7 +273,7 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
         {
           name: `/aws/rds/instance/${replicaId}/postgresql`,
           retentionInDays: logRetentionDays(args.logRetentionDays),
-          tags: { "platform/expectedIngestGb": "1" },
+          tags: { [COST_TAGS.expectedIngestGb]: "1" },
         },
         parent,
       );

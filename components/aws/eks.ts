@@ -11,6 +11,7 @@ import { kubeSystemControllers } from "./kube-system";
 import { logRetentionDays } from "./naming";
 import { nodeGroupPlans, NODE_POLICIES } from "./node-groups";
 import { protectedKey } from "./kms";
+import { COST_TAGS } from "../kit/cost-tags";
 
 /** Every EKS control-plane log; self-hosted deployment §2.2 and §7.2 ask for audit trails. */
 export const CONTROL_PLANE_LOGS = [
@@ -83,7 +84,7 @@ export class EksCluster extends pulumi.ComponentResource {
       {
         name: `/aws/eks/${args.clusterName}/cluster`,
         retentionInDays: logRetentionDays(args.logRetentionDays),
-        tags: { "platform/expectedIngestGb": String(args.controlPlaneLogGbPerMonth ?? 20) },
+        tags: { [COST_TAGS.expectedIngestGb]: String(args.controlPlaneLogGbPerMonth ?? 20) },
       },
       parent,
     );
@@ -230,7 +231,7 @@ export class EksCluster extends pulumi.ComponentResource {
           labels: { [ROLE_LABEL]: plan.role },
           taints: plan.taints,
           launchTemplate: { id: template.id, version: template.latestVersion.apply(String) },
-          tags: { [ROLE_LABEL]: plan.role, "platform/rootVolumeGb": String(plan.rootVolumeGb) },
+          tags: { [ROLE_LABEL]: plan.role, [COST_TAGS.rootVolumeGb]: String(plan.rootVolumeGb) },
         },
         {
           ...parent,

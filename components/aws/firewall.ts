@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { COST_TAGS } from "../kit/cost-tags";
 
 export interface FirewallArgs {
   /** VPC address range. @example "10.0.0.0/16" */
@@ -105,8 +106,8 @@ export function tierFirewall(
     tags: {
       Name: `${name}-dmz`,
       tier: "dmz",
-      "platform/gatewayLoadBalancer": "nlb",
-      "platform/gatewayLoadBalancerZones": String(zoneCount),
+      [COST_TAGS.gatewayLoadBalancer]: "nlb",
+      [COST_TAGS.gatewayLoadBalancerZones]: String(zoneCount),
     },
   });
   const app = group("app", "Application tier: Kubernetes nodes and pods");

@@ -16,6 +16,9 @@ import { configProblem } from "../kit/problems";
 import { physicalName } from "../kit/naming";
 import { dailyTime } from "../kit/schedule";
 import { smarthostPort } from "../kit/smarthost";
+import { defineCloudLayer } from "../kit/cloud-layer";
+import { AWS_MOCKS } from "../../plan/mock-outputs/aws";
+import { AWS_PRICING } from "../../plan/pricers/aws";
 
 // The config gate (config/providers.ts) refuses what this layer cannot build; the rules and their
 // limits live there.
@@ -229,3 +232,10 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     edge,
   };
 }
+
+/** The AWS layer as the program and the offline plan see it (components/kit/cloud-layer.ts). */
+export const awsLayer = defineCloudLayer("aws", awsCluster, {
+  package: "aws",
+  pricing: AWS_PRICING,
+  mocks: AWS_MOCKS,
+});

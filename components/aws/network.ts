@@ -4,6 +4,7 @@ import { logRetentionDays } from "./naming";
 import { tierFirewall, type FirewallArgs, type TierSecurityGroups } from "./firewall";
 import { assumeRolePolicy, policyJson } from "./iam";
 import { MIN_ZONES, subnetPlan, TIERS, type NetworkTier } from "./subnets";
+import { COST_TAGS } from "../kit/cost-tags";
 
 export interface NetworkArgs extends FirewallArgs {
   /** Availability zones to spread across; at least two are used (EKS and RDS need two). @example 3 */
@@ -170,7 +171,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs`,
       {
         retentionInDays: logRetentionDays(args.flowLogRetentionDays),
-        tags: { "platform/expectedIngestGb": String(args.flowLogGbPerMonth ?? 20) },
+        tags: { [COST_TAGS.expectedIngestGb]: String(args.flowLogGbPerMonth ?? 20) },
       },
       parent,
     );

@@ -6,6 +6,7 @@ import type { ManagedObjectStorage } from "../contract";
 import { irsaRole, OidcIssuer, PolicyStatement, policyJson } from "./iam";
 import { bucketName } from "./naming";
 import { protectedKey } from "./kms";
+import { COST_TAGS } from "../kit/cost-tags";
 
 type BucketConfig = StackConfig["objectStorage"]["buckets"][number];
 
@@ -235,7 +236,7 @@ export class ObjectStorage extends pulumi.ComponentResource {
           tags: {
             purpose: config.purpose,
             ...(config.purpose === "media" && {
-              "platform/expectedGb": String(args.mediaStorageGb),
+              [COST_TAGS.expectedGb]: String(args.mediaStorageGb),
             }),
           },
         },

@@ -21,6 +21,9 @@ import { Spaces } from "./storage";
 import { physicalName } from "../kit/naming";
 import { dailyTime } from "../kit/schedule";
 import { smarthostPort } from "../kit/smarthost";
+import { defineCloudLayer } from "../kit/cloud-layer";
+import { DIGITALOCEAN_MOCKS } from "../../plan/mock-outputs/digitalocean";
+import { DIGITALOCEAN_PRICING } from "../../plan/pricers/digitalocean";
 
 /**
  * DOKS ships this class beside its default: the same CSI block storage with reclaimPolicy Retain,
@@ -158,3 +161,10 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
     edge,
   };
 }
+
+/** The DigitalOcean layer as the program and the offline plan see it (components/kit/cloud-layer.ts). */
+export const digitaloceanLayer = defineCloudLayer("digitalocean", digitaloceanCluster, {
+  package: "digitalocean",
+  pricing: DIGITALOCEAN_PRICING,
+  mocks: DIGITALOCEAN_MOCKS,
+});

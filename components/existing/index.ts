@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
+import { defineCloudLayer, ipGatewayAddress } from "../kit/cloud-layer";
 
 export interface ExistingClusterArgs {
   /** kubeconfig context; the current context when empty. @example "kind-platform" */
@@ -35,3 +36,17 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
 export function existingCluster(config: StackConfig): ExistingCluster {
   return new ExistingCluster("cluster", { context: config.kubernetes.context });
 }
+
+/**
+ * An existing cluster as the program and the offline plan see it: nothing of ours to price (its
+ * volumes are the cluster owner's), no cloud types to mock, and the generic Kubernetes policies.
+ */
+export const existingLayer = defineCloudLayer("existing", existingCluster, {
+  pricing: {
+    pricers: {},
+    unpriced: {},
+    volumeRate: () => ({ free: "on the existing cluster, not billed to this stack" }),
+  },
+  mocks: { outputs: () => undefined, gatewayAddress: ipGatewayAddress },
+  policies: "kubernetes",
+});

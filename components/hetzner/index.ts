@@ -24,6 +24,9 @@ import {
   subnetPlan,
   type NodeGroup as Group,
 } from "./plan";
+import { defineCloudLayer } from "../kit/cloud-layer";
+import { HETZNER_MOCKS } from "../../plan/mock-outputs/hetzner";
+import { HETZNER_PRICING } from "../../plan/pricers/hetzner";
 
 export * from "./plan";
 export { cloudInit, k3sConfig, bootstrapScript, DATA_DIR } from "./cloud-init";
@@ -202,3 +205,10 @@ export function hetznerCluster(config: StackConfig): ClusterFacts {
     },
   });
 }
+
+/** The Hetzner layer as the program and the offline plan see it (components/kit/cloud-layer.ts). */
+export const hetznerLayer = defineCloudLayer("hetzner", hetznerCluster, {
+  package: "hcloud",
+  pricing: HETZNER_PRICING,
+  mocks: HETZNER_MOCKS,
+});

@@ -1,5 +1,7 @@
 import { machineByName, SERVICES } from "../../catalog";
-import { registerPricers, Pricer } from "../cost";
+import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
+import type { Pricer } from "../cost";
+import { COST_TAGS } from "../../components/kit/cost-tags";
 
 // AWS list prices from the catalog (prices.md §1, us-east-1). Usage-based charges (requests,
 // NAT and load balancer data, backup storage) are estimated only where a tag the AWS layer sets
@@ -32,7 +34,7 @@ const nodeGroup: Pricer = (inputs) => {
   const desired = Number(inputs.scalingConfig?.desiredSize ?? 0);
   const name = inputs.instanceTypes?.[0];
   const { monthlyUsd, known } = typePrice(name);
-  const rootGb = tag(inputs, "platform/rootVolumeGb") ?? 0;
+  const rootGb = tag(inputs, COST_TAGS.rootVolumeGb) ?? 0;
   const volume = rootGb * aws.volume.perGbMonthUsd;
   return {
     monthlyUsd: desired * (monthlyUsd + volume),
@@ -78,7 +80,7 @@ const replicationGroup: Pricer = (inputs) => {
 };
 
 const bucket: Pricer = (inputs) => {
-  const gb = tag(inputs, "platform/expectedGb");
+  const gb = tag(inputs, COST_TAGS.expectedGb);
   if (gb === undefined) {
     return {
       monthlyUsd: 0,
@@ -96,7 +98,7 @@ const bucket: Pricer = (inputs) => {
 export const DEFAULT_CDN_TRANSFER_GB = 500;
 
 const distribution: Pricer = (inputs) => {
-  const gb = tag(inputs, "platform/expectedTransferGb") ?? DEFAULT_CDN_TRANSFER_GB;
+  const gb = tag(inputs, COST_TAGS.expectedTransferGb) ?? DEFAULT_CDN_TRANSFER_GB;
   return {
     monthlyUsd: gb * aws.cdn.perGbUsd,
     basis: `${gb} GB/month CloudFront transfer at $${aws.cdn.perGbUsd}/GB (assumed; requests not estimated)`,
@@ -117,7 +119,7 @@ const kmsKey: Pricer = () => ({
 });
 
 const logGroup: Pricer = (inputs) => {
-  const gb = tag(inputs, "platform/expectedIngestGb");
+  const gb = tag(inputs, COST_TAGS.expectedIngestGb);
   if (gb === undefined) {
     return {
       monthlyUsd: 0,
@@ -139,8 +141,8 @@ const logGroup: Pricer = (inputs) => {
  * program is the NLB: the DMZ security group that fronts it carries a tag, and is priced as it.
  */
 const securityGroup: Pricer = (inputs) => {
-  if (inputs.tags?.["platform/gatewayLoadBalancer"] !== "nlb") return undefined;
-  const zones = tag(inputs, "platform/gatewayLoadBalancerZones") ?? 1;
+  if (inputs.tags?.[COST_TAGS.gatewayLoadBalancer] !== "nlb") return undefined;
+  const zones = tag(inputs, COST_TAGS.gatewayLoadBalancerZones) ?? 1;
   const addresses = zones * aws.publicIpv4.monthlyUsd;
   const monthlyUsd = aws.nlb.monthlyUsd + aws.nlb.perCapacityUnitMonthUsd + addresses;
   return {
@@ -156,7 +158,8 @@ const hostedZone: Pricer = () => ({
   basis: `Route 53 hosted zone ${usd(aws.dnsZone.monthlyUsd)} (queries not estimated)`,
 });
 
-registerPricers({
+/** The AWS layer's pricers, registered through its CloudLayer (components/aws/index.ts). */
+export const AWS_PRICERS: Record<string, Pricer> = {
   "aws:eks/cluster:Cluster": eksCluster,
   "aws:eks/nodeGroup:NodeGroup": nodeGroup,
   "aws:ec2/natGateway:NatGateway": natGateway,
@@ -170,4 +173,65 @@ registerPricers({
   "aws:cloudwatch/logGroup:LogGroup": logGroup,
   "aws:ec2/securityGroup:SecurityGroup": securityGroup,
   "aws:route53/zone:Zone": hostedZone,
+};
+
+/** Every class of the EKS layer makes one gp3 volume of the claimed size, within gp3's free baseline. */
+export const awsVolumeRate = (): VolumeRate => ({
+  perGbMonthUsd: aws.volume.perGbMonthUsd,
+  what: "gp3 volume",
 });
+
+/** Types the AWS layer registers that the plan does not price, and why. */
+export const AWS_UNPRICED: Record<string, string> = {
+  ...Object.fromEntries(
+    [
+      "aws:acm/certificate:Certificate",
+      "aws:acm/certificateValidation:CertificateValidation",
+      "aws:backup/plan:Plan",
+      "aws:backup/selection:Selection",
+      "aws:cloudfront/cachePolicy:CachePolicy",
+      "aws:cloudfront/originAccessControl:OriginAccessControl",
+      "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+      "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+      "aws:ec2/internetGateway:InternetGateway",
+      "aws:ec2/launchTemplate:LaunchTemplate",
+      "aws:ec2/routeTable:RouteTable",
+      "aws:ec2/routeTableAssociation:RouteTableAssociation",
+      "aws:ec2/subnet:Subnet",
+      "aws:ec2/vpc:Vpc",
+      "aws:eks/addon:Addon",
+      "aws:elasticache/parameterGroup:ParameterGroup",
+      "aws:elasticache/subnetGroup:SubnetGroup",
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+      "aws:iam/role:Role",
+      "aws:iam/rolePolicy:RolePolicy",
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "aws:kms/keyPolicy:KeyPolicy",
+      "aws:rds/parameterGroup:ParameterGroup",
+      "aws:rds/subnetGroup:SubnetGroup",
+      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+      "aws:s3/bucketPolicy:BucketPolicy",
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "aws:s3/bucketVersioning:BucketVersioning",
+      "aws:sns/topicSubscription:TopicSubscription",
+      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    ].map((type) => [type, "configuration, no charge of its own"]),
+  ),
+  "aws:backup/vault:Vault": "recovery points billed by the GB stored, not estimated",
+  "aws:cloudfront/function:Function": "billed per invocation, not estimated",
+  "aws:cloudwatch/metricAlarm:MetricAlarm": "billed per alarm-month, not estimated",
+  "aws:ec2/flowLog:FlowLog": "its log group is priced (plan/pricers/aws.ts logGroup)",
+  "aws:route53/healthCheck:HealthCheck": "billed per health check, not estimated",
+  "aws:s3/bucketLogging:BucketLogging": "its log objects are priced with the bucket they land in",
+  "aws:sns/topic:Topic": "billed per notification, not estimated",
+};
+
+/** What the offline plan prices of the layer, for its CloudLayer. */
+export const AWS_PRICING: LayerPricing = {
+  pricers: AWS_PRICERS,
+  unpriced: AWS_UNPRICED,
+  volumeRate: awsVolumeRate,
+};

@@ -1,6 +1,6 @@
 import { CLOUDFLARE_PLAN_PRICES, CLOUDFLARE_SERVICES } from "../../catalog";
 import type { CloudflarePlan } from "../../config";
-import { registerPricers, type Pricer } from "../cost";
+import type { Pricer } from "../cost";
 
 // The Cloudflare edge, on whatever cloud the cluster runs (catalog/cloudflare.ts): the zone's plan
 // a month, billed monthly, and the Load Balancing add-on by endpoint. Transfer is not billed on
@@ -33,4 +33,5 @@ const edge: Pricer = (inputs) => {
   return { monthlyUsd: (price.monthlyUsd ?? 0) + lb, basis: parts.join(" + ") };
 };
 
-registerPricers({ "platform:edge:CloudflareEdge": edge });
+/** The Cloudflare edge's pricer: the edge serves every cloud, so it is no cloud layer's. */
+export const CLOUDFLARE_PRICERS: Record<string, Pricer> = { "platform:edge:CloudflareEdge": edge };

@@ -1,5 +1,6 @@
 import { machineByName, SERVICES } from "../../catalog";
-import { registerPricers, type Pricer } from "../cost";
+import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
+import type { Pricer } from "../cost";
 
 // DigitalOcean list prices from the catalog (prices.md §2). A pricer sees one resource's inputs,
 // so the two things the layer does not create itself are priced on components that carry what
@@ -112,7 +113,8 @@ const volume: Pricer = (inputs) => {
   };
 };
 
-registerPricers({
+/** The DigitalOcean layer's pricers, registered through its CloudLayer (components/digitalocean/index.ts). */
+export const DIGITALOCEAN_PRICERS: Record<string, Pricer> = {
   "digitalocean:index/kubernetesCluster:KubernetesCluster": kubernetesCluster,
   "digitalocean:index/kubernetesNodePool:KubernetesNodePool": nodePool,
   "digitalocean:index/databaseCluster:DatabaseCluster": databaseCluster,
@@ -129,4 +131,39 @@ registerPricers({
   }),
   "platform:digitalocean:GatewayLoadBalancer": gatewayLoadBalancer,
   "platform:digitalocean:Spaces": spaces,
+};
+
+/** Every class of the DigitalOcean layer makes one block storage volume of the claimed size. */
+export const digitaloceanVolumeRate = (): VolumeRate => ({
+  perGbMonthUsd: DO.volume.perGbMonthUsd,
+  what: "block storage volume",
 });
+
+/** Types the DigitalOcean layer registers that the plan does not price, and why. */
+export const DIGITALOCEAN_UNPRICED: Record<string, string> = {
+  ...Object.fromEntries(
+    [
+      "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool",
+      "digitalocean:index/databaseDb:DatabaseDb",
+      "digitalocean:index/databaseFirewall:DatabaseFirewall",
+      "digitalocean:index/databasePostgresqlConfig:DatabasePostgresqlConfig",
+      "digitalocean:index/databaseValkeyConfig:DatabaseValkeyConfig",
+      "digitalocean:index/firewall:Firewall",
+      "digitalocean:index/monitorAlert:MonitorAlert",
+      "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration",
+      "digitalocean:index/tag:Tag",
+      "digitalocean:index/uptimeAlert:UptimeAlert",
+      "digitalocean:index/vpc:Vpc",
+    ].map((type) => [type, "free"]),
+  ),
+  "digitalocean:index/spacesBucket:SpacesBucket": "priced once per stack on the Spaces component",
+  "digitalocean:index/spacesKey:SpacesKey":
+    "free; the subscription is priced on the Spaces component",
+};
+
+/** What the offline plan prices of the layer, for its CloudLayer. */
+export const DIGITALOCEAN_PRICING: LayerPricing = {
+  pricers: DIGITALOCEAN_PRICERS,
+  unpriced: DIGITALOCEAN_UNPRICED,
+  volumeRate: digitaloceanVolumeRate,
+};

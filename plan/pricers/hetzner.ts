@@ -1,5 +1,8 @@
 import { machineByName, SERVICES } from "../../catalog";
-import { registerPricers, type Pricer } from "../cost";
+import { NETWORK_STORAGE_CLASS } from "../../components/hetzner/addons";
+import { VOLUME_MIN_GB } from "../../components/hetzner/plan";
+import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
+import type { Pricer } from "../cost";
 
 // Hetzner Cloud list prices from the catalog (prices.md §3: the 1 April 2026 rate in EUR, at the
 // catalog's USD rate). Two things the layer does not create itself are priced on components that
@@ -76,7 +79,8 @@ const objectStorage: Pricer = (inputs) => {
   };
 };
 
-registerPricers({
+/** The Hetzner layer's pricers, registered through its CloudLayer (components/hetzner/index.ts). */
+export const HETZNER_PRICERS: Record<string, Pricer> = {
   "hcloud:index/server:Server": server,
   "hcloud:index/volume:Volume": volume,
   "hcloud:index/loadBalancer:LoadBalancer": (inputs) =>
@@ -85,4 +89,30 @@ registerPricers({
   "platform:hetzner:GatewayLoadBalancer": (inputs) =>
     loadBalancerLine(inputs.type, ", created by the cloud controller from the gateway Service"),
   "platform:hetzner:ObjectStorage": objectStorage,
-});
+};
+
+/**
+ * The Hetzner layer's default class is k3s's local-path: a directory on the node's own disk or on
+ * the hcloud volume the layer attaches for the profile's disk, both priced with the node, so
+ * pricing the claim again would count the disk twice. Only the CSI driver's class makes a new
+ * hcloud volume, at least hcloud's minimum size.
+ */
+export const hetznerVolumeRate = (storageClass: string | undefined): VolumeRate =>
+  storageClass === NETWORK_STORAGE_CLASS
+    ? { perGbMonthUsd: H.volume.perGbMonthUsd, minGb: VOLUME_MIN_GB, what: "hcloud volume" }
+    : { free: "local-path on the node's disk, priced with its server and volume" };
+
+/** Types the Hetzner layer registers that the plan does not price, and why. */
+export const HETZNER_UNPRICED: Record<string, string> = {
+  "hcloud:index/firewall:Firewall": "free",
+  "hcloud:index/network:Network": "free",
+  "hcloud:index/networkSubnet:NetworkSubnet": "free",
+  "hcloud:index/placementGroup:PlacementGroup": "free",
+};
+
+/** What the offline plan prices of the layer, for its CloudLayer. */
+export const HETZNER_PRICING: LayerPricing = {
+  pricers: HETZNER_PRICERS,
+  unpriced: HETZNER_UNPRICED,
+  volumeRate: hetznerVolumeRate,
+};
