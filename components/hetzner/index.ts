@@ -17,7 +17,7 @@ import {
   LABELS,
   loadBalancerIp,
   loadBalancerType,
-  NAME_HASH_LENGTH,
+  HETZNER_NAME_HASH_LENGTH,
   nodePlan,
   poolRoles,
   SSH_PORT,
@@ -192,7 +192,7 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
 export function hetznerCluster(config: StackConfig): ClusterFacts {
   return buildHetznerCluster({
     config,
-    prefix: physicalName([pulumi.getProject(), pulumi.getStack()], 40, NAME_HASH_LENGTH),
+    prefix: physicalName([pulumi.getProject(), pulumi.getStack()], 40, HETZNER_NAME_HASH_LENGTH),
     hcloudToken: new pulumi.Config("hcloud").requireSecret("token"),
     sshPublicKey: config.sshPublicKey || undefined,
     kubeconfig: new pulumi.Config("kubernetes").getSecret("kubeconfig"),

@@ -8,7 +8,7 @@ import { physicalName } from "../kit/naming";
 import { configProblem } from "../kit/problems";
 
 /** Hetzner names end a cut name with 6 hex digits of its hash (2 fewer than the kit's default). */
-export const NAME_HASH_LENGTH = 6;
+export const HETZNER_NAME_HASH_LENGTH = 6;
 
 // Pure planning for the Hetzner layer: addresses, machines, firewall rules and versions are worked
 // out here from the stack config, so that every rule can be tested without the Pulumi runtime.
@@ -213,7 +213,7 @@ export function nodePlan(config: StackConfig, prefix: string): NodeSpec[] {
   const dedicated = controlPlaneServers(config);
   const nodes: NodeSpec[] = [];
   const spec = (group: NodeGroup, index: number, resolved: Resolved) => ({
-    name: physicalName([prefix, group, String(index)], 63, NAME_HASH_LENGTH),
+    name: physicalName([prefix, group, String(index)], 63, HETZNER_NAME_HASH_LENGTH),
     group,
     index,
     resolved,

@@ -8,7 +8,7 @@ import {
   k3sRelease,
   KUBERNETES_API_PORT,
   loadBalancerType,
-  NAME_HASH_LENGTH,
+  HETZNER_NAME_HASH_LENGTH,
   nodePlan,
   SSH_PORT,
   subnetPlan,
@@ -75,7 +75,7 @@ describe("address plan", () => {
     const long = physicalName(
       ["platform", "a-very-long-stack-name-that-keeps-going-and-going-on"],
       40,
-      NAME_HASH_LENGTH,
+      HETZNER_NAME_HASH_LENGTH,
     );
     expect(long.length).toBeLessThanOrEqual(40);
     for (const n of nodePlan(production, long))
