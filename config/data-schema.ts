@@ -59,8 +59,16 @@ export const cache = z.strictObject({
   sentinel: z.boolean(),
 });
 
+/**
+ * Who runs a managed object store: the cloud's own (S3, Spaces), or Cloudflare R2 on the edge's
+ * account where the cloud has none (catalog/capabilities.ts, README "Object storage").
+ */
+export const OBJECT_STORE_PROVIDERS = ["cloud", "r2"] as const;
+
 export const objectStorage = z.strictObject({
   mode: z.enum(["managed", "self-hosted"]),
+  /** With mode managed: the cloud's own store, or R2 (Cloudflare edge with an accountId). @default "cloud" */
+  provider: z.enum(OBJECT_STORE_PROVIDERS).optional(),
   servers: z.union([z.literal(1), z.literal(4), z.literal(8), z.literal(16)]),
   storageGb: int(1),
   buckets: z.array(bucket).min(1),

@@ -16,8 +16,7 @@ export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
     if (c[key].mode === "managed" && !manages[key])
       issue([key, "mode"], `managed is not offered on ${c.provider}; use self-hosted or none`);
   }
-  if (c.objectStorage.mode === "managed" && !can.managedObjectStore)
-    issue(["objectStorage", "mode"], `managed is not offered on ${c.provider}; use self-hosted`);
+  objectStoreRules(c, issue);
   for (const [role, pool] of Object.entries(c.nodePools)) {
     if (pool.min > pool.max) issue(["nodePools", role, "min"], `must not exceed max (${pool.max})`);
     if (pool.desired < pool.min || pool.desired > pool.max)
@@ -73,4 +72,41 @@ export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
         "must be rolling when public is false: the gateway's route is what moves a release's traffic",
       );
   });
+}
+
+/**
+ * Where the managed object store comes from: the cloud's own (catalog/capabilities.ts), or R2 on
+ * the edge's Cloudflare account where the cloud has none (components/edge/r2.ts).
+ */
+function objectStoreRules(
+  c: StackConfig,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const store = c.objectStorage;
+  const own = CAPABILITIES[c.provider].managedObjectStore;
+  if (store.provider !== "r2") {
+    if (store.mode === "managed" && !own)
+      issue(
+        ["objectStorage", "mode"],
+        `managed is not offered on ${c.provider}; use self-hosted, or objectStorage.provider r2 with a Cloudflare edge`,
+      );
+    return;
+  }
+  if (store.mode !== "managed")
+    issue(["objectStorage", "provider"], "must be cloud unless objectStorage.mode is managed");
+  else if (own)
+    issue(
+      ["objectStorage", "provider"],
+      `must be cloud on ${c.provider}: its own managed store serves the buckets; r2 is offered where the cloud has none`,
+    );
+  if (c.edge.provider !== "cloudflare")
+    issue(
+      ["objectStorage", "provider"],
+      "must be cloud unless edge.provider is cloudflare: R2 buckets belong to the edge's Cloudflare account",
+    );
+  else if (c.edge.accountId === "")
+    issue(
+      ["edge", "accountId"],
+      "is required with objectStorage.provider r2: R2 buckets and their tokens belong to the account",
+    );
 }
