@@ -3,7 +3,7 @@ import type { StackConfig } from "../config";
 import type { ClusterFacts } from "./contract";
 import { awsLayer } from "./aws";
 import { digitaloceanLayer } from "./digitalocean";
-import { withEdgeFacts } from "./edge";
+import { withEdgeFacts, withR2Storage } from "./edge";
 import { existingLayer } from "./existing";
 import { hetznerLayer } from "./hetzner";
 import type { CloudLayer } from "./kit/cloud-layer";
@@ -22,8 +22,10 @@ export const CLOUD_LAYERS: Readonly<Record<Provider, CloudLayer>> = {
 
 /**
  * The cloud layer chosen by `platform:provider`; each exposes the same cluster facts, with what
- * the gateway must know of the stack's edge (components/edge).
+ * the gateway must know of the stack's edge and, where the stack asks for it, the edge's R2 as
+ * the managed object store (components/edge).
  */
 export function cloudLayer(config: StackConfig): ClusterFacts {
-  return withEdgeFacts(config, CLOUD_LAYERS[config.provider].build(config));
+  const cluster = CLOUD_LAYERS[config.provider].build(config);
+  return withEdgeFacts(config, withR2Storage(config, cluster));
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLOUD_LAYERS } from "../components";
 import { ipGatewayAddress, type CloudLayer } from "../components/kit/cloud-layer";
+import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
 
 /** One resource the program registered, as the plan, the policies and the tests see it. */
 export interface Registered {
@@ -58,7 +59,9 @@ function mockState(
 ): Record<string, any> {
   const state: Record<string, any> = { ...inputs };
   for (const [key, value] of Object.entries(
-    layerOf(type, layers)?.mocks.outputs(type, name, inputs) ?? {},
+    layerOf(type, layers)?.mocks.outputs(type, name, inputs) ??
+      cloudflareMockOutputs(type, name) ??
+      {},
   ))
     state[key] ??= value;
   if (type.startsWith("kubernetes:") && inputs.metadata && !inputs.metadata.name) {

@@ -1,14 +1,38 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config";
 import type { ClusterFacts, DnsRecordSpec } from "../contract";
+import { physicalName } from "../kit/naming";
 import { CloudflareEdge } from "./cloudflare";
 import { CLOUDFLARE_ORIGIN_PULL_CA, CLOUDFLARE_PROXY_HOPS } from "./origin";
+import { R2Storage } from "./r2";
+import { r2LocationHint } from "./r2-rules";
 import { edgeHosts, recordType } from "./rules";
 
 export * from "./rules";
 export * from "./origin";
 export * from "./uptime";
+export * from "./r2-rules";
 export { CloudflareEdge, hostLabel } from "./cloudflare";
+export { R2Storage } from "./r2";
+
+/**
+ * The stack's managed object store when it is R2 (`objectStorage.provider: r2`, on a cloud without
+ * a store of its own): built on the edge's Cloudflare account and handed to the platform as the
+ * cloud's managed store, so MinIO is not deployed and backups, logs and apps use R2.
+ */
+export function withR2Storage(config: StackConfig, cluster: ClusterFacts): ClusterFacts {
+  const store = config.objectStorage;
+  if (store.mode !== "managed" || store.provider !== "r2") return cluster;
+  const r2 = new R2Storage("r2", {
+    accountId: config.edge.accountId,
+    prefix: physicalName([pulumi.getProject(), pulumi.getStack()], 40),
+    buckets: store.buckets,
+    backups: config.backups,
+    location: r2LocationHint(config.provider, config.region),
+    storageGb: store.storageGb,
+  });
+  return { ...cluster, managed: { ...cluster.managed, objectStorage: r2.storage } };
+}
 
 /**
  * What the gateway must know of a Cloudflare edge before it is built: every host reaches it
