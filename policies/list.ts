@@ -73,6 +73,8 @@ import { stackHcloudRequireServerFirewall } from "./stack/stack-hcloud-require-s
 import { stackMonitoringRequireAlerting } from "./stack/stack-monitoring-require-alerting";
 import { stackNamespaceRequireDefaultDeny } from "./stack/stack-namespace-require-default-deny";
 import { stackNodepoolEnforceProfile } from "./stack/stack-nodepool-enforce-profile";
+import { stackR2DisallowPublicAccess } from "./stack/stack-r2-disallow-public-access";
+import { stackR2RequireBackupLock } from "./stack/stack-r2-require-backup-lock";
 import { stackS3RequireEncryption } from "./stack/stack-s3-require-encryption";
 import { stackS3RequireLifecycle } from "./stack/stack-s3-require-lifecycle";
 import { stackS3RequirePublicAccessBlock } from "./stack/stack-s3-require-public-access-block";
@@ -161,6 +163,8 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   stackMonitoringRequireAlerting,
   stackNamespaceRequireDefaultDeny,
   stackNodepoolEnforceProfile,
+  stackR2DisallowPublicAccess,
+  stackR2RequireBackupLock,
   stackS3RequireEncryption,
   stackS3RequireLifecycle,
   stackS3RequirePublicAccessBlock,

@@ -4,7 +4,7 @@ import type { Pricer } from "../cost";
 
 // The Cloudflare edge, on whatever cloud the cluster runs (catalog/cloudflare.ts): the zone's plan
 // a month, billed monthly, and the Load Balancing add-on by endpoint. Transfer is not billed on
-// these plans, so traffic adds nothing.
+// these plans, so traffic adds nothing. R2, where it is the stack's object store, by GB stored.
 
 const usd = (n: number) => `$${(Math.round(n * 100) / 100).toFixed(2)}`;
 
@@ -33,5 +33,25 @@ const edge: Pricer = (inputs) => {
   return { monthlyUsd: (price.monthlyUsd ?? 0) + lb, basis: parts.join(" + ") };
 };
 
-/** The Cloudflare edge's pricer: the edge serves every cloud, so it is no cloud layer's. */
-export const CLOUDFLARE_PRICERS: Record<string, Pricer> = { "platform:edge:CloudflareEdge": edge };
+/** R2 Standard storage for `storageGb` GB a month, beyond the free allowance; egress is free. */
+export function r2MonthlyUsd(storageGb: number): number {
+  const r2 = CLOUDFLARE_SERVICES.r2;
+  return Math.max(0, storageGb - r2.includedGb) * r2.perGbMonthUsd;
+}
+
+// The buckets hold at most what objectStorage.storageGb says the store holds; operations beyond
+// the free million class A and ten million class B a month are not estimated.
+const r2: Pricer = (inputs) => {
+  const gb = Number(inputs.storageGb ?? 0);
+  const price = CLOUDFLARE_SERVICES.r2;
+  return {
+    monthlyUsd: r2MonthlyUsd(gb),
+    basis: `R2 Standard ${gb} GB, ${price.includedGb} GB free, $${price.perGbMonthUsd} per GB-month beyond (${price.source.ref}); operations not estimated`,
+  };
+};
+
+/** The Cloudflare edge's pricers: the edge serves every cloud, so they are no cloud layer's. */
+export const CLOUDFLARE_PRICERS: Record<string, Pricer> = {
+  "platform:edge:CloudflareEdge": edge,
+  "platform:edge:R2Storage": r2,
+};
