@@ -7,7 +7,14 @@ import {
   EXPORTER_PORT as REDIS_EXPORTER_PORT,
 } from "../cache/valkey-topology";
 import { type ManagedCache, type ManagedDatabase } from "../contract";
-import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace } from "../k8s";
+import {
+  placement,
+  OWN_EGRESS_LABEL,
+  serverEgress,
+  fromNamespace,
+  networkPolicy,
+  tcpPorts,
+} from "../k8s";
 import { postgresUrl } from "../platform/env";
 
 /**
@@ -47,6 +54,22 @@ export interface ManagedDataExportersArgs {
   monitoring: pulumi.Resource[];
 }
 
+/** Each exporter's pod: its objects' name, image, the image's user and its metrics port. */
+const EXPORTERS = {
+  postgres: {
+    name: EXPORTER_NAMES.postgres,
+    image: POSTGRES_EXPORTER_IMAGE,
+    uid: POSTGRES_EXPORTER_UID,
+    port: POSTGRES_EXPORTER_PORT,
+  },
+  redis: {
+    name: EXPORTER_NAMES.redis,
+    image: REDIS_EXPORTER_IMAGE,
+    uid: REDIS_EXPORTER_UID,
+    port: REDIS_EXPORTER_PORT,
+  },
+};
+
 type Resources = { requests: Record<string, string>; limits: Record<string, string> };
 const EXPORTER_RESOURCES: Resources = {
   requests: { cpu: "50m", memory: "64Mi" },
@@ -77,10 +100,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     const db = args.database;
     if (db)
       this.exporter(`${name}-postgres`, args, {
-        name: EXPORTER_NAMES.postgres,
-        image: POSTGRES_EXPORTER_IMAGE,
-        uid: POSTGRES_EXPORTER_UID,
-        port: POSTGRES_EXPORTER_PORT,
+        ...EXPORTERS.postgres,
         serverPort: db.port,
         // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the
         // server forces TLS, and its CA is a cloud download the platform layer does not carry.
@@ -98,10 +118,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     const cache = args.cache;
     if (cache)
       this.exporter(`${name}-redis`, args, {
-        name: EXPORTER_NAMES.redis,
-        image: REDIS_EXPORTER_IMAGE,
-        uid: REDIS_EXPORTER_UID,
-        port: REDIS_EXPORTER_PORT,
+        ...EXPORTERS.redis,
         serverPort: cache.port,
         // rediss://: ElastiCache and DigitalOcean require TLS; both present certificates of public
         // CAs (Amazon, Let's Encrypt: DigitalOcean "How to Connect to Valkey Database Clusters"),
@@ -199,34 +216,24 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: args.monitoring },
     );
-    new k8s.networking.v1.NetworkPolicy(
+    const policy = { namespace: ns, labels, podSelector: { matchLabels: labels } };
+    networkPolicy(
       `${name}-ingress`,
       {
-        metadata: { name: `${e.name}-ingress`, namespace: ns, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [fromNamespace(args.monitoringNamespace)],
-              ports: [{ protocol: "TCP", port: e.port }],
-            },
-          ],
-        },
+        ...policy,
+        name: `${e.name}-ingress`,
+        ingress: [{ from: [fromNamespace(args.monitoringNamespace)], ports: tcpPorts(e.port) }],
       },
       parent,
     );
     // The pods carry OWN_EGRESS_LABEL, so the namespace's baseline (HTTPS out) skips them: they
     // reach the cluster DNS and their server's port in the network, nothing else.
-    new k8s.networking.v1.NetworkPolicy(
+    networkPolicy(
       `${name}-egress`,
       {
-        metadata: { name: `${e.name}-egress`, namespace: ns, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Egress"],
-          egress: serverEgress(args.serverNetwork, e.serverPort),
-        },
+        ...policy,
+        name: `${e.name}-egress`,
+        egress: serverEgress(args.serverNetwork, e.serverPort),
       },
       parent,
     );
