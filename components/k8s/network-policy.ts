@@ -64,6 +64,23 @@ export function networkPolicy(
   return new k8s.networking.v1.NetworkPolicy(resourceName, networkPolicyArgs(args), opts);
 }
 
+/** What a component's NetworkPolicies share: their namespace, their own labels and their parent. */
+export interface PolicyScope {
+  namespace: pulumi.Input<string>;
+  labels?: Record<string, string>;
+  parent: pulumi.Resource;
+}
+
+/**
+ * A maker of a component's NetworkPolicies in one namespace, each given its resource name and what
+ * sets it apart (object name, pods, rules).
+ */
+export function policiesIn(scope: PolicyScope) {
+  const { parent, ...common } = scope;
+  return (resourceName: string, args: Omit<PolicyArgs, "namespace" | "labels">) =>
+    networkPolicy(resourceName, { ...common, ...args }, { parent });
+}
+
 /**
  * Egress to the Kubernetes API server for pods that watch the cluster (operators, Prometheus,
  * collectors). Managed control planes answer on 443, which the namespace baseline opens; k3s

@@ -4,11 +4,11 @@ import {
   apiServerEgress,
   chartRelease,
   fromNamespace,
-  networkPolicy,
   placement,
+  policiesIn,
   tcpPorts,
-  type Namespace,
 } from "../k8s";
+import type { Namespace } from "../k8s";
 import {
   ECK_CHART,
   eckOperatorValues,
@@ -110,34 +110,23 @@ export function elasticStack(
     { parent, dependsOn: [operator, ...beat] },
   );
   const esPods = { "elasticsearch.k8s.elastic.co/cluster-name": ES_NAME };
-  networkPolicy(
-    `${name}-elasticsearch-ingress`,
-    {
-      name: "elasticsearch-ingress",
-      namespace,
-      labels: part,
-      podSelector: { matchLabels: esPods },
-      ingress: [
-        // Filebeat ships, Kibana and the operator call the HTTP API.
-        { from: [fromNamespace(agentNs.name), { podSelector: {} }], ports: tcpPorts(9200) },
-        // Node-to-node transport inside the cluster.
-        { from: [{ podSelector: { matchLabels: esPods } }], ports: tcpPorts(9300) },
-      ],
-    },
-    { parent },
-  );
-  networkPolicy(
-    `${name}-kibana-ingress`,
-    {
-      name: "kibana-ingress",
-      namespace,
-      labels: part,
-      podSelector: { matchLabels: { "kibana.k8s.elastic.co/name": "kibana" } },
-      // Internal only: reached with `kubectl port-forward`, or a route added on purpose.
-      ingress: [{ from: [{ podSelector: {} }], ports: tcpPorts(5601) }],
-    },
-    { parent },
-  );
+  const policy = policiesIn({ namespace, labels: part, parent });
+  policy(`${name}-elasticsearch-ingress`, {
+    name: "elasticsearch-ingress",
+    podSelector: { matchLabels: esPods },
+    ingress: [
+      // Filebeat ships, Kibana and the operator call the HTTP API.
+      { from: [fromNamespace(agentNs.name), { podSelector: {} }], ports: tcpPorts(9200) },
+      // Node-to-node transport inside the cluster.
+      { from: [{ podSelector: { matchLabels: esPods } }], ports: tcpPorts(9300) },
+    ],
+  });
+  policy(`${name}-kibana-ingress`, {
+    name: "kibana-ingress",
+    podSelector: { matchLabels: { "kibana.k8s.elastic.co/name": "kibana" } },
+    // Internal only: reached with `kubectl port-forward`, or a route added on purpose.
+    ingress: [{ from: [{ podSelector: {} }], ports: tcpPorts(5601) }],
+  });
 }
 
 /**

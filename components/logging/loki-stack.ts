@@ -1,13 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import {
-  chartRelease,
-  fromNamespace,
-  networkPolicy,
-  placement,
-  tcpPorts,
-  type Namespace,
-} from "../k8s";
+import { chartRelease, fromNamespace, placement, policiesIn, tcpPorts } from "../k8s";
+import type { Namespace } from "../k8s";
 import type { LoggingArgs } from "./index";
 import {
   ALLOY_CHART,
@@ -82,28 +76,22 @@ export function lokiStack(
     { parent, dependsOn: credentialsSecret ? [credentialsSecret] : [], protect: true },
   );
   const lokiPods = { "app.kubernetes.io/name": "loki" };
-  networkPolicy(
-    `${name}-loki-ingress`,
-    {
-      name: "loki-ingress",
-      namespace,
-      labels: part,
-      podSelector: { matchLabels: lokiPods },
-      ingress: [
-        // Agents push and Grafana queries over HTTP.
-        {
-          from: [fromNamespace(agentNs.name), fromNamespace(args.grafanaNamespace)],
-          ports: tcpPorts(LOKI_HTTP_PORT),
-        },
-        // Loki's own pods talk gRPC and gossip in the ring.
-        {
-          from: [{ podSelector: { matchLabels: lokiPods } }],
-          ports: tcpPorts(LOKI_HTTP_PORT, LOKI_GRPC_PORT, LOKI_MEMBERLIST_PORT),
-        },
-      ],
-    },
-    { parent },
-  );
+  policiesIn({ namespace, labels: part, parent })(`${name}-loki-ingress`, {
+    name: "loki-ingress",
+    podSelector: { matchLabels: lokiPods },
+    ingress: [
+      // Agents push and Grafana queries over HTTP.
+      {
+        from: [fromNamespace(agentNs.name), fromNamespace(args.grafanaNamespace)],
+        ports: tcpPorts(LOKI_HTTP_PORT),
+      },
+      // Loki's own pods talk gRPC and gossip in the ring.
+      {
+        from: [{ podSelector: { matchLabels: lokiPods } }],
+        ports: tcpPorts(LOKI_HTTP_PORT, LOKI_GRPC_PORT, LOKI_MEMBERLIST_PORT),
+      },
+    ],
+  });
   chartRelease(
     `${name}-alloy`,
     {

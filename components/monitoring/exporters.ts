@@ -12,7 +12,7 @@ import {
   OWN_EGRESS_LABEL,
   serverEgress,
   fromNamespace,
-  networkPolicy,
+  policiesIn,
   tcpPorts,
 } from "../k8s";
 import { postgresUrl } from "../platform/env";
@@ -216,26 +216,19 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: args.monitoring },
     );
-    const policy = { namespace: ns, labels, podSelector: { matchLabels: labels } };
-    networkPolicy(
-      `${name}-ingress`,
-      {
-        ...policy,
-        name: `${e.name}-ingress`,
-        ingress: [{ from: [fromNamespace(args.monitoringNamespace)], ports: tcpPorts(e.port) }],
-      },
-      parent,
-    );
+    const policy = policiesIn({ namespace: ns, labels, parent: this });
+    const podSelector = { matchLabels: labels };
+    policy(`${name}-ingress`, {
+      name: `${e.name}-ingress`,
+      podSelector,
+      ingress: [{ from: [fromNamespace(args.monitoringNamespace)], ports: tcpPorts(e.port) }],
+    });
     // The pods carry OWN_EGRESS_LABEL, so the namespace's baseline (HTTPS out) skips them: they
     // reach the cluster DNS and their server's port in the network, nothing else.
-    networkPolicy(
-      `${name}-egress`,
-      {
-        ...policy,
-        name: `${e.name}-egress`,
-        egress: serverEgress(args.serverNetwork, e.serverPort),
-      },
-      parent,
-    );
+    policy(`${name}-egress`, {
+      name: `${e.name}-egress`,
+      podSelector,
+      egress: serverEgress(args.serverNetwork, e.serverPort),
+    });
   }
 }

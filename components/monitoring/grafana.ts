@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { fromNamespace, networkPolicy, tcpPorts } from "../k8s";
+import { fromNamespace, policiesIn, tcpPorts } from "../k8s";
 
 export interface GrafanaRoute {
   /** Host name Grafana answers on. @example "grafana.example.com" */
@@ -64,15 +64,9 @@ export function grafanaGatewayRoute(
     },
     { parent, dependsOn: [release] },
   );
-  networkPolicy(
-    `${name}-grafana-gateway`,
-    {
-      name: "grafana-from-gateway",
-      namespace,
-      labels: part,
-      podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } },
-      ingress: [{ from: [fromNamespace(route.gateway.namespace)], ports: tcpPorts(3000) }],
-    },
-    { parent },
-  );
+  policiesIn({ namespace, labels: part, parent })(`${name}-grafana-gateway`, {
+    name: "grafana-from-gateway",
+    podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } },
+    ingress: [{ from: [fromNamespace(route.gateway.namespace)], ports: tcpPorts(3000) }],
+  });
 }

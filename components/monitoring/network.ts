@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { anyAddressEgress, apiServerEgress, networkPolicy } from "../k8s";
+import { anyAddressEgress, apiServerEgress, policiesIn } from "../k8s";
 import type { MonitoringConfig } from "./values";
 
 /**
@@ -13,47 +13,35 @@ export function monitoringPolicies(
   receivers: MonitoringConfig["receivers"],
   parent: pulumi.Resource,
 ): void {
-  const common = { namespace, labels: { "app.kubernetes.io/part-of": "platform" } };
-  const opts = { parent };
+  const policy = policiesIn({
+    namespace,
+    labels: { "app.kubernetes.io/part-of": "platform" },
+    parent,
+  });
   // The stack's pods talk to each other (Grafana → Prometheus → Alertmanager, scrapes of the
   // operator and kube-state-metrics, Alertmanager gossip); nothing outside the namespace calls in.
-  networkPolicy(
-    `${name}-internal`,
-    {
-      ...common,
-      name: "monitoring-internal",
-      podSelector: {},
-      ingress: [{ from: [{ podSelector: {} }] }],
-    },
-    opts,
-  );
+  policy(`${name}-internal`, {
+    name: "monitoring-internal",
+    podSelector: {},
+    ingress: [{ from: [{ podSelector: {} }] }],
+  });
   // Node exporter listens on the node's address (hostNetwork) and the kubelet serves cAdvisor
   // and volume statistics there; neither is a pod the namespace baseline admits.
-  networkPolicy(
-    `${name}-prometheus-nodes`,
-    {
-      ...common,
-      name: "prometheus-node-scrapes",
-      podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
-      egress: [anyAddressEgress(9100, 10250)],
-    },
-    opts,
-  );
+  policy(`${name}-prometheus-nodes`, {
+    name: "prometheus-node-scrapes",
+    podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+    egress: [anyAddressEgress(9100, 10250)],
+  });
   apiServerEgress(
     `${name}-api`,
     { name: "kube-apiserver-egress", namespace, podSelector: {} },
-    opts,
+    { parent },
   );
   const smtpPort = receivers.email ? Number(receivers.email.smarthost.split(":").pop()) : NaN;
   if (Number.isInteger(smtpPort) && smtpPort !== 443 && smtpPort !== 80)
-    networkPolicy(
-      `${name}-smtp`,
-      {
-        ...common,
-        name: "alertmanager-smtp",
-        podSelector: { matchLabels: { "app.kubernetes.io/name": "alertmanager" } },
-        egress: [anyAddressEgress(smtpPort)],
-      },
-      opts,
-    );
+    policy(`${name}-smtp`, {
+      name: "alertmanager-smtp",
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "alertmanager" } },
+      egress: [anyAddressEgress(smtpPort)],
+    });
 }
