@@ -54,19 +54,33 @@ export interface ManagedDataExportersArgs {
   monitoring: pulumi.Resource[];
 }
 
-/** Each exporter's pod: its objects' name, image, the image's user and its metrics port. */
-const EXPORTERS = {
+/** What an exporter's pod runs: its objects' name, image, the image's user, port, flags and probe. */
+interface ExporterPod {
+  name: string;
+  image: string;
+  uid: number;
+  port: number;
+  args: string[];
+  probe: Record<string, unknown>;
+}
+
+const EXPORTERS: Record<keyof typeof EXPORTER_NAMES, ExporterPod> = {
   postgres: {
     name: EXPORTER_NAMES.postgres,
     image: POSTGRES_EXPORTER_IMAGE,
     uid: POSTGRES_EXPORTER_UID,
     port: POSTGRES_EXPORTER_PORT,
+    args: [`--web.listen-address=:${POSTGRES_EXPORTER_PORT}`],
+    // The exporter toolkit's landing page answers without touching the database.
+    probe: { httpGet: { path: "/", port: "metrics" } },
   },
   redis: {
     name: EXPORTER_NAMES.redis,
     image: REDIS_EXPORTER_IMAGE,
     uid: REDIS_EXPORTER_UID,
     port: REDIS_EXPORTER_PORT,
+    args: [],
+    probe: { httpGet: { path: "/health", port: "metrics" } },
   },
 };
 
@@ -98,40 +112,25 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     this.postgres = args.database !== undefined;
     this.cache = args.cache !== undefined;
     const db = args.database;
+    // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the server
+    // forces TLS, and its CA is a cloud download the platform layer does not carry.
     if (db)
-      this.exporter(`${name}-postgres`, args, {
-        ...EXPORTERS.postgres,
-        serverPort: db.port,
-        // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the
-        // server forces TLS, and its CA is a cloud download the platform layer does not carry.
-        secretEnv: {
-          DATA_SOURCE_NAME: pulumi
-            .all([db.host, db.port, db.database, db.user, db.password])
-            .apply(([host, port, database, user, password]) =>
-              postgresUrl({ host, port, database, user, password }),
-            ),
-        },
-        args: [`--web.listen-address=:${POSTGRES_EXPORTER_PORT}`],
-        // The exporter toolkit's landing page answers without touching the database.
-        probe: { httpGet: { path: "/", port: "metrics" } },
+      this.exporter(`${name}-postgres`, args, EXPORTERS.postgres, db.port, {
+        DATA_SOURCE_NAME: pulumi
+          .all([db.host, db.port, db.database, db.user, db.password])
+          .apply(([host, port, database, user, password]) =>
+            postgresUrl({ host, port, database, user, password }),
+          ),
       });
     const cache = args.cache;
+    // rediss://: ElastiCache and DigitalOcean require TLS; both present certificates of public
+    // CAs (Amazon, Let's Encrypt: DigitalOcean "How to Connect to Valkey Database Clusters"),
+    // which the exporter's image carries (/etc/ssl/certs), so the certificate is verified. The
+    // password travels in its own variable (README, REDIS_PASSWORD), not in the URL.
     if (cache)
-      this.exporter(`${name}-redis`, args, {
-        ...EXPORTERS.redis,
-        serverPort: cache.port,
-        // rediss://: ElastiCache and DigitalOcean require TLS; both present certificates of public
-        // CAs (Amazon, Let's Encrypt: DigitalOcean "How to Connect to Valkey Database Clusters"),
-        // which the exporter's image carries (/etc/ssl/certs), so the certificate is verified.
-        secretEnv: {
-          // The password travels in its own variable (README, REDIS_PASSWORD), not in the URL.
-          REDIS_ADDR: pulumi
-            .all([cache.host, cache.port])
-            .apply(([host, port]) => `rediss://${host}:${port}`),
-          REDIS_PASSWORD: pulumi.output(cache.password),
-        },
-        args: [],
-        probe: { httpGet: { path: "/health", port: "metrics" } },
+      this.exporter(`${name}-redis`, args, EXPORTERS.redis, cache.port, {
+        REDIS_ADDR: pulumi.all([cache.host, cache.port]).apply(([h, p]) => `rediss://${h}:${p}`),
+        REDIS_PASSWORD: pulumi.output(cache.password),
       });
     this.registerOutputs({});
   }
@@ -139,17 +138,11 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
   private exporter(
     name: string,
     args: ManagedDataExportersArgs,
-    e: {
-      name: string;
-      image: string;
-      uid: number;
-      port: number;
-      serverPort: pulumi.Input<number>;
-      /** Environment from the exporter's Secret, one key per variable. */
-      secretEnv: Record<string, pulumi.Output<string>>;
-      args: string[];
-      probe: Record<string, unknown>;
-    },
+    e: ExporterPod,
+    /** Port of the managed server, the exporter's only egress but DNS. */
+    serverPort: pulumi.Input<number>,
+    /** Environment from the exporter's Secret, one key per variable. */
+    secretEnv: Record<string, pulumi.Output<string>>,
   ) {
     const parent = { parent: this };
     const ns = args.namespace;
@@ -164,7 +157,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
         metadata: { name: `${e.name}-connection`, namespace: ns, labels },
         type: "Opaque",
         stringData: Object.fromEntries(
-          Object.entries(e.secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
+          Object.entries(secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
         ),
       },
       parent,
@@ -189,7 +182,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
                   name: "exporter",
                   image: e.image,
                   args: e.args,
-                  env: Object.keys(e.secretEnv).map((variable) => ({
+                  env: Object.keys(secretEnv).map((variable) => ({
                     name: variable,
                     valueFrom: { secretKeyRef: { name: `${e.name}-connection`, key: variable } },
                   })),
@@ -228,7 +221,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     policy(`${name}-egress`, {
       name: `${e.name}-egress`,
       podSelector,
-      egress: serverEgress(args.serverNetwork, e.serverPort),
+      egress: serverEgress(args.serverNetwork, serverPort),
     });
   }
 }
