@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { Namespace } from "../k8s";
+import {
+  Namespace,
+  anyAddressEgress,
+  chartRelease,
+  fromNamespace,
+  networkPolicy,
+  networkPolicyArgs,
+  tcpPorts,
+} from "../k8s";
 import { BARMAN_PLUGIN_CHART, CNPG_CHART, type ContainerResources } from "./cnpg";
 
 /** The values we set on the cloudnative-pg chart (see its values.yaml). */
@@ -62,17 +70,9 @@ export class CnpgOperator extends pulumi.ComponentResource {
       // The PodMonitor CRD belongs to the monitoring stack, which may be installed after this chart.
       monitoring: { podMonitorEnabled: false, grafanaDashboard: { create: false } },
     };
-    const operator = new k8s.helm.v3.Release(
+    const operator = chartRelease(
       `${name}-operator`,
-      {
-        name: "cnpg",
-        chart: CNPG_CHART.chart,
-        version: CNPG_CHART.version,
-        repositoryOpts: { repo: CNPG_CHART.repo },
-        namespace: ns.name,
-        skipAwait: false,
-        values: operatorValues,
-      },
+      { name: "cnpg", chart: CNPG_CHART, namespace: ns.name, values: operatorValues },
       { ...parent, dependsOn: [ns] },
     );
     const pluginValues: BarmanPluginValues = {
@@ -80,15 +80,12 @@ export class CnpgOperator extends pulumi.ComponentResource {
       resources: small,
       crds: { create: true },
     };
-    const plugin = new k8s.helm.v3.Release(
+    const plugin = chartRelease(
       `${name}-barman-cloud`,
       {
         name: "barman-cloud",
-        chart: BARMAN_PLUGIN_CHART.chart,
-        version: BARMAN_PLUGIN_CHART.version,
-        repositoryOpts: { repo: BARMAN_PLUGIN_CHART.repo },
+        chart: BARMAN_PLUGIN_CHART,
         namespace: ns.name,
-        skipAwait: false,
         values: pluginValues,
       },
       { ...parent, dependsOn: [operator, ...(args.certManager ?? [])] },
@@ -96,28 +93,20 @@ export class CnpgOperator extends pulumi.ComponentResource {
 
     // Every pod of this namespace: the API server calls the operator's admission webhooks (from the
     // control plane, not from a pod), the operator calls the plugin over mTLS, monitoring scrapes.
-    new k8s.networking.v1.NetworkPolicy(
+    networkPolicy(
       `${name}-ingress`,
       {
-        metadata: { name: "cnpg-ingress", namespace: ns.name },
-        spec: {
-          podSelector: {},
-          policyTypes: ["Ingress"],
-          ingress: [
-            { ports: [{ protocol: "TCP", port: WEBHOOK_PORT }] },
-            { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: PLUGIN_PORT }] },
-            {
-              from: [
-                {
-                  namespaceSelector: {
-                    matchLabels: { "kubernetes.io/metadata.name": args.monitoringNamespace },
-                  },
-                },
-              ],
-              ports: [{ protocol: "TCP", port: OPERATOR_METRICS_PORT }],
-            },
-          ],
-        },
+        name: "cnpg-ingress",
+        namespace: ns.name,
+        podSelector: {},
+        ingress: [
+          { ports: tcpPorts(WEBHOOK_PORT) },
+          { from: [{ podSelector: {} }], ports: tcpPorts(PLUGIN_PORT) },
+          {
+            from: [fromNamespace(args.monitoringNamespace)],
+            ports: tcpPorts(OPERATOR_METRICS_PORT),
+          },
+        ],
       },
       parent,
     );
@@ -141,17 +130,10 @@ export function apiServerEgress(
   namespace: pulumi.Input<string>,
   podSelector: k8s.types.input.meta.v1.LabelSelector,
 ): k8s.networking.v1.NetworkPolicyArgs {
-  return {
-    metadata: { name: policyName, namespace },
-    spec: {
-      podSelector,
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-          ports: [{ protocol: "TCP", port: 6443 }],
-        },
-      ],
-    },
-  };
+  return networkPolicyArgs({
+    name: policyName,
+    namespace,
+    podSelector,
+    egress: [anyAddressEgress(6443)],
+  });
 }

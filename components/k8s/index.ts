@@ -2,6 +2,7 @@
  * Kubernetes building blocks every platform service uses: a deny-by-default namespace, NetworkPolicy
  * peers and egress rules, and placement on the role node pools.
  */
+export * from "./chart";
 export * from "./namespace";
 export * from "./network-policy";
 export * from "./placement";

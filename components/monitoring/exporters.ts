@@ -7,7 +7,14 @@ import {
   EXPORTER_PORT as REDIS_EXPORTER_PORT,
 } from "../cache/valkey-topology";
 import { type ManagedCache, type ManagedDatabase } from "../contract";
-import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace } from "../k8s";
+import {
+  placement,
+  OWN_EGRESS_LABEL,
+  serverEgress,
+  fromNamespace,
+  policiesIn,
+  tcpPorts,
+} from "../k8s";
 import { postgresUrl } from "../platform/env";
 
 /**
@@ -47,6 +54,36 @@ export interface ManagedDataExportersArgs {
   monitoring: pulumi.Resource[];
 }
 
+/** What an exporter's pod runs: its objects' name, image, the image's user, port, flags and probe. */
+interface ExporterPod {
+  name: string;
+  image: string;
+  uid: number;
+  port: number;
+  args: string[];
+  probe: Record<string, unknown>;
+}
+
+const EXPORTERS: Record<keyof typeof EXPORTER_NAMES, ExporterPod> = {
+  postgres: {
+    name: EXPORTER_NAMES.postgres,
+    image: POSTGRES_EXPORTER_IMAGE,
+    uid: POSTGRES_EXPORTER_UID,
+    port: POSTGRES_EXPORTER_PORT,
+    args: [`--web.listen-address=:${POSTGRES_EXPORTER_PORT}`],
+    // The exporter toolkit's landing page answers without touching the database.
+    probe: { httpGet: { path: "/", port: "metrics" } },
+  },
+  redis: {
+    name: EXPORTER_NAMES.redis,
+    image: REDIS_EXPORTER_IMAGE,
+    uid: REDIS_EXPORTER_UID,
+    port: REDIS_EXPORTER_PORT,
+    args: [],
+    probe: { httpGet: { path: "/health", port: "metrics" } },
+  },
+};
+
 type Resources = { requests: Record<string, string>; limits: Record<string, string> };
 const EXPORTER_RESOURCES: Resources = {
   requests: { cpu: "50m", memory: "64Mi" },
@@ -75,46 +112,25 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     this.postgres = args.database !== undefined;
     this.cache = args.cache !== undefined;
     const db = args.database;
+    // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the server
+    // forces TLS, and its CA is a cloud download the platform layer does not carry.
     if (db)
-      this.exporter(`${name}-postgres`, args, {
-        name: EXPORTER_NAMES.postgres,
-        image: POSTGRES_EXPORTER_IMAGE,
-        uid: POSTGRES_EXPORTER_UID,
-        port: POSTGRES_EXPORTER_PORT,
-        serverPort: db.port,
-        // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the
-        // server forces TLS, and its CA is a cloud download the platform layer does not carry.
-        secretEnv: {
-          DATA_SOURCE_NAME: pulumi
-            .all([db.host, db.port, db.database, db.user, db.password])
-            .apply(([host, port, database, user, password]) =>
-              postgresUrl({ host, port, database, user, password }),
-            ),
-        },
-        args: [`--web.listen-address=:${POSTGRES_EXPORTER_PORT}`],
-        // The exporter toolkit's landing page answers without touching the database.
-        probe: { httpGet: { path: "/", port: "metrics" } },
+      this.exporter(`${name}-postgres`, args, EXPORTERS.postgres, db.port, {
+        DATA_SOURCE_NAME: pulumi
+          .all([db.host, db.port, db.database, db.user, db.password])
+          .apply(([host, port, database, user, password]) =>
+            postgresUrl({ host, port, database, user, password }),
+          ),
       });
     const cache = args.cache;
+    // rediss://: ElastiCache and DigitalOcean require TLS; both present certificates of public
+    // CAs (Amazon, Let's Encrypt: DigitalOcean "How to Connect to Valkey Database Clusters"),
+    // which the exporter's image carries (/etc/ssl/certs), so the certificate is verified. The
+    // password travels in its own variable (README, REDIS_PASSWORD), not in the URL.
     if (cache)
-      this.exporter(`${name}-redis`, args, {
-        name: EXPORTER_NAMES.redis,
-        image: REDIS_EXPORTER_IMAGE,
-        uid: REDIS_EXPORTER_UID,
-        port: REDIS_EXPORTER_PORT,
-        serverPort: cache.port,
-        // rediss://: ElastiCache and DigitalOcean require TLS; both present certificates of public
-        // CAs (Amazon, Let's Encrypt: DigitalOcean "How to Connect to Valkey Database Clusters"),
-        // which the exporter's image carries (/etc/ssl/certs), so the certificate is verified.
-        secretEnv: {
-          // The password travels in its own variable (README, REDIS_PASSWORD), not in the URL.
-          REDIS_ADDR: pulumi
-            .all([cache.host, cache.port])
-            .apply(([host, port]) => `rediss://${host}:${port}`),
-          REDIS_PASSWORD: pulumi.output(cache.password),
-        },
-        args: [],
-        probe: { httpGet: { path: "/health", port: "metrics" } },
+      this.exporter(`${name}-redis`, args, EXPORTERS.redis, cache.port, {
+        REDIS_ADDR: pulumi.all([cache.host, cache.port]).apply(([h, p]) => `rediss://${h}:${p}`),
+        REDIS_PASSWORD: pulumi.output(cache.password),
       });
     this.registerOutputs({});
   }
@@ -122,17 +138,11 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
   private exporter(
     name: string,
     args: ManagedDataExportersArgs,
-    e: {
-      name: string;
-      image: string;
-      uid: number;
-      port: number;
-      serverPort: pulumi.Input<number>;
-      /** Environment from the exporter's Secret, one key per variable. */
-      secretEnv: Record<string, pulumi.Output<string>>;
-      args: string[];
-      probe: Record<string, unknown>;
-    },
+    e: ExporterPod,
+    /** Port of the managed server, the exporter's only egress but DNS. */
+    serverPort: pulumi.Input<number>,
+    /** Environment from the exporter's Secret, one key per variable. */
+    secretEnv: Record<string, pulumi.Output<string>>,
   ) {
     const parent = { parent: this };
     const ns = args.namespace;
@@ -147,7 +157,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
         metadata: { name: `${e.name}-connection`, namespace: ns, labels },
         type: "Opaque",
         stringData: Object.fromEntries(
-          Object.entries(e.secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
+          Object.entries(secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
         ),
       },
       parent,
@@ -172,7 +182,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
                   name: "exporter",
                   image: e.image,
                   args: e.args,
-                  env: Object.keys(e.secretEnv).map((variable) => ({
+                  env: Object.keys(secretEnv).map((variable) => ({
                     name: variable,
                     valueFrom: { secretKeyRef: { name: `${e.name}-connection`, key: variable } },
                   })),
@@ -199,36 +209,19 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: args.monitoring },
     );
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-ingress`,
-      {
-        metadata: { name: `${e.name}-ingress`, namespace: ns, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [fromNamespace(args.monitoringNamespace)],
-              ports: [{ protocol: "TCP", port: e.port }],
-            },
-          ],
-        },
-      },
-      parent,
-    );
+    const policy = policiesIn({ namespace: ns, labels, parent: this });
+    const podSelector = { matchLabels: labels };
+    policy(`${name}-ingress`, {
+      name: `${e.name}-ingress`,
+      podSelector,
+      ingress: [{ from: [fromNamespace(args.monitoringNamespace)], ports: tcpPorts(e.port) }],
+    });
     // The pods carry OWN_EGRESS_LABEL, so the namespace's baseline (HTTPS out) skips them: they
     // reach the cluster DNS and their server's port in the network, nothing else.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-egress`,
-      {
-        metadata: { name: `${e.name}-egress`, namespace: ns, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Egress"],
-          egress: serverEgress(args.serverNetwork, e.serverPort),
-        },
-      },
-      parent,
-    );
+    policy(`${name}-egress`, {
+      name: `${e.name}-egress`,
+      podSelector,
+      egress: serverEgress(args.serverNetwork, serverPort),
+    });
   }
 }

@@ -1,37 +1,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
 import type { Role, StackConfig, Tier } from "../../config";
-import { NAMESPACE, pagerOf } from "../../config";
-import { placement, Namespace, apiServerEgress, fromNamespace } from "../k8s";
+import { placement, Namespace, chartRelease } from "../k8s";
 import {
   alertRules,
   AlertThresholds,
   type MetricSources,
   type PrometheusRuleGroup,
 } from "./alert-rules";
-import { alertmanagerConfig } from "./alertmanager-config";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
+import {
+  GRAFANA_ADMIN_SECRET,
+  grafanaAdmin,
+  grafanaGatewayRoute,
+  type GrafanaRoute,
+} from "./grafana";
+import { monitoringPolicies } from "./network";
+import { alertmanagerReceivers } from "./receivers";
 import {
   DASHBOARD_LABEL,
   DOCUMENT_THRESHOLDS,
   PROMETHEUS_STACK_CHART,
-  RECEIVER_SECRET,
-  RECEIVER_SECRET_KEYS,
-  alertReceivers,
   prometheusStackValues,
-  requiredSecretKeys,
 } from "./values";
 
 export * from "./values";
 export * from "./dashboards";
-
-export interface GrafanaRoute {
-  /** Host name Grafana answers on. @example "grafana.example.com" */
-  hostname: string;
-  /** The Gateway the HTTPRoute attaches to. @example { name: "platform", namespace: "gateway" } */
-  gateway: { name: string; namespace: string };
-}
+export type { GrafanaRoute } from "./grafana";
 
 export interface MonitoringArgs {
   /** `monitoring` of the stack config: retention, volume size, receivers. @example config.monitoring */
@@ -87,34 +82,7 @@ export class Monitoring extends pulumi.ComponentResource {
     this.alertmanagerUrl = svc("prometheus-stack-alertmanager", 9093);
     this.grafanaUrl = svc("grafana", 80);
 
-    // Receivers' credentials: read from secret config only for the receivers the stack configures.
-    const receivers = monitoring.receivers;
-    const config = new pulumi.Config(NAMESPACE);
-    const secretData: Record<string, pulumi.Output<string>> = {};
-    for (const key of requiredSecretKeys(receivers))
-      secretData[RECEIVER_SECRET_KEYS[key]] = config.requireSecret(key);
-    // Rendered now, so a bad receiver stops the program before anything is registered; a webhook
-    // pager's URL is a secret known later, checked here with a stand-in.
-    const rendered = alertmanagerConfig(alertReceivers(receivers, "https://pager.invalid/"));
-    const amConfig = (
-      pagerOf(receivers)?.type === "webhook"
-        ? config
-            .requireSecret("pagingSecret")
-            .apply((url) => alertmanagerConfig(alertReceivers(receivers, url)))
-        : pulumi.output(rendered)
-    ) as pulumi.Output<Record<string, unknown>>;
-    const receiverSecret =
-      Object.keys(secretData).length > 0
-        ? new k8s.core.v1.Secret(
-            `${name}-receivers`,
-            {
-              metadata: { name: RECEIVER_SECRET, namespace, labels: part },
-              type: "Opaque",
-              stringData: secretData,
-            },
-            parent,
-          )
-        : undefined;
+    const receivers = alertmanagerReceivers(name, monitoring.receivers, namespace, this);
 
     const nodeNs = new Namespace(
       `${name}-node-namespace`,
@@ -123,55 +91,39 @@ export class Monitoring extends pulumi.ComponentResource {
     );
     this.nodeExporterNamespace = nodeNs.name;
 
-    const password = new random.RandomPassword(
-      `${name}-grafana-password`,
-      { length: 32, special: false },
-      parent,
-    );
-    this.grafanaAdminPassword = pulumi.secret(password.result);
-    const adminSecret = new k8s.core.v1.Secret(
-      `${name}-grafana-admin`,
-      {
-        metadata: { name: "grafana-admin", namespace, labels: part },
-        type: "Opaque",
-        stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword },
-      },
-      parent,
-    );
+    const grafana = grafanaAdmin(name, namespace, this);
+    this.grafanaAdminPassword = grafana.password;
 
     this.alertRules = alertRules(args.thresholds ?? DOCUMENT_THRESHOLDS, args.sources).groups;
     const where = placement("monitoring", args.pools);
-    const values = amConfig.apply((alertmanager) =>
+    const values = receivers.config.apply((alertmanager) =>
       prometheusStackValues({
         monitoring,
         tier: args.tier,
         storageClass: args.storageClass,
         placement: where,
         alertmanagerConfig: alertmanager,
-        mountReceiverSecret: receiverSecret !== undefined,
+        mountReceiverSecret: receivers.secret !== undefined,
         nodeExporterNamespace: args.nodeExporterNamespace ?? "monitoring-node",
-        grafanaAdminSecret: "grafana-admin",
+        grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
         lokiUrl: args.lokiUrl,
         grafanaRootUrl: args.grafanaRoute ? `https://${args.grafanaRoute.hostname}` : undefined,
       }),
     );
-    const release = new k8s.helm.v3.Release(
+    const release = chartRelease(
       `${name}-stack`,
       {
         name: "prometheus-stack",
-        chart: PROMETHEUS_STACK_CHART.chart,
-        version: PROMETHEUS_STACK_CHART.version,
-        repositoryOpts: { repo: PROMETHEUS_STACK_CHART.repo },
+        chart: PROMETHEUS_STACK_CHART,
         namespace,
         values,
-        skipAwait: false,
         timeout: 900,
         maxHistory: 5,
       },
       // Prometheus's and Alertmanager's volumes hold the metrics and silences.
       {
         ...parent,
-        dependsOn: [nodeNs, adminSecret, ...(receiverSecret ? [receiverSecret] : [])],
+        dependsOn: [nodeNs, grafana.secret, ...(receivers.secret ? [receivers.secret] : [])],
         protect: true,
       },
     );
@@ -201,101 +153,8 @@ export class Monitoring extends pulumi.ComponentResource {
         parent,
       );
 
-    // The stack's pods talk to each other (Grafana → Prometheus → Alertmanager, scrapes of the
-    // operator and kube-state-metrics, Alertmanager gossip); nothing outside the namespace calls in.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-internal`,
-      {
-        metadata: { name: "monitoring-internal", namespace, labels: part },
-        spec: {
-          podSelector: {},
-          policyTypes: ["Ingress"],
-          ingress: [{ from: [{ podSelector: {} }] }],
-        },
-      },
-      parent,
-    );
-    // Node exporter listens on the node's address (hostNetwork) and the kubelet serves cAdvisor
-    // and volume statistics there; neither is a pod the namespace baseline admits.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-prometheus-nodes`,
-      {
-        metadata: { name: "prometheus-node-scrapes", namespace, labels: part },
-        spec: {
-          podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-              ports: [
-                { protocol: "TCP", port: 9100 },
-                { protocol: "TCP", port: 10250 },
-              ],
-            },
-          ],
-        },
-      },
-      parent,
-    );
-    apiServerEgress(
-      `${name}-api`,
-      { name: "kube-apiserver-egress", namespace, podSelector: {} },
-      parent,
-    );
-    const smtpPort = receivers.email ? Number(receivers.email.smarthost.split(":").pop()) : NaN;
-    if (Number.isInteger(smtpPort) && smtpPort !== 443 && smtpPort !== 80)
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-smtp`,
-        {
-          metadata: { name: "alertmanager-smtp", namespace, labels: part },
-          spec: {
-            podSelector: { matchLabels: { "app.kubernetes.io/name": "alertmanager" } },
-            policyTypes: ["Egress"],
-            egress: [
-              {
-                to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-                ports: [{ protocol: "TCP", port: smtpPort }],
-              },
-            ],
-          },
-        },
-        parent,
-      );
-
-    if (args.grafanaRoute) {
-      const route = args.grafanaRoute;
-      new k8s.apiextensions.CustomResource(
-        `${name}-grafana-route`,
-        {
-          apiVersion: "gateway.networking.k8s.io/v1",
-          kind: "HTTPRoute",
-          metadata: { name: "grafana", namespace, labels: part },
-          spec: {
-            parentRefs: [{ name: route.gateway.name, namespace: route.gateway.namespace }],
-            hostnames: [route.hostname],
-            rules: [{ backendRefs: [{ name: "grafana", port: 80 }] }],
-          },
-        },
-        { ...parent, dependsOn: [release] },
-      );
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-grafana-gateway`,
-        {
-          metadata: { name: "grafana-from-gateway", namespace, labels: part },
-          spec: {
-            podSelector: { matchLabels: { "app.kubernetes.io/name": "grafana" } },
-            policyTypes: ["Ingress"],
-            ingress: [
-              {
-                from: [fromNamespace(route.gateway.namespace)],
-                ports: [{ protocol: "TCP", port: 3000 }],
-              },
-            ],
-          },
-        },
-        parent,
-      );
-    }
+    monitoringPolicies(name, namespace, monitoring.receivers, this);
+    if (args.grafanaRoute) grafanaGatewayRoute(name, args.grafanaRoute, namespace, release, this);
 
     this.registerOutputs({
       prometheusUrl: this.prometheusUrl,
