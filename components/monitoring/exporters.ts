@@ -8,7 +8,7 @@ import {
 } from "../cache/valkey-topology";
 import { type ManagedCache, type ManagedDatabase } from "../contract";
 import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace } from "../k8s";
-import { postgresUrl } from "../platform/env";
+import { postgresUrl } from "../platform/app-env";
 
 /**
  * The Prometheus community's PostgreSQL exporter (prometheus-community/postgres_exporter, tag
@@ -82,7 +82,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
         uid: POSTGRES_EXPORTER_UID,
         port: POSTGRES_EXPORTER_PORT,
         serverPort: db.port,
-        // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the
+        // sslmode=require, as the apps and PgBouncer connect (components/platform/app-env.ts): the
         // server forces TLS, and its CA is a cloud download the platform layer does not carry.
         secretEnv: {
           DATA_SOURCE_NAME: pulumi
