@@ -2,8 +2,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../config";
 
-/** A managed PostgreSQL the cloud layer created (RDS, DigitalOcean); TLS is required. */
-export interface ManagedDatabase {
+/**
+ * The data services the apps connect to, whoever runs them: the cloud layer (RDS, ElastiCache, S3,
+ * DigitalOcean's databases and Spaces) or the platform in the cluster (Postgres, Valkey, MinIO).
+ * appEnv (components/platform/app-env.ts) turns them into every app's connection variables.
+ */
+export interface DataEndpoints {
+  database?: PostgresEndpoint;
+  cache?: CacheEndpoint;
+  objectStorage?: ObjectStoreEndpoint;
+}
+
+/** A PostgreSQL server (or a pool in front of one) and how its reads are served. */
+export interface PostgresEndpoint {
   host: pulumi.Input<string>;
   /**
    * Host of every read replica, where the tier has any (same port, database and user); the
@@ -11,32 +22,56 @@ export interface ManagedDatabase {
    * read queries"). @example [replica1.address, replica2.address]
    */
   readHosts?: pulumi.Input<string>[];
+  /**
+   * The one place reads go, where that is not `readHosts`: a pooler's read database that takes
+   * turns over every replica. @default the first of `readHosts`, else `host`
+   */
+  readEndpoint?: {
+    host: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+    database: pulumi.Input<string>;
+  };
   port: pulumi.Input<number>;
   database: pulumi.Input<string>;
   user: pulumi.Input<string>;
   password: pulumi.Input<string>; // secret
   /** The host is already a pool the provider runs (DigitalOcean's PgBouncer connection pool). */
   pooled?: boolean;
+  /**
+   * libpq's sslmode for every connection: managed servers refuse plaintext (rds.force_ssl) and the
+   * in-cluster one accepts TLS only. @default "require"
+   */
+  sslmode?: "require" | "verify-full";
 }
 
-/** A managed Valkey/Redis the cloud layer created (ElastiCache, DigitalOcean); TLS and auth on. */
-export interface ManagedCache {
+/** A managed PostgreSQL the cloud layer created (RDS, DigitalOcean); TLS is required. */
+export type ManagedDatabase = PostgresEndpoint;
+
+/** A Redis-compatible cache: the primary's address and its password. */
+export interface CacheEndpoint {
   host: pulumi.Input<string>;
   port: pulumi.Input<number>;
   password: pulumi.Input<string>; // secret
+  /** Clients connect over TLS (`rediss`). @default true (ElastiCache and DigitalOcean require it) */
+  tls?: boolean;
+  /** The logical database the URL names. @default none (the server's default) */
+  database?: number;
 }
+
+/** A managed Valkey/Redis the cloud layer created (ElastiCache, DigitalOcean); TLS and auth on. */
+export type ManagedCache = CacheEndpoint;
 
 /** An IAM role service accounts assume (AWS IRSA: no static keys), or access keys (Spaces). */
 export type ManagedStoreCredentials =
   | { kind: "role"; roleArn: pulumi.Input<string>; annotationKey: string }
   | { kind: "keys"; accessKeyId: pulumi.Input<string>; secretAccessKey: pulumi.Input<string> };
 
-/** A managed S3-compatible store (S3, Spaces): endpoint, buckets by purpose, and how pods authenticate. */
-export interface ManagedObjectStorage {
+/** An S3-compatible store (S3, Spaces, MinIO): endpoint, buckets by purpose, how pods authenticate. */
+export interface ObjectStoreEndpoint {
   endpoint: pulumi.Input<string>;
   region: pulumi.Input<string>;
   /** Bucket name per purpose of `objectStorage.buckets` (media, backup, logs). */
-  buckets: Record<string, pulumi.Input<string>>;
+  buckets: Partial<Record<string, pulumi.Input<string>>>;
   /**
    * How the backup writers reach the store. With a role, the platform layer annotates the service
    * accounts that write to object storage.
@@ -45,6 +80,9 @@ export interface ManagedObjectStorage {
   /** How the apps reach the media bucket, and only it; absent without a media bucket. */
   appCredentials?: ManagedStoreCredentials;
 }
+
+/** A managed S3-compatible store (S3, Spaces) the cloud layer created. */
+export type ManagedObjectStorage = ObjectStoreEndpoint;
 
 /**
  * What a cloud layer hands the platform layer: a Kubernetes provider and the facts needed to place
@@ -70,11 +108,7 @@ export interface ClusterFacts {
    */
   clientAddress?: ClientAddressDelivery;
   /** Data services the cloud manages, present when the config's mode is `managed`. */
-  managed?: {
-    database?: ManagedDatabase;
-    cache?: ManagedCache;
-    objectStorage?: ManagedObjectStorage;
-  };
+  managed?: DataEndpoints;
   /**
    * The cloud gives the gateway's LoadBalancer Service a load balancer, so its address appears on
    * the Gateway's status and the stack waits for it. Unknown on an existing cluster (kind has none).

@@ -23,7 +23,7 @@ export const KUBERNETES_NAMESPACES = ["default", "kube-system", "kube-public", "
 
 /**
  * Environment the platform gives every app (components/apps: PORT, JWT_SECRET; the data services'
- * connections: components/platform/env.ts, database, cache, storage). An app's own `env` must not
+ * connections: components/platform/app-env.ts, database, cache, storage). An app's own `env` must not
  * set them: the Secret would silently win over the ConfigMap, or PORT would move the app off its
  * container port.
  */

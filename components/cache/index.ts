@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
 import { placement } from "../k8s";
+import type { CacheEndpoint } from "../contract";
 import { growClaims, keepClaimTemplates } from "../storage/volume-claims";
 import {
   EXPORTER_IMAGE,
@@ -62,8 +63,8 @@ export interface ValkeyArgs {
  * memory; sentinels and proxies are small.
  */
 export class Valkey extends pulumi.ComponentResource {
-  /** Environment for the apps: REDIS_URL of the primary, with the password. */
-  public readonly secretEnv: Record<"REDIS_URL", pulumi.Output<string>>;
+  /** What the apps connect to: the primary, with the password, inside the cluster without TLS. */
+  public readonly endpoint: CacheEndpoint;
   public readonly host: pulumi.Output<string>;
   public readonly port: number;
   public readonly password: pulumi.Output<string>; // secret
@@ -456,14 +457,14 @@ export class Valkey extends pulumi.ComponentResource {
 
     this.port = VALKEY_PORT;
     this.host = pulumi.interpolate`${n.service}.${ns}.svc`;
-    this.secretEnv = {
-      REDIS_URL: pulumi.secret(
-        pulumi
-          .all([this.host, password.result])
-          .apply(([h, p]) => `redis://:${encodeURIComponent(p)}@${h}:${VALKEY_PORT}/0`),
-      ),
+    this.endpoint = {
+      host: this.host,
+      port: VALKEY_PORT,
+      password: pulumi.secret(password.result),
+      tls: false,
+      database: 0,
     };
-    this.registerOutputs({ host: this.host, secretEnv: this.secretEnv });
+    this.registerOutputs({ host: this.host, endpoint: this.endpoint });
   }
 
   private pdb(

@@ -5,6 +5,7 @@ import type { Role, StackConfig } from "../../config";
 import { PROFILES } from "../../catalog/profiles";
 import { placement } from "../k8s";
 import type { S3Target } from "../storage/target";
+import type { PostgresEndpoint } from "../contract";
 import {
   BARMAN_PLUGIN,
   PG_HBA,
@@ -77,8 +78,8 @@ const STATUS_PORT = 8000;
  * (requests half the profile, limits all of it), `storageGb` of volume each, plus backup storage.
  */
 export class Postgres extends pulumi.ComponentResource {
-  /** Environment for the apps: DATABASE_URL (through the pooler when enabled) and DATABASE_READ_URL. */
-  public readonly secretEnv: Record<"DATABASE_URL" | "DATABASE_READ_URL", pulumi.Output<string>>;
+  /** What the apps connect to: through the pooler when enabled, reads to the replicas' Service. */
+  public readonly endpoint: PostgresEndpoint;
   /** Read-write host the apps connect to (the pooler's Service when enabled). */
   public readonly host: pulumi.Output<string>;
   /** The replicas' read-only Service, or the primary's without replicas. */
@@ -326,17 +327,15 @@ export class Postgres extends pulumi.ComponentResource {
     const roService = db.replicas > 0 ? `${n.cluster}-ro` : `${n.cluster}-rw`;
     this.host = svc(rwService);
     this.readHost = svc(roService);
-    const url = (host: pulumi.Output<string>) =>
-      pulumi.secret(
-        pulumi
-          .all([host, password.result])
-          .apply(
-            ([h, p]) =>
-              `postgresql://${n.owner}:${encodeURIComponent(p)}@${h}:${PORT}/${n.database}?sslmode=require`,
-          ),
-      );
-    this.secretEnv = { DATABASE_URL: url(this.host), DATABASE_READ_URL: url(this.readHost) };
-    this.registerOutputs({ host: this.host, secretEnv: this.secretEnv });
+    this.endpoint = {
+      host: this.host,
+      readHosts: [this.readHost],
+      port: PORT,
+      database: n.database,
+      user: n.owner,
+      password: pulumi.secret(password.result),
+    };
+    this.registerOutputs({ host: this.host, endpoint: this.endpoint });
   }
 
   private networkPolicies(

@@ -15,7 +15,7 @@ import {
   policiesIn,
   tcpPorts,
 } from "../k8s";
-import { postgresUrl } from "../platform/env";
+import { postgresUrl } from "../platform/app-env";
 
 /**
  * The Prometheus community's PostgreSQL exporter (prometheus-community/postgres_exporter, tag
@@ -112,7 +112,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     this.postgres = args.database !== undefined;
     this.cache = args.cache !== undefined;
     const db = args.database;
-    // sslmode=require, as the apps and PgBouncer connect (components/platform/env.ts): the server
+    // sslmode=require, as the apps and PgBouncer connect (components/platform/app-env.ts): the server
     // forces TLS, and its CA is a cloud download the platform layer does not carry.
     if (db)
       this.exporter(`${name}-postgres`, args, EXPORTERS.postgres, db.port, {

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
 import { placement } from "../k8s";
+import type { ObjectStoreEndpoint } from "../contract";
 import {
   MC_IMAGE,
   MINIO_API_PORT,
@@ -71,11 +72,8 @@ export class Minio extends pulumi.ComponentResource {
   public readonly backupCredentialsSecret: pulumi.Output<string>;
   /** The backup bucket with the backup user's keys: for CloudNativePG and the backup jobs. */
   public readonly backupTarget: S3Target;
-  /** Environment for the apps: the media bucket and the app user's keys (not root's). */
-  public readonly secretEnv: Record<
-    "S3_ENDPOINT" | "S3_REGION" | "S3_BUCKET" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY",
-    pulumi.Output<string>
-  >;
+  /** The store as the apps see it: the media bucket with the app user's keys (not root's). */
+  public readonly objectStore: ObjectStoreEndpoint;
   /** Capacity for objects once parity is set aside, in GB. */
   public readonly usableGb: number;
 
@@ -421,12 +419,16 @@ export class Minio extends pulumi.ComponentResource {
         secretAccessKey: pulumi.secret(backupUser.secret.result),
       },
     };
-    this.secretEnv = {
-      S3_ENDPOINT: pulumi.secret(this.endpoint),
-      S3_REGION: pulumi.secret(pulumi.output(REGION)),
-      S3_BUCKET: pulumi.secret(pulumi.output(media[0])),
-      S3_ACCESS_KEY_ID: pulumi.secret(app.key.result),
-      S3_SECRET_ACCESS_KEY: pulumi.secret(app.secret.result),
+    this.objectStore = {
+      endpoint: this.endpoint,
+      region: REGION,
+      buckets: this.buckets,
+      credentials: this.backupTarget.credentials,
+      appCredentials: {
+        kind: "keys",
+        accessKeyId: pulumi.secret(app.key.result),
+        secretAccessKey: pulumi.secret(app.secret.result),
+      },
     };
     this.registerOutputs({ endpoint: this.endpoint, buckets: this.buckets });
   }

@@ -16,6 +16,7 @@ import {
   valkeyVolumeGi,
 } from "../../components/cache";
 import { VALKEY_SAVE_POINTS, valkeyServerMemoryMb } from "../../components/cache/valkey-config";
+import { appEnv } from "../../components/platform/app-env";
 import { record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 import type { Registered } from "../../plan/mocks";
@@ -216,7 +217,7 @@ describe("Valkey", () => {
     const rs = await record(build(args(), (x) => (v = x)));
     const password = byName(rs, "kubernetes:core/v1:Secret", "valkey-auth").inputs.stringData
       .password;
-    expect(await valueOf(v.secretEnv.REDIS_URL)).toBe(
+    expect(await valueOf(appEnv({ cache: v.endpoint }).REDIS_URL)).toBe(
       `redis://:${password}@valkey.data.svc:6379/0`,
     );
   });

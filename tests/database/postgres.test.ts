@@ -18,6 +18,7 @@ import {
   postgresResources,
 } from "../../components/database";
 import { sharedDatabaseNode } from "../../components/platform";
+import { appEnv } from "../../components/platform/app-env";
 import { POSTGRES_EXTENSIONS, postgresParameters } from "../../components/database/tuning";
 import type { S3Target } from "../../components/storage/target";
 import { record, ofType, one } from "../helpers/mocks";
@@ -268,15 +269,21 @@ describe("Postgres", () => {
   it("hands the apps TLS connection URLs, through the pooler when there is one", async () => {
     let p!: Postgres;
     await record(build(args({ database: db({ replicas: 1 }) }), (x) => (p = x)));
-    expect(await valueOf(p.secretEnv.DATABASE_URL)).toMatch(
+    expect(await valueOf(appEnv({ database: p.endpoint }).DATABASE_URL)).toMatch(
       /^postgresql:\/\/app:[^@]+@postgres-rw\.data\.svc:5432\/app\?sslmode=require$/,
     );
-    expect(await valueOf(p.secretEnv.DATABASE_READ_URL)).toContain("@postgres-ro.data.svc:5432/");
+    expect(await valueOf(appEnv({ database: p.endpoint }).DATABASE_READ_URL)).toContain(
+      "@postgres-ro.data.svc:5432/",
+    );
     const pooled = { enabled: true, maxClientConnections: 2000, defaultPoolSize: 50 };
     await record(build(args({ database: db({ pooler: pooled, replicas: 0 }) }), (x) => (p = x)));
-    expect(await valueOf(p.secretEnv.DATABASE_URL)).toContain("@postgres-pooler-rw.data.svc:5432/");
+    expect(await valueOf(appEnv({ database: p.endpoint }).DATABASE_URL)).toContain(
+      "@postgres-pooler-rw.data.svc:5432/",
+    );
     // No replica: the read URL goes to the primary rather than to a Service without endpoints.
-    expect(await valueOf(p.secretEnv.DATABASE_READ_URL)).toContain("@postgres-rw.data.svc:5432/");
+    expect(await valueOf(appEnv({ database: p.endpoint }).DATABASE_READ_URL)).toContain(
+      "@postgres-rw.data.svc:5432/",
+    );
   });
 
   it("protects the Cluster and the app credentials Secret", async () => {

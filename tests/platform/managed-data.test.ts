@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cloudLayer } from "../../components";
 import { Platform } from "../../components/platform";
-import { managedDataEnv, postgresUrl, redisUrl } from "../../components/platform/env";
+import { appEnv, behindPooler, postgresUrl, redisUrl } from "../../components/platform/app-env";
 import type { StackConfig } from "../../config";
 import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
@@ -32,7 +32,7 @@ function program(config: StackConfig, stack: string): Promise<Registered[]> {
 }
 const named = (rs: Registered[], type: string, name: string) =>
   ofType(rs, type).find((r) => r.inputs.metadata?.name === name);
-const appEnv = (rs: Registered[], app: string) =>
+const appSecret = (rs: Registered[], app: string) =>
   one(rs, T.secret, `platform-${app}-secret`).inputs.stringData as Record<string, string>;
 
 describe("connection URLs for managed data services", () => {
@@ -47,26 +47,28 @@ describe("connection URLs for managed data services", () => {
 
   it("send writes through the pooler, reads to its read database over every replica (or the one replica, or the primary), and stay secrets", async () => {
     const database = { host: "rw", port: 5432, database: "app", user: "u", password: "p" };
-    const pooled = managedDataEnv(
-      { database: { ...database, readHosts: ["ro-1", "ro-2", "ro-3"] } },
-      { host: "pgbouncer.data.svc", port: 5432, readDatabase: "app_read" },
-    );
+    const pooled = appEnv({
+      database: behindPooler(
+        { ...database, readHosts: ["ro-1", "ro-2", "ro-3"] },
+        { host: "pgbouncer.data.svc", port: 5432, readDatabase: "app_read" },
+      ),
+    });
     expect(await resolved(pooled.DATABASE_URL)).toBe(
       "postgresql://u:p@pgbouncer.data.svc:5432/app?sslmode=require",
     );
     expect(await resolved(pooled.DATABASE_READ_URL)).toBe(
       "postgresql://u:p@pgbouncer.data.svc:5432/app_read?sslmode=require",
     );
-    const one = managedDataEnv({ database: { ...database, readHosts: ["ro"] } });
+    const one = appEnv({ database: { ...database, readHosts: ["ro"] } });
     expect(await resolved(one.DATABASE_READ_URL)).toBe(
       "postgresql://u:p@ro:5432/app?sslmode=require",
     );
     // Several replicas and nothing to balance them: never name the first alone.
-    expect(() =>
-      managedDataEnv({ database: { ...database, readHosts: ["ro-1", "ro-2"] } }),
-    ).toThrow(/one read endpoint/);
+    expect(() => appEnv({ database: { ...database, readHosts: ["ro-1", "ro-2"] } })).toThrow(
+      /one read endpoint/,
+    );
     expect(await pulumi.isSecret(pooled.DATABASE_URL)).toBe(true);
-    const direct = managedDataEnv({ database });
+    const direct = appEnv({ database });
     expect(await resolved(direct.DATABASE_URL)).toBe(
       "postgresql://u:p@rw:5432/app?sslmode=require",
     );
@@ -74,7 +76,7 @@ describe("connection URLs for managed data services", () => {
       "postgresql://u:p@rw:5432/app?sslmode=require",
     );
     expect(direct.REDIS_URL).toBeUndefined();
-    expect(Object.keys(managedDataEnv({}))).toEqual([]);
+    expect(Object.keys(appEnv({}))).toEqual([]);
   });
 });
 
@@ -112,7 +114,7 @@ describe("stack production-large (RDS behind PgBouncer)", () => {
 
   it("hands every app a DATABASE_URL through the pooler, and a DATABASE_READ_URL that balances all three replicas", () => {
     for (const app of config.apps.map((a) => a.name)) {
-      const env = appEnv(rs, app);
+      const env = appSecret(rs, app);
       expect(env.DATABASE_URL).toMatch(
         /^postgresql:\/\/platform:[^@]+@pgbouncer\.data\.svc:5432\/app\?sslmode=require$/,
       );
@@ -152,7 +154,7 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
     expect(config.database.pooler.enabled).toBe(false);
     expect(ofType(rs, PGBOUNCER)).toEqual([]);
     expect(named(rs, T.deployment, "pgbouncer")).toBeUndefined();
-    const env = appEnv(rs, "web");
+    const env = appSecret(rs, "web");
     expect(env.DATABASE_URL).toMatch(
       /^postgresql:\/\/platform:[^@]+@\S+\.rds\.amazonaws\.com:5432\/app\?sslmode=require$/,
     );
@@ -176,7 +178,7 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
       expect(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"]).toContain(
         "storage-media-writer",
       );
-      const env = appEnv(rs, app.name);
+      const env = appSecret(rs, app.name);
       expect(env.S3_ENDPOINT).toBe(`https://s3.${config.region}.amazonaws.com`);
       expect(env.S3_BUCKET).toMatch(/media/);
       // No static keys exist on AWS: the role is the credential.
@@ -200,7 +202,7 @@ describe("stack production (medium: RDS without pooler, ElastiCache)", () => {
 
   it("hands the apps REDIS_URL to ElastiCache over TLS", () => {
     expect(config.cache.mode).toBe("managed");
-    expect(appEnv(rs, "web").REDIS_URL).toMatch(
+    expect(appSecret(rs, "web").REDIS_URL).toMatch(
       /^rediss:\/\/:[^@]+@\S+\.cache\.amazonaws\.com:6379$/,
     );
   });
@@ -214,7 +216,7 @@ describe("stack production-do with the pooler on", () => {
     expect(
       ofType(rs, "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool"),
     ).toHaveLength(1);
-    const env = appEnv(rs, "web");
+    const env = appSecret(rs, "web");
     expect(env.DATABASE_URL).toMatch(/sslmode=require$/);
     // Spaces: the apps' own key, the one granted the media bucket alone.
     expect(env.S3_ENDPOINT).toMatch(/^https:\/\/\w+\.digitaloceanspaces\.com$/);

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { parseStackConfig } from "../../config";
 import { Platform, sharedDatabaseNode } from "../../components/platform";
+import { dataPlacement } from "../../components/platform/data";
 import { record, ofType } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 
@@ -94,5 +95,24 @@ describe("Platform", () => {
     });
     expect(sharedDatabaseNode(large)).toMatchObject({ memoryGb: 32, vcpu: 8 }); // 4 instances on 3 nodes
     expect(sharedDatabaseNode(local)).toBe(local.database); // no database pool: nothing to share
+  });
+
+  it("reads each data service's mode once: self-hosted from the config, managed where the cloud handed the service over, else none", () => {
+    const provider = new k8s.Provider("placement", {});
+    const cluster = { provider, pools: [], storageClass: "" };
+    expect(dataPlacement(local, cluster)).toEqual({
+      database: { mode: "self-hosted" },
+      cache: { mode: "self-hosted" },
+      objectStorage: { mode: "self-hosted" },
+    });
+    const server = { host: "rw", port: 5432, database: "app", user: "u", password: "p" };
+    const managed = { ...local, database: { ...local.database, mode: "managed" as const } };
+    expect(dataPlacement(managed, { ...cluster, managed: { database: server } }).database).toEqual({
+      mode: "managed",
+      server,
+    });
+    expect(dataPlacement(managed, cluster).database).toEqual({ mode: "none" });
+    const none = { ...local, database: { ...local.database, mode: "none" as const } };
+    expect(dataPlacement(none, cluster).database).toEqual({ mode: "none" });
   });
 });

@@ -19,6 +19,7 @@ import {
   minioResources,
 } from "../../components/storage";
 import { resolveNode } from "../../components/hetzner/plan";
+import { appEnv } from "../../components/platform/app-env";
 import { shippedStacks } from "../../plan/stack";
 import { stackConfig } from "../helpers/stacks";
 import { isPinnedImage } from "../../config/schema";
@@ -243,12 +244,14 @@ describe("MinIO", () => {
   it("hands the apps the media bucket with the app user's keys, and the backups the backup bucket", async () => {
     let m!: Minio;
     const rs = await record(build(args(), (x) => (m = x)));
-    expect(await valueOf(m.secretEnv.S3_ENDPOINT)).toBe("http://minio.data.svc:9000");
-    expect(await valueOf(m.secretEnv.S3_BUCKET)).toBe("media");
+    expect(await valueOf(appEnv({ objectStorage: m.objectStore }).S3_ENDPOINT)).toBe(
+      "http://minio.data.svc:9000",
+    );
+    expect(await valueOf(appEnv({ objectStorage: m.objectStore }).S3_BUCKET)).toBe("media");
     const appSecret = ofType(rs, "kubernetes:core/v1:Secret").find(
       (s) => s.inputs.metadata.name === "minio-app",
     )!;
-    expect(await valueOf(m.secretEnv.S3_ACCESS_KEY_ID)).toBe(
+    expect(await valueOf(appEnv({ objectStorage: m.objectStore }).S3_ACCESS_KEY_ID)).toBe(
       appSecret.inputs.stringData.ACCESS_KEY_ID,
     );
     // The app user has keys of its own, generated apart from root's.
