@@ -5,3 +5,4 @@
 export * from "./namespace";
 export * from "./network-policy";
 export * from "./placement";
+export * from "./security-context";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Role, StackConfig, Tier } from "../../config";
+import type { Role, StackConfig } from "../../config";
 import { placement, apiServerEgress, fromNamespace, Namespace } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
@@ -11,26 +11,27 @@ import {
   ilmPolicy,
   kibanaSpec,
 } from "./elastic";
+import { ALLOY_CHART, alloyValues } from "./alloy";
 import {
-  ALLOY_CHART,
   LOKI_CHART,
   LOKI_GRPC_PORT,
   LOKI_HTTP_PORT,
   LOKI_MEMBERLIST_PORT,
-  alloyValues,
   lokiEndpoints,
   lokiTopology,
   lokiValues,
 } from "./loki";
 
+export * from "./alloy";
 export * from "./elastic";
 export * from "./loki";
 
 export interface LoggingArgs {
-  /** `logging` of the stack config: backend, retention and volume size. @example config.logging */
+  /**
+   * `logging` of the stack config: backend, retention, volume size, Loki's mode and resources,
+   * Elasticsearch's node count. @example config.logging
+   */
   logging: StackConfig["logging"];
-  /** Tier of the stack; sizes Loki and the Elasticsearch node count. @example "medium" */
-  tier: Tier;
   /** Namespace of the log store (Loki, or Elasticsearch and Kibana) and its operator. @example "monitoring" */
   namespace: string;
   /** Namespace of Grafana, admitted to query Loki. @example "monitoring" */
@@ -86,7 +87,7 @@ export class Logging extends pulumi.ComponentResource {
 
     if (logging.backend === "loki") {
       const bucket = args.objectStorage;
-      const topology = lokiTopology(args.tier, !!bucket);
+      const topology = lokiTopology(logging.loki.mode, !!bucket);
       const endpoints = lokiEndpoints(topology.mode, namespace);
       this.lokiUrl = endpoints.query;
       this.ingestUrl = endpoints.push;
@@ -111,7 +112,7 @@ export class Logging extends pulumi.ComponentResource {
         .all([bucket?.endpoint, bucket?.region, bucket?.bucket, role?.roleArn])
         .apply(([endpoint, region, bucketName, roleArn]) =>
           lokiValues({
-            tier: args.tier,
+            loki: logging.loki,
             retentionDays: logging.retentionDays,
             storageGb: logging.storageGb,
             storageClass: args.storageClass,
@@ -224,7 +225,7 @@ export class Logging extends pulumi.ComponentResource {
           spec: elasticsearchSpec({
             name: esName,
             namespace,
-            tier: args.tier,
+            nodes: logging.elasticsearch.nodes,
             storageGb: logging.storageGb,
             storageClass: args.storageClass,
             placement: where,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import type { Role, StackConfig, Tier } from "../../config";
+import type { Role, StackConfig } from "../../config";
 import { NAMESPACE, pagerOf } from "../../config";
 import { placement, Namespace, apiServerEgress, fromNamespace } from "../k8s";
 import {
@@ -11,19 +11,23 @@ import {
   type PrometheusRuleGroup,
 } from "./alert-rules";
 import { alertmanagerConfig } from "./alertmanager-config";
+import {
+  RECEIVER_SECRET,
+  RECEIVER_SECRET_KEYS,
+  alertReceivers,
+  requiredSecretKeys,
+} from "./alert-receivers";
 import { DASHBOARDS, dashboardJson } from "./dashboards";
 import {
   DASHBOARD_LABEL,
   DOCUMENT_THRESHOLDS,
   PROMETHEUS_STACK_CHART,
-  RECEIVER_SECRET,
-  RECEIVER_SECRET_KEYS,
-  alertReceivers,
   prometheusStackValues,
-  requiredSecretKeys,
 } from "./values";
 
 export * from "./values";
+export * from "./alert-receivers";
+export * from "./sizing";
 export * from "./dashboards";
 
 export interface GrafanaRoute {
@@ -36,8 +40,6 @@ export interface GrafanaRoute {
 export interface MonitoringArgs {
   /** `monitoring` of the stack config: retention, volume size, receivers. @example config.monitoring */
   monitoring: StackConfig["monitoring"];
-  /** Tier of the stack; sizes every component. @example "medium" */
-  tier: Tier;
   /** Namespace of Prometheus, Alertmanager and Grafana (restricted Pod Security). @example "monitoring" */
   namespace: string;
   /**
@@ -144,7 +146,6 @@ export class Monitoring extends pulumi.ComponentResource {
     const values = amConfig.apply((alertmanager) =>
       prometheusStackValues({
         monitoring,
-        tier: args.tier,
         storageClass: args.storageClass,
         placement: where,
         alertmanagerConfig: alertmanager,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { environmentOf, StackConfig } from "../../config";
+import { StackConfig } from "../../config";
 import { App, appBackends } from "../apps";
 import { Valkey } from "../cache";
 import type { ClusterFacts } from "../contract";
@@ -76,7 +76,6 @@ export class Platform extends pulumi.ComponentResource {
     super("platform:platform:Platform", name, {}, { ...opts, providers: [args.cluster.provider] });
     const parent = { parent: this };
     const { config, cluster } = args;
-    const environment = environmentOf(config.tier);
     const progressive = config.apps.some((app) => isProgressive(app.release));
     this.namespaces = {
       apps: config.kubernetes.namespace,
@@ -118,7 +117,8 @@ export class Platform extends pulumi.ComponentResource {
           cacheDynamic: app.cacheDynamic,
         })),
         pools: cluster.pools,
-        environment,
+        production: config.highAvailability,
+        issuer: config.tls.issuer,
         acmeEmail: config.tls.acmeEmail || `hostmaster@${config.domain}`,
         gatewayNamespace: this.namespaces.gateway,
         appsNamespace: this.namespaces.apps,
@@ -130,11 +130,7 @@ export class Platform extends pulumi.ComponentResource {
         awaitAddress: cluster.loadBalancers,
         // The delivery controller's error-rate analysis reads Envoy's per-endpoint counters.
         endpointStats: progressive,
-        // A laptop cluster or the small tier's single server cannot spare half a core a proxy.
-        proxyResources:
-          config.tier === "local" || config.tier === "small"
-            ? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }
-            : undefined,
+        proxyResources: config.gateway.proxyResources,
       },
       { ...parent, dependsOn: [gatewayNs] },
     );
@@ -205,7 +201,6 @@ export class Platform extends pulumi.ComponentResource {
       `${name}-logging`,
       {
         logging: config.logging,
-        tier: config.tier,
         namespace: this.namespaces.monitoring,
         grafanaNamespace: this.namespaces.monitoring,
         pools: cluster.pools,
@@ -219,7 +214,6 @@ export class Platform extends pulumi.ComponentResource {
       `${name}-monitoring`,
       {
         monitoring: config.monitoring,
-        tier: config.tier,
         namespace: this.namespaces.monitoring,
         pools: cluster.pools,
         storageClass: cluster.storageClass,
@@ -234,7 +228,7 @@ export class Platform extends pulumi.ComponentResource {
           `${name}-delivery`,
           {
             pools: cluster.pools,
-            production: environment === "production",
+            production: config.highAvailability,
             monitoringNamespace: this.namespaces.monitoring,
             monitoring: [monitoring],
           },
