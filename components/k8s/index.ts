@@ -5,4 +5,3 @@
 export * from "./namespace";
 export * from "./network-policy";
 export * from "./placement";
-export * from "./security-context";

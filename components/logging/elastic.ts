@@ -2,7 +2,7 @@
  * Pure planning for the Elasticsearch backend (self-hosted §4.2, centralized logging with the ELK
  * stack), run by Elastic Cloud on Kubernetes (ECK). No resources are created here.
  */
-import { restrictedPodContext } from "../k8s";
+import { restrictedPod } from "../apps/pod";
 import type { Placement, Resources } from "./loki";
 
 /** ECK operator chart (https://helm.elastic.co); 3.5.0 is the August 2026 release. */
@@ -53,7 +53,8 @@ export function ilmPolicy(retentionDays: number) {
   };
 }
 
-const restrictedPod = restrictedPodContext(1000);
+/** The Elastic images run as uid 1000. */
+const elasticPod = restrictedPod(1000);
 const restrictedContainer = {
   allowPrivilegeEscalation: false,
   privileged: false,
@@ -102,7 +103,7 @@ export function elasticsearchSpec(o: ElasticsearchOptions) {
         },
         podTemplate: {
           spec: {
-            securityContext: restrictedPod,
+            securityContext: elasticPod,
             ...o.placement,
             initContainers: restrictedInit([
               "elastic-internal-init-filesystem",
@@ -132,7 +133,7 @@ export function kibanaSpec(o: { elasticsearch: string; placement: Placement }) {
     elasticsearchRef: { name: o.elasticsearch },
     podTemplate: {
       spec: {
-        securityContext: restrictedPod,
+        securityContext: elasticPod,
         ...o.placement,
         initContainers: restrictedInit(["elastic-internal-init-config"]),
         containers: [

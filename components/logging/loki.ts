@@ -3,7 +3,7 @@
  * created here.
  */
 import type { StackConfig } from "../../config";
-import { restrictedPodContext } from "../k8s";
+import { restrictedPod } from "../apps/pod";
 
 /** Loki chart, the last release published to grafana's repository (the chart moved to a community repository with 7.x). */
 export const LOKI_CHART = {
@@ -145,7 +145,7 @@ export interface LokiValues {
       working_directory: string;
     };
     analytics: { reporting_enabled: boolean };
-    podSecurityContext: ReturnType<typeof restrictedPodContext>;
+    podSecurityContext: ReturnType<typeof restrictedPod>;
     containerSecurityContext: typeof restrictedContainerContext;
   };
   singleBinary: LokiTarget<SingleBinaryVolume>;
@@ -279,7 +279,7 @@ export function lokiValues(o: LokiValuesOptions): LokiValues {
         working_directory: "/var/loki/compactor",
       },
       analytics: { reporting_enabled: false },
-      podSecurityContext: restrictedPodContext(10001),
+      podSecurityContext: restrictedPod(10001),
       containerSecurityContext: restrictedContainerContext,
     },
     singleBinary: single

@@ -2,7 +2,7 @@
  * Pure planning for the monitoring stack (kube-prometheus-stack): chart pin, alert thresholds and
  * the Helm values. No resources are created here.
  */
-import { restrictedPodContext } from "../k8s";
+import { restrictedPod } from "../apps/pod";
 import { RECEIVER_SECRET, type MonitoringConfig } from "./alert-receivers";
 import type { AlertThresholds } from "./alert-rules";
 import { monitoringSizing, type Resources } from "./sizing";
@@ -49,7 +49,7 @@ export interface Placement {
 }
 
 type SecurityContext = Record<string, unknown>;
-const podContext = restrictedPodContext;
+const podContext = restrictedPod;
 const containerContext: SecurityContext = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] },
