@@ -49,7 +49,6 @@ export interface Placement {
 }
 
 type SecurityContext = Record<string, unknown>;
-const podContext = restrictedPod;
 const containerContext: SecurityContext = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] },
@@ -222,7 +221,7 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
         storageSpec: claim(o.storageClass, m.storageGb),
         resources: size.prometheus,
         ...o.placement,
-        securityContext: podContext(1000),
+        securityContext: restrictedPod(1000),
         // Every ServiceMonitor, PodMonitor and PrometheusRule of every namespace: the data services
         // and apps ship their own, without the chart's release label.
         serviceMonitorSelectorNilUsesHelmValues: false,
@@ -253,7 +252,7 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
         storage: claim(o.storageClass, 2),
         resources: size.alertmanager,
         ...o.placement,
-        securityContext: podContext(1000),
+        securityContext: restrictedPod(1000),
       },
     },
     grafana: {
@@ -270,7 +269,7 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
       service: { type: "ClusterIP" },
       resources: size.grafana,
       ...o.placement,
-      securityContext: podContext(472),
+      securityContext: restrictedPod(472),
       containerSecurityContext: containerContext,
       testFramework: { enabled: false },
       sidecar: {
