@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { environmentOf, type StackConfig } from "../config";
+import { type StackConfig } from "../config";
 import { drRegionFor } from "./aws/backups";
 import type { ClusterFacts, DnsRecordSpec } from "./contract";
 import type { EdgeOutputs } from "./edge";
@@ -243,8 +243,7 @@ function backupTargets(config: StackConfig, cluster: ClusterFacts): StackOutputs
   if (config.database.mode === "managed") {
     if (config.provider === "aws") {
       lines.push(`RDS automated backups, point-in-time recovery (${config.region})`);
-      const copy =
-        environmentOf(config.tier) === "production" ? drRegionFor(config.region) : undefined;
+      const copy = config.database.crossRegionBackupCopy ? drRegionFor(config.region) : undefined;
       lines.push(
         `AWS Backup vault (${config.region})${copy ? `, recovery points copied to ${copy}` : ""}`,
       );

@@ -1,26 +1,5 @@
 import { z } from "zod";
-import { cpu, cpuCores, hostLabel, image, int, memory, memoryMi, name, pathPrefix } from "./fields";
-
-const resources = z
-  .strictObject({
-    requests: z.strictObject({ cpu, memory }),
-    limits: z.strictObject({ cpu, memory }),
-  })
-  .superRefine((r, ctx) => {
-    // Kubernetes refuses a container whose request exceeds its limit (core/v1 validation).
-    if (cpuCores(r.requests.cpu) > cpuCores(r.limits.cpu))
-      ctx.addIssue({
-        code: "custom",
-        path: ["requests", "cpu"],
-        message: `must not exceed limits.cpu (${r.limits.cpu})`,
-      });
-    if (memoryMi(r.requests.memory) > memoryMi(r.limits.memory))
-      ctx.addIssue({
-        code: "custom",
-        path: ["requests", "memory"],
-        message: `must not exceed limits.memory (${r.limits.memory})`,
-      });
-  });
+import { hostLabel, image, int, name, pathPrefix, resources } from "./fields";
 
 const autoscaling = z.strictObject({
   /** Infrastructure recommendations, Scaling Strategy: min 3, max 50, CPU 70 %. */

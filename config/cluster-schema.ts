@@ -60,9 +60,19 @@ export const kubernetes = z.strictObject({
   /** `existing` only: the kubeconfig context to use; the default context when empty. */
   context: z.string().max(253),
   namespace: name,
+  /**
+   * Dedicated control-plane servers where we run k3s (Hetzner) and more than one worker: three
+   * keep an etcd quorum through one loss. An etcd cluster counts an odd number of members.
+   */
+  controlPlaneServers: z.union([z.literal(1), z.literal(3), z.literal(5)]),
 });
 
-export const network = z.strictObject({ cidr: networkCidr, zones: int(1, 6) });
+export const network = z.strictObject({
+  cidr: networkCidr,
+  zones: int(1, 6),
+  /** A NAT gateway in each zone (aws), so one zone's loss leaves the others their egress; else one. */
+  natPerZone: z.boolean(),
+});
 
 export const nodePool = z.strictObject({
   profile: z.enum(PROFILE_NAMES),

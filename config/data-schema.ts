@@ -43,6 +43,8 @@ export const database = z.strictObject({
   storageGb: int(1),
   replicas: int(0, 5),
   multiAz: z.boolean(),
+  /** HA standby nodes of a managed Postgres that has them (DigitalOcean); multiAz asks for one. */
+  standbys: int(0, 2),
   maxConnections: int(20, 5000),
   pooler: z.strictObject({
     enabled: z.boolean(),
@@ -50,6 +52,10 @@ export const database = z.strictObject({
     defaultPoolSize: int(1, 1000),
   }),
   backupRetentionDays: int(1, 35),
+  /** The least a managed database keeps its automated backups (aws), whatever the days above say. */
+  backupRetentionFloorDays: int(1, 35),
+  /** Copy a managed database's recovery points to the region's pair, where it has one (aws). */
+  crossRegionBackupCopy: z.boolean(),
 });
 
 export const cache = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hostLabel } from "./fields";
+import { hostLabel, int, resources } from "./fields";
 
 // The edge sections of the stack config: what answers the hosts in front of the gateway.
 
@@ -38,5 +38,23 @@ export const edge = z.strictObject({
 
 export const cdn = z.strictObject({ enabled: z.boolean(), mediaHost: hostLabel });
 
-/** Let's Encrypt account e-mail; `hostmaster@<domain>` (RFC 2142) when empty. */
-export const tls = z.strictObject({ acmeEmail: z.union([z.literal(""), z.email()]) });
+export const tls = z.strictObject({
+  /** Let's Encrypt account e-mail; `hostmaster@<domain>` (RFC 2142) when empty. */
+  acmeEmail: z.union([z.literal(""), z.email()]),
+  /**
+   * The Let's Encrypt CA the certificate comes from: `staging` (untrusted, higher rate limits) for
+   * a cluster the HTTP-01 challenge rarely reaches (components/gateway/index.ts ACME_SERVERS).
+   */
+  issuer: z.enum(["production", "staging"]),
+});
+
+/** The DMZ's gateway: the Envoy proxies and the load balancer in front of them. */
+export const gateway = z.strictObject({
+  /** Requests and limits of each Envoy proxy. */
+  proxyResources: resources,
+  /**
+   * Size units of the gateway's load balancer where the cloud sizes it so (DigitalOcean): two
+   * keep capacity through one unit's maintenance or failure.
+   */
+  loadBalancerSizeUnits: int(1, 100),
+});

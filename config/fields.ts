@@ -38,6 +38,28 @@ export const cron = z.string().superRefine((schedule, ctx) => {
     });
 });
 
+/** A container's requests and limits, the request within the limit. */
+export const resources = z
+  .strictObject({
+    requests: z.strictObject({ cpu, memory }),
+    limits: z.strictObject({ cpu, memory }),
+  })
+  .superRefine((r, ctx) => {
+    // Kubernetes refuses a container whose request exceeds its limit (core/v1 validation).
+    if (cpuCores(r.requests.cpu) > cpuCores(r.limits.cpu))
+      ctx.addIssue({
+        code: "custom",
+        path: ["requests", "cpu"],
+        message: `must not exceed limits.cpu (${r.limits.cpu})`,
+      });
+    if (memoryMi(r.requests.memory) > memoryMi(r.limits.memory))
+      ctx.addIssue({
+        code: "custom",
+        path: ["requests", "memory"],
+        message: `must not exceed limits.memory (${r.limits.memory})`,
+      });
+  });
+
 /** CPU cores of a Kubernetes quantity ("500m" → 0.5); the schema admits only these two forms. */
 export function cpuCores(quantity: string): number {
   return quantity.endsWith("m") ? Number(quantity.slice(0, -1)) / 1000 : Number(quantity);

@@ -1,11 +1,19 @@
 import { z } from "zod";
-import { int } from "./fields";
+import { int, resources } from "./fields";
 
 // The monitoring and logging sections of the stack config.
 
 export const monitoring = z.strictObject({
   retentionDays: int(1, 400),
   storageGb: int(1),
+  /** Alertmanagers gossiping, so a lost node does not lose a page. */
+  alertmanagerReplicas: int(1, 5),
+  /** Requests and limits of the components whose load grows with the cluster. */
+  resources: z.strictObject({
+    prometheus: resources,
+    grafana: resources,
+    kubeStateMetrics: resources,
+  }),
   receivers: z.strictObject({
     /**
      * Who is paged for critical alerts (secret pagingSecret). `none` says on purpose that
@@ -43,4 +51,15 @@ export const logging = z.strictObject({
   backend: z.enum(["loki", "elasticsearch"]),
   retentionDays: int(1, 400),
   storageGb: int(1),
+  loki: z.strictObject({
+    /**
+     * Loki's deployment mode. SimpleScalable (three each of read, write and backend) needs object
+     * storage: without a bucket Loki runs SingleBinary whatever this says.
+     */
+    mode: z.enum(["SingleBinary", "SimpleScalable"]),
+    /** Requests and limits of each Loki pod. */
+    resources,
+  }),
+  /** Elasticsearch nodes: one (self-hosted §4.2, single-node discovery) or a quorum. */
+  elasticsearch: z.strictObject({ nodes: int(1, 9) }),
 });

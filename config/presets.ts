@@ -42,12 +42,32 @@ const buckets = [
   { name: "backup", purpose: "backup" as const, noncurrentVersionDays: 30, archiveAfterDays: 0 },
 ];
 
+type Resources = Preset["app"]["resources"];
+const res = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
+  requests: { cpu: reqCpu, memory: reqMem },
+  limits: { cpu: limCpu, memory: limMem },
+});
+
+/**
+ * Self-hosted §1.1's monitoring node has 4 cores and 8 GB: the production requests (about 1.5 CPU,
+ * 4 GB with the fixed components) leave room for the log store beside them.
+ */
+const monitoringResources = {
+  prometheus: res("1", "3Gi", "2", "6Gi"),
+  grafana: res("100m", "256Mi", "1", "1Gi"),
+  kubeStateMetrics: res("50m", "128Mi", "500m", "512Mi"),
+};
+/** Loki pods in production: more than the few tens of GB a day of the smaller tiers. */
+const lokiResources = res("500m", "1Gi", "2", "4Gi");
+
 const base: Preset = {
   adminCidrs: [],
   sshPublicKey: "",
-  kubernetes: { version: "1.33", context: "", namespace: "platform" },
-  network: { cidr: "10.0.0.0/16", zones: 3 },
-  tls: { acmeEmail: "" },
+  kubernetes: { version: "1.33", context: "", namespace: "platform", controlPlaneServers: 3 },
+  network: { cidr: "10.0.0.0/16", zones: 3, natPerZone: true },
+  tls: { acmeEmail: "", issuer: "production" },
+  highAvailability: true,
+  gateway: { proxyResources: res("500m", "512Mi", "2", "1Gi"), loadBalancerSizeUnits: 2 },
   nodePools: {},
   database: {
     mode: "self-hosted",
@@ -58,9 +78,14 @@ const base: Preset = {
     storageGb: 100,
     replicas: 1,
     multiAz: true,
+    standbys: 1,
     maxConnections: 200,
     pooler: { enabled: false, maxClientConnections: 2000, defaultPoolSize: 25 },
     backupRetentionDays: 30,
+    // Self-hosted deployment §3.1: RETENTION_DAYS=30, the floor of every production database.
+    backupRetentionFloorDays: 30,
+    // Tiers document, Backup Strategy, "Primary: Same cloud provider (different region)".
+    crossRegionBackupCopy: true,
   },
   cache: { mode: "self-hosted", memoryMb: 2048, replicas: 2, sentinel: true },
   objectStorage: { mode: "self-hosted", servers: 4, storageGb: 500, buckets },
@@ -81,9 +106,19 @@ const base: Preset = {
   monitoring: {
     retentionDays: 15,
     storageGb: 50,
+    // Two Alertmanagers gossip so a lost node does not lose a page.
+    alertmanagerReplicas: 2,
+    resources: monitoringResources,
     receivers: { paging: null, chat: null, email: null },
   },
-  logging: { backend: "loki", retentionDays: 30, storageGb: 50 },
+  logging: {
+    backend: "loki",
+    retentionDays: 30,
+    storageGb: 50,
+    // Three of each target on object storage; a quorum of three Elasticsearch nodes.
+    loki: { mode: "SimpleScalable", resources: lokiResources },
+    elasticsearch: { nodes: 3 },
+  },
   backups,
   policies: { enforcement: "mandatory", overrides: {} },
   app: appDefaults,
@@ -91,18 +126,60 @@ const base: Preset = {
 
 /**
  * What the tiers without high availability (local, staging, small) share: one zone, one of each
- * data service (no replicas, no failover), no CDN, a week of metrics and logs.
+ * data service (no replicas, no failover), no CDN, a week of metrics and logs, and monitoring and
+ * logging sized for one node shared with everything else.
  */
 const withoutHa = {
-  network: { cidr: "10.0.0.0/16", zones: 1 },
+  network: { ...base.network, zones: 1 },
   database: { ...base.database, replicas: 0, multiAz: false },
   cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
   cdn: { enabled: false, mediaHost: "media" },
-  monitoring: { ...base.monitoring, retentionDays: 7, storageGb: 10 },
-  logging: { backend: "loki", retentionDays: 7, storageGb: 10 },
+  monitoring: {
+    ...base.monitoring,
+    retentionDays: 7,
+    storageGb: 10,
+    alertmanagerReplicas: 1,
+    resources: {
+      prometheus: res("200m", "512Mi", "1", "2Gi"),
+      grafana: res("50m", "128Mi", "500m", "512Mi"),
+      kubeStateMetrics: res("20m", "64Mi", "200m", "256Mi"),
+    },
+  },
+  logging: {
+    backend: "loki",
+    retentionDays: 7,
+    storageGb: 10,
+    // A single binary on a filesystem volume (or the bucket, where one exists); one ES node.
+    loki: { mode: "SingleBinary", resources: res("100m", "256Mi", "1", "1Gi") },
+    elasticsearch: { nodes: 1 },
+  },
 } satisfies Partial<Preset>;
 
-type Quantities = Preset["app"]["resources"]["requests"];
+/**
+ * What production means beyond its sizes, off for local and staging: redundant controllers and
+ * gateway load balancer, three control-plane servers, a NAT gateway per zone, a standby database,
+ * its backups kept at least 30 days and copied to another region.
+ */
+function offProduction(p: Preset): Preset {
+  return {
+    ...p,
+    kubernetes: { ...p.kubernetes, controlPlaneServers: 1 },
+    network: { ...p.network, natPerZone: false },
+    highAvailability: false,
+    gateway: { ...p.gateway, loadBalancerSizeUnits: 1 },
+    database: {
+      ...p.database,
+      standbys: 0,
+      backupRetentionFloorDays: 1,
+      crossRegionBackupCopy: false,
+    },
+  };
+}
+
+/** A laptop cluster or the small tier's single server cannot spare half a core a proxy. */
+const smallProxy = res("100m", "128Mi", "1", "512Mi");
+
+type Quantities = Resources["requests"];
 
 /**
  * App defaults for tiers whose nodes cannot hold the documented reservation: `replicas` pods (also
@@ -128,9 +205,12 @@ function smallerApp(
  */
 export const PRESETS: Record<Tier, Preset> = {
   // A laptop cluster (kind, minikube, k3d): everything fits 4 CPU / 8 GB, one of each.
-  local: {
+  // Its certificate comes from Let's Encrypt's staging CA (components/gateway/index.ts ACME_SERVERS).
+  local: offProduction({
     ...base,
     ...withoutHa,
+    tls: { ...base.tls, issuer: "staging" },
+    gateway: { ...base.gateway, proxyResources: smallProxy },
     database: {
       ...withoutHa.database,
       profile: "small-db",
@@ -142,13 +222,13 @@ export const PRESETS: Record<Tier, Preset> = {
     objectStorage: { mode: "self-hosted", servers: 1, storageGb: 10, buckets },
     policies: { enforcement: "mandatory", overrides: {} },
     app: smallerApp(1, { cpu: "100m", memory: "128Mi" }, { cpu: "500m", memory: "512Mi" }, 3),
-  },
+  }),
   // Tiers document, Staging, Kubernetes setup: 2-3 nodes of 2 vCPU / 4 GB, autoscaling disabled,
   // daily database snapshots kept 7 days, weekly file storage backups.
-  staging: {
+  staging: offProduction({
     ...base,
     ...withoutHa,
-    network: { cidr: "10.10.0.0/16", zones: 1 },
+    network: { ...withoutHa.network, cidr: "10.10.0.0/16" },
     nodePools: { app: { profile: "k8s-staging-node", min: 3, max: 3, desired: 3 } },
     database: {
       ...withoutHa.database,
@@ -171,11 +251,12 @@ export const PRESETS: Record<Tier, Preset> = {
     // Three 2 vCPU / 4 GB nodes cannot hold the production container reservation (1 CPU / 2 GB) for
     // every app and the platform, so staging reserves a quarter of it.
     app: smallerApp(2, { cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }, 4),
-  },
+  }),
   // Tiers document, Small Production, option 2: one Hetzner server (CX31 class, 2 vCPU / 8 GB).
   small: {
     ...base,
     ...withoutHa,
+    gateway: { ...base.gateway, proxyResources: smallProxy },
     nodePools: { app: { profile: "small-vps", min: 1, max: 1, desired: 1 } },
     database: {
       ...withoutHa.database,
@@ -187,7 +268,7 @@ export const PRESETS: Record<Tier, Preset> = {
     },
     cache: { ...withoutHa.cache, memoryMb: 512 },
     objectStorage: { mode: "self-hosted", servers: 1, storageGb: 20, buckets },
-    monitoring: { ...base.monitoring, storageGb: 10 },
+    monitoring: { ...withoutHa.monitoring, retentionDays: base.monitoring.retentionDays },
     // One 2 vCPU server runs everything; three replicas of the documented reservation would not fit.
     app: smallerApp(3, { cpu: "100m", memory: "256Mi" }, { cpu: "1", memory: "1Gi" }, 6),
   },
@@ -220,7 +301,7 @@ export const PRESETS: Record<Tier, Preset> = {
     cache: { mode: "self-hosted", memoryMb: 8192, replicas: 2, sentinel: true },
     objectStorage: { ...base.objectStorage, storageGb: 2000 },
     monitoring: { ...base.monitoring, retentionDays: 30, storageGb: 200 },
-    logging: { backend: "loki", retentionDays: 30, storageGb: 200 },
+    logging: { ...base.logging, retentionDays: 30, storageGb: 200 },
   },
   // Tiers document, Enterprise: 30-50 nodes per region, managed PostgreSQL with HA, Redis of 10+ nodes.
   enterprise: {
@@ -240,6 +321,6 @@ export const PRESETS: Record<Tier, Preset> = {
     cache: { mode: "self-hosted", memoryMb: 8192, replicas: 9, sentinel: true },
     objectStorage: { ...base.objectStorage, servers: 8, storageGb: 8000 },
     monitoring: { ...base.monitoring, retentionDays: 30, storageGb: 500 },
-    logging: { backend: "elasticsearch", retentionDays: 30, storageGb: 500 },
+    logging: { ...base.logging, backend: "elasticsearch", retentionDays: 30, storageGb: 500 },
   },
 };

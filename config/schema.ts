@@ -3,7 +3,7 @@ import { PROVIDERS } from "../catalog/types";
 import { AppSchema } from "./app-schema";
 import { adminCidr, kubernetes, network, nodePool, sshPublicKey } from "./cluster-schema";
 import { backups, cache, database, objectStorage } from "./data-schema";
-import { cdn, edge, tls } from "./edge-schema";
+import { cdn, edge, gateway, tls } from "./edge-schema";
 import { hostname } from "./fields";
 import { logging, monitoring } from "./monitoring-schema";
 import { stackRules } from "./stack-rules";
@@ -35,6 +35,12 @@ export const StackConfigSchema = z
     kubernetes,
     network,
     tls,
+    /**
+     * Two of each controller (Envoy Gateway, cert-manager, progressive delivery) with a disruption
+     * budget, and at least two gateway proxies.
+     */
+    highAvailability: z.boolean(),
+    gateway,
     nodePools: z.partialRecord(z.enum(ROLES), nodePool),
     database,
     cache,

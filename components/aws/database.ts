@@ -16,12 +16,11 @@ import { COST_TAGS } from "../kit/cost-tags";
 
 /** RDS keeps automated backups at most 35 days. */
 export const RDS_MAX_RETENTION_DAYS = 35;
-/** Self-hosted deployment §3.1: RETENTION_DAYS=30, the floor of every production database. */
-export const PRODUCTION_RETENTION_DAYS = 30;
-
-/** Automated backup days: the config's, at least 30 in production, at most RDS's 35. */
-export function backupRetention(configured: number, production: boolean): number {
-  const floor = production ? PRODUCTION_RETENTION_DAYS : 1;
+/**
+ * Automated backup days: the config's, at least `floor` (`database.backupRetentionFloorDays`: 30
+ * in production, self-hosted §3.1), at most RDS's 35.
+ */
+export function backupRetention(configured: number, floor: number): number {
   return Math.min(RDS_MAX_RETENTION_DAYS, Math.max(floor, configured));
 }
 

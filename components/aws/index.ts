@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { environmentOf, NAMESPACE, pagerOf, StackConfig } from "../../config";
+import { NAMESPACE, pagerOf, StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
 import { Alerts, uptimeTargets } from "./alerts";
 import { Backups, drRegionFor } from "./backups";
@@ -32,7 +32,6 @@ export { CROSS_REGION_BACKUP_TIERS, MAX_CACHE_REPLICAS } from "../../config";
 export function awsCluster(config: StackConfig): ClusterFacts {
   const stack = pulumi.getStack();
   const prefix = physicalName([pulumi.getProject(), stack], 40);
-  const production = environmentOf(config.tier) === "production";
   const provider = new aws.Provider("aws", {
     region: config.region as aws.Region,
     defaultTags: { tags: { "platform/stack": stack, "platform/tier": config.tier } },
@@ -54,7 +53,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     {
       cidr: config.network.cidr,
       zones: config.network.zones,
-      natPerZone: production,
+      natPerZone: config.network.natPerZone,
       flowLogRetentionDays: logDays,
       adminCidrs: config.adminCidrs,
       extraEgressPorts: smtpPort ? [smtpPort] : [],
@@ -109,7 +108,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         multiAz: db.multiAz,
         replicas: db.replicas,
         maxConnections: db.maxConnections,
-        backupRetentionDays: backupRetention(db.backupRetentionDays, production),
+        backupRetentionDays: backupRetention(db.backupRetentionDays, db.backupRetentionFloorDays),
         backupTime,
         identifierPrefix: prefix,
         subnetIds: network.subnetIds.data,
@@ -128,7 +127,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         keep: config.backups,
         // Tiers document, Backup Strategy, "Primary: Same cloud provider (different region)":
         // every production tier copies where its region has a pair (required on large tiers).
-        copyRegion: production ? drRegionFor(config.region) : undefined,
+        copyRegion: db.crossRegionBackupCopy ? drRegionFor(config.region) : undefined,
       },
       opts,
     );

@@ -11,7 +11,7 @@ import {
   resolveManagedDatabase,
   resolveProfile,
 } from "../../catalog";
-import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
+import { ROLES, type Role, type StackConfig } from "../../config";
 import { retentionPlan } from "../backups/retention";
 import { type ClientAddressDelivery } from "../contract";
 import { ROLE_LABEL, TAINTED_ROLES } from "../k8s";
@@ -165,11 +165,12 @@ export function doksVersion(
 }
 
 /**
- * The gateway's load balancer size: one unit for staging, two in production so that one unit's
- * maintenance or failure leaves capacity (DigitalOcean spreads units across hardware).
+ * The gateway's load balancer size, `gateway.loadBalancerSizeUnits`: one unit for staging, two in
+ * production so that one unit's maintenance or failure leaves capacity (DigitalOcean spreads units
+ * across hardware).
  */
 export function gatewaySizeUnits(config: StackConfig): number {
-  return environmentOf(config.tier) === "production" ? 2 : 1;
+  return config.gateway.loadBalancerSizeUnits;
 }
 
 /** Annotation prefix the DigitalOcean cloud controller reads on LoadBalancer Services. */
@@ -225,11 +226,12 @@ export function gatewayAnnotations(
 // --- Managed data services -----------------------------------------------------------------
 
 /**
- * HA standby nodes of the managed Postgres: one in production (the tiers document's automatic
- * failover, self-hosted §1.2's primary + replica) or wherever multiAz asks for one; none elsewhere.
+ * HA standby nodes of the managed Postgres: `database.standbys` (one in production: the tiers
+ * document's automatic failover, self-hosted §1.2's primary + replica; none elsewhere), and at
+ * least one wherever multiAz asks for it.
  */
 export function databaseStandbys(config: StackConfig): number {
-  return environmentOf(config.tier) === "production" || config.database.multiAz ? 1 : 0;
+  return Math.max(config.database.standbys, config.database.multiAz ? 1 : 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Environment, Role } from "../../config";
+import type { Role } from "../../config";
 import { type ClientAddressDelivery } from "../contract";
 import { placement } from "../k8s";
 import { spread } from "../apps/pod";
@@ -49,20 +49,6 @@ export const ACME_SERVERS = {
 export type IssuerKind = keyof typeof ACME_SERVERS;
 export const issuerName = (kind: IssuerKind) => `letsencrypt-${kind}`;
 
-/**
- * The CA a stack's certificate comes from. Staging serves client demos (tiers document, Staging),
- * so it needs a certificate browsers trust: Let's Encrypt's production CA, like production. Only a
- * laptop cluster (`development`) keeps the staging CA, whose certificates no browser trusts: a
- * laptop is rarely reachable for the HTTP-01 challenge, and cert-manager retries it again and
- * again; against the production CA every failure counts toward its limits (5 failed
- * authorizations per hostname an hour, 50 certificates per registered domain a week,
- * https://letsencrypt.org/docs/rate-limits/), while the staging CA's limits are far higher and
- * kept apart (https://letsencrypt.org/docs/staging-environment/).
- */
-export function issuerFor(environment: Environment): IssuerKind {
-  return environment === "development" ? "staging" : "production";
-}
-
 /** Helm release names; cert-manager's pod labels carry its release name. */
 const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
 const CERT_MANAGER_RELEASE = "cert-manager";
@@ -74,8 +60,11 @@ export interface GatewayArgs {
   apps: GatewayApp[];
   /** Roles with a dedicated node pool; controllers and proxies go to the `gateway` pool if any. */
   pools: readonly Role[];
-  /** Production runs two proxies; development alone uses the staging CA. @example "production" */
-  environment: Environment;
+  /**
+   * Two controllers (Envoy Gateway, cert-manager) with disruption budgets and at least two
+   * proxies, as production needs (`highAvailability` of the stack config). @example true
+   */
+  production: boolean;
   /** Contact address of the Let's Encrypt account (expiry notices). @example "ops@example.com" */
   acmeEmail: string;
   /** Namespace created by Platform for the gateway, cert-manager and the proxies. @example "gateway" */
@@ -90,7 +79,16 @@ export interface GatewayArgs {
   staticPaths?: string[];
   /** Path prefixes of auth endpoints, never cached. @default ["/auth", "/api/auth"] */
   authPaths?: string[];
-  /** Issuer of the certificate. @default issuerFor(environment): "staging" only for development */
+  /**
+   * The Let's Encrypt CA of the certificate (`tls.issuer` of the stack config). Staging serves
+   * client demos (tiers document, Staging), so it needs a certificate browsers trust: the
+   * production CA. Only a laptop cluster keeps the staging CA, whose certificates no browser
+   * trusts: a laptop is rarely reachable for the HTTP-01 challenge, and cert-manager retries it
+   * again and again; against the production CA every failure counts toward its limits (5 failed
+   * authorizations per hostname an hour, 50 certificates per registered domain a week,
+   * https://letsencrypt.org/docs/rate-limits/), while the staging CA's limits are far higher and
+   * kept apart (https://letsencrypt.org/docs/staging-environment/). @default "production"
+   */
   issuer?: IssuerKind;
   /** Envoy proxy replicas; at least 2 in production. @default 2 in production, 1 otherwise */
   proxyReplicas?: number;
@@ -161,7 +159,7 @@ function validate(args: GatewayArgs, replicas: number): void {
   const problem = (propertyPath: string, reason: string) => errors.push({ propertyPath, reason });
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(args.acmeEmail))
     problem("acmeEmail", "must be an email address for the Let's Encrypt account");
-  if (args.environment === "production" && replicas < 2)
+  if (args.production && replicas < 2)
     problem("proxyReplicas", `must be at least 2 in production (got ${replicas})`);
   const seen = new Map<string, string>();
   args.apps.forEach((app, i) => {
@@ -220,7 +218,7 @@ export class Gateway extends pulumi.ComponentResource {
   public readonly addresses: pulumi.Output<string[]>;
 
   constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    const production = args.environment === "production";
+    const production = args.production;
     const replicas = args.proxyReplicas ?? (production ? 2 : 1);
     // Refuse bad arguments before anything is registered.
     validate(args, replicas);
@@ -238,7 +236,7 @@ export class Gateway extends pulumi.ComponentResource {
     const labels = { "app.kubernetes.io/part-of": "platform" };
     const hosts = hostsOf(args.domain, args.apps);
     const secretName = `${gwName}-tls`;
-    const issuer = args.issuer ?? issuerFor(args.environment);
+    const issuer = args.issuer ?? "production";
     const clientAddress = args.clientAddress ?? SOURCE_ADDRESS;
 
     const envoyGateway = new k8s.helm.v3.Release(

@@ -1,6 +1,6 @@
 import { PROFILES, resolveProfile } from "../../catalog";
 import type { Profile, Resolved } from "../../catalog";
-import { environmentOf, ROLES, type Role, type StackConfig } from "../../config";
+import { ROLES, type Role, type StackConfig } from "../../config";
 import { type ClientAddressDelivery } from "../contract";
 import { TAINTED_ROLES } from "../k8s";
 import { ipv4Address, ipv4Network } from "../kit/cidr";
@@ -199,12 +199,13 @@ export function poolRoles(config: StackConfig): Role[] {
  * servers (an etcd quorum survives one loss) rather than three of the documented nodes, so that
  * the DMZ node never holds the cluster's datastore and secrets, Prometheus' and Postgres' disk
  * load never delays etcd, and a role's node can be rebuilt without touching the quorum; they add
- * three of the cheapest type. Other multi-node stacks: one dedicated server.
+ * three of the cheapest type. Other multi-node stacks: one dedicated server. The count is
+ * `kubernetes.controlPlaneServers` (config/presets.ts: 3 in production, 1 otherwise).
  */
 export function controlPlaneServers(config: StackConfig): number {
   const workers = poolRoles(config).reduce((n, r) => n + config.nodePools[r]!.desired, 0);
   if (workers <= 1) return 0;
-  return environmentOf(config.tier) === "production" ? 3 : 1;
+  return config.kubernetes.controlPlaneServers;
 }
 
 /** Every server of the stack: dedicated k3s servers first, then each role's pool. */

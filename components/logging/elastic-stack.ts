@@ -74,7 +74,7 @@ export function elasticStack(
       spec: elasticsearchSpec({
         name: ES_NAME,
         namespace,
-        tier: args.tier,
+        nodes: logging.elasticsearch.nodes,
         storageGb: logging.storageGb,
         storageClass: args.storageClass,
         placement: where,

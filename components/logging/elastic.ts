@@ -2,8 +2,7 @@
  * Pure planning for the Elasticsearch backend (self-hosted §4.2, centralized logging with the ELK
  * stack), run by Elastic Cloud on Kubernetes (ECK). No resources are created here.
  */
-import type { Tier } from "../../config";
-import { environmentOf } from "../../config";
+import { restrictedPod } from "../apps/pod";
 import type { Placement, Resources } from "./loki";
 
 /** ECK operator chart (https://helm.elastic.co); 3.5.0 is the August 2026 release. */
@@ -36,11 +35,6 @@ export const FILEBEAT_RESOURCES: Resources = {
   limits: { cpu: "500m", memory: "500Mi" },
 };
 
-/** Self-hosted §4.2 runs one node (discovery.type=single-node); production tiers run a quorum of three. */
-export function elasticsearchNodes(tier: Tier): number {
-  return environmentOf(tier) === "production" && tier !== "small" ? 3 : 1;
-}
-
 /** Name of the ILM policy Filebeat installs for its data stream. */
 export const ILM_POLICY = "platform-logs";
 
@@ -59,13 +53,8 @@ export function ilmPolicy(retentionDays: number) {
   };
 }
 
-const restrictedPod = {
-  runAsNonRoot: true,
-  runAsUser: 1000,
-  runAsGroup: 1000,
-  fsGroup: 1000,
-  seccompProfile: { type: "RuntimeDefault" },
-};
+/** The Elastic images run as uid 1000. */
+const elasticPod = restrictedPod(1000);
 const restrictedContainer = {
   allowPrivilegeEscalation: false,
   privileged: false,
@@ -83,7 +72,11 @@ const restrictedInit = (names: string[]) =>
 export interface ElasticsearchOptions {
   name: string;
   namespace: string;
-  tier: Tier;
+  /**
+   * Elasticsearch nodes (`logging.elasticsearch.nodes`): self-hosted §4.2 runs one
+   * (discovery.type=single-node), production tiers a quorum of three. @example 3
+   */
+  nodes: number;
   storageGb: number;
   storageClass: string;
   placement: Placement;
@@ -103,14 +96,14 @@ export function elasticsearchSpec(o: ElasticsearchOptions) {
     nodeSets: [
       {
         name: "default",
-        count: elasticsearchNodes(o.tier),
+        count: o.nodes,
         config: {
           // Without mmap no privileged init container has to raise vm.max_map_count on the node.
           "node.store.allow_mmap": false,
         },
         podTemplate: {
           spec: {
-            securityContext: restrictedPod,
+            securityContext: elasticPod,
             ...o.placement,
             initContainers: restrictedInit([
               "elastic-internal-init-filesystem",
@@ -140,7 +133,7 @@ export function kibanaSpec(o: { elasticsearch: string; placement: Placement }) {
     elasticsearchRef: { name: o.elasticsearch },
     podTemplate: {
       spec: {
-        securityContext: restrictedPod,
+        securityContext: elasticPod,
         ...o.placement,
         initContainers: restrictedInit(["elastic-internal-init-config"]),
         containers: [

@@ -1,18 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Role, StackConfig, Tier } from "../../config";
+import type { Role, StackConfig } from "../../config";
 import { apiServerEgress, Namespace } from "../k8s";
 import type { S3Target } from "../storage/target";
 import { elasticStack, elasticUrls } from "./elastic-stack";
 import { lokiStack } from "./loki-stack";
 
+export * from "./alloy";
 export * from "./elastic";
 export * from "./loki";
 
 export interface LoggingArgs {
   /** `logging` of the stack config: backend, retention and volume size. @example config.logging */
   logging: StackConfig["logging"];
-  /** Tier of the stack; sizes Loki and the Elasticsearch node count. @example "medium" */
-  tier: Tier;
   /** Namespace of the log store (Loki, or Elasticsearch and Kibana) and its operator. @example "monitoring" */
   namespace: string;
   /** Namespace of Grafana, admitted to query Loki. @example "monitoring" */

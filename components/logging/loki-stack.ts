@@ -3,13 +3,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { chartRelease, fromNamespace, placement, policiesIn, tcpPorts } from "../k8s";
 import type { Namespace } from "../k8s";
 import type { LoggingArgs } from "./index";
+import { ALLOY_CHART, alloyValues } from "./alloy";
 import {
-  ALLOY_CHART,
   LOKI_CHART,
   LOKI_GRPC_PORT,
   LOKI_HTTP_PORT,
   LOKI_MEMBERLIST_PORT,
-  alloyValues,
   lokiEndpoints,
   lokiTopology,
   lokiValues,
@@ -29,7 +28,7 @@ export function lokiStack(
   const where = placement("monitoring", args.pools);
   const part = { "app.kubernetes.io/part-of": "platform" };
   const bucket = args.objectStorage;
-  const topology = lokiTopology(args.tier, !!bucket);
+  const topology = lokiTopology(logging.loki.mode, !!bucket);
   const endpoints = lokiEndpoints(topology.mode, namespace);
 
   let credentialsSecret: k8s.core.v1.Secret | undefined;
@@ -52,7 +51,7 @@ export function lokiStack(
     .all([bucket?.endpoint, bucket?.region, bucket?.bucket, role?.roleArn])
     .apply(([endpoint, region, bucketName, roleArn]) =>
       lokiValues({
-        tier: args.tier,
+        loki: logging.loki,
         retentionDays: logging.retentionDays,
         storageGb: logging.storageGb,
         storageClass: args.storageClass,

@@ -1,25 +1,15 @@
 /**
- * Pure planning for the Loki backend: chart pins, deployment mode, Helm values and the log
- * collector's configuration. No resources are created here.
+ * Pure planning for the Loki backend: chart pin, deployment mode and Helm values. No resources are
+ * created here.
  */
-import type { Tier } from "../../config";
-import { environmentOf } from "../../config";
+import type { StackConfig } from "../../config";
+import { restrictedPod } from "../apps/pod";
 
 /** Loki chart, the last release published to grafana's repository (the chart moved to a community repository with 7.x). */
 export const LOKI_CHART = {
   repo: "https://grafana.github.io/helm-charts",
   chart: "loki",
   version: "6.55.0",
-} as const;
-
-/**
- * Grafana Alloy chart: the collector Grafana maintains for Loki. Promtail reached end of life in
- * March 2026, so a new installation uses Alloy.
- */
-export const ALLOY_CHART = {
-  repo: "https://grafana.github.io/helm-charts",
-  chart: "alloy",
-  version: "1.12.1",
 } as const;
 
 export const LOKI_HTTP_PORT = 3100;
@@ -39,22 +29,18 @@ export interface LokiTopology {
   storage: "filesystem" | "s3";
 }
 
-/**
- * SingleBinary on a filesystem volume for a laptop, staging and the small tier. The chart refuses
- * more than one single-binary replica without object storage, and SimpleScalable needs object
- * storage too, so a production tier scales out (three of each target) only when a bucket is given.
- */
-export function lokiTopology(tier: Tier, hasObjectStorage: boolean): LokiTopology {
-  const production = environmentOf(tier) === "production" && tier !== "small";
-  if (production && hasObjectStorage) return { mode: "SimpleScalable", replicas: 3, storage: "s3" };
-  return { mode: "SingleBinary", replicas: 1, storage: hasObjectStorage ? "s3" : "filesystem" };
-}
+/** The stack's `logging.loki`: the deployment mode asked for and each pod's resources. */
+export type LokiConfig = StackConfig["logging"]["loki"];
 
-/** Requests and limits of one Loki pod: a few tens of GB a day on small tiers, more in production. */
-export function lokiResources(tier: Tier): Resources {
-  return environmentOf(tier) === "production" && tier !== "small"
-    ? { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "2", memory: "4Gi" } }
-    : { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
+/**
+ * The mode asked for where it can run. The chart refuses more than one single-binary replica
+ * without object storage, and SimpleScalable needs object storage too, so SimpleScalable (three of
+ * each target) runs only when a bucket is given; otherwise one single binary on a volume.
+ */
+export function lokiTopology(mode: LokiConfig["mode"], hasObjectStorage: boolean): LokiTopology {
+  if (mode === "SimpleScalable" && hasObjectStorage)
+    return { mode: "SimpleScalable", replicas: 3, storage: "s3" };
+  return { mode: "SingleBinary", replicas: 1, storage: hasObjectStorage ? "s3" : "filesystem" };
 }
 
 /** Placement of a pod in Helm values: nodeSelector and tolerations. */
@@ -72,13 +58,6 @@ export interface LokiBucket {
   credentials: "keys" | "role";
 }
 
-const restrictedPodContext = {
-  runAsNonRoot: true,
-  runAsUser: 10001,
-  runAsGroup: 10001,
-  fsGroup: 10001,
-  seccompProfile: { type: "RuntimeDefault" },
-};
 const restrictedContainerContext = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
@@ -166,7 +145,7 @@ export interface LokiValues {
       working_directory: string;
     };
     analytics: { reporting_enabled: boolean };
-    podSecurityContext: typeof restrictedPodContext;
+    podSecurityContext: ReturnType<typeof restrictedPod>;
     containerSecurityContext: typeof restrictedContainerContext;
   };
   singleBinary: LokiTarget<SingleBinaryVolume>;
@@ -184,7 +163,7 @@ export interface LokiValues {
 }
 
 export interface LokiValuesOptions {
-  tier: Tier;
+  loki: LokiConfig;
   retentionDays: number;
   storageGb: number;
   storageClass: string;
@@ -225,9 +204,9 @@ export function softAntiAffinity(target: "read" | "write" | "backend"): SoftAnti
  * compactor (retention_enabled), a volume of `storageGb` on the cluster's storage class.
  */
 export function lokiValues(o: LokiValuesOptions): LokiValues {
-  const topo = lokiTopology(o.tier, !!o.bucket);
+  const topo = lokiTopology(o.loki.mode, !!o.bucket);
   const store = topo.storage;
-  const resources = lokiResources(o.tier);
+  const resources = o.loki.resources;
   const volume = {
     size: `${o.storageGb}Gi`,
     storageClass: o.storageClass || null,
@@ -300,7 +279,7 @@ export function lokiValues(o: LokiValuesOptions): LokiValues {
         working_directory: "/var/loki/compactor",
       },
       analytics: { reporting_enabled: false },
-      podSecurityContext: restrictedPodContext,
+      podSecurityContext: restrictedPod(10001),
       containerSecurityContext: restrictedContainerContext,
     },
     singleBinary: single
@@ -332,138 +311,4 @@ export function lokiEndpoints(mode: LokiTopology["mode"], namespace: string) {
   return mode === "SingleBinary"
     ? { push: `${svc("loki")}/loki/api/v1/push`, query: svc("loki") }
     : { push: `${svc("loki-write")}/loki/api/v1/push`, query: svc("loki-read") };
-}
-
-/** An Alloy string literal. */
-const alloyString = (s: string) => JSON.stringify(s);
-
-/**
- * Alloy configuration: tail the container log files of this node's pods (/var/log/pods, CRI
- * format), label them by namespace, pod, container and app, and push them to Loki.
- */
-export function alloyConfig(pushUrl: string): string {
-  return `discovery.kubernetes "pods" {
-  role = "pod"
-  selectors {
-    role  = "pod"
-    field = "spec.nodeName=" + sys.env("NODE_NAME")
-  }
-}
-
-discovery.relabel "pods" {
-  targets = discovery.kubernetes.pods.targets
-  rule {
-    source_labels = ["__meta_kubernetes_namespace"]
-    target_label  = "namespace"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_name"]
-    target_label  = "pod"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_container_name"]
-    target_label  = "container"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_label_app_kubernetes_io_name"]
-    target_label  = "app"
-  }
-  rule {
-    source_labels = ["__meta_kubernetes_pod_uid", "__meta_kubernetes_pod_container_name"]
-    separator     = "/"
-    target_label  = "__path__"
-    replacement   = "/var/log/pods/*$1/*.log"
-  }
-}
-
-local.file_match "pods" {
-  path_targets = discovery.relabel.pods.output
-}
-
-loki.source.file "pods" {
-  targets    = local.file_match.pods.targets
-  forward_to = [loki.process.pods.receiver]
-}
-
-loki.process "pods" {
-  stage.cri {}
-  forward_to = [loki.write.default.receiver]
-}
-
-loki.write "default" {
-  endpoint {
-    url = ${alloyString(pushUrl)}
-  }
-}
-`;
-}
-
-/** The Alloy chart values this program sets. */
-export interface AlloyValues {
-  crds: { create: boolean };
-  alloy: {
-    configMap: { create: boolean; content: string };
-    storagePath: string;
-    enableReporting: boolean;
-    mounts: { varlog: boolean; extra: { name: string; mountPath: string }[] };
-    extraEnv: { name: string; valueFrom: { fieldRef: { fieldPath: string } } }[];
-    resources: Resources;
-    securityContext: Record<string, unknown>;
-  };
-  configReloader: { resources: Resources; securityContext: Record<string, unknown> };
-  controller: {
-    type: "daemonset";
-    tolerations: { operator: "Exists" }[];
-    volumes: { extra: { name: string; hostPath: { path: string; type: string } }[] };
-  };
-  serviceMonitor: { enabled: boolean };
-}
-
-export const ALLOY_RESOURCES: Resources = {
-  requests: { cpu: "50m", memory: "128Mi" },
-  limits: { cpu: "500m", memory: "512Mi" },
-};
-
-/**
- * Alloy as a DaemonSet on every node, tainted pools included (their pods log too). It reads
- * /var/log from the host as root, which only the privileged Pod Security level admits (baseline
- * forbids hostPath volumes); it keeps its read positions on the host so a restart resends nothing.
- */
-export function alloyValues(pushUrl: string): AlloyValues {
-  const dropAll = {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-  return {
-    crds: { create: false },
-    alloy: {
-      configMap: { create: true, content: alloyConfig(pushUrl) },
-      storagePath: "/var/lib/alloy/data",
-      enableReporting: false,
-      mounts: { varlog: true, extra: [{ name: "alloy-data", mountPath: "/var/lib/alloy/data" }] },
-      extraEnv: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
-      resources: ALLOY_RESOURCES,
-      // Root, to read the root-owned log files, but with every capability dropped.
-      securityContext: { ...dropAll, runAsUser: 0, runAsNonRoot: false },
-    },
-    configReloader: {
-      resources: {
-        requests: { cpu: "10m", memory: "16Mi" },
-        limits: { cpu: "50m", memory: "64Mi" },
-      },
-      securityContext: { ...dropAll, runAsNonRoot: true, runAsUser: 65534 },
-    },
-    controller: {
-      type: "daemonset",
-      tolerations: [{ operator: "Exists" }],
-      volumes: {
-        extra: [
-          { name: "alloy-data", hostPath: { path: "/var/lib/alloy", type: "DirectoryOrCreate" } },
-        ],
-      },
-    },
-    serviceMonitor: { enabled: false },
-  };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import type { Role, StackConfig, Tier } from "../../config";
+import type { Role, StackConfig } from "../../config";
 import { placement, Namespace, chartRelease } from "../k8s";
 import {
   alertRules,
@@ -25,14 +25,14 @@ import {
 } from "./values";
 
 export * from "./values";
+export * from "./alert-receivers";
+export * from "./sizing";
 export * from "./dashboards";
 export type { GrafanaRoute } from "./grafana";
 
 export interface MonitoringArgs {
   /** `monitoring` of the stack config: retention, volume size, receivers. @example config.monitoring */
   monitoring: StackConfig["monitoring"];
-  /** Tier of the stack; sizes every component. @example "medium" */
-  tier: Tier;
   /** Namespace of Prometheus, Alertmanager and Grafana (restricted Pod Security). @example "monitoring" */
   namespace: string;
   /**
@@ -99,7 +99,6 @@ export class Monitoring extends pulumi.ComponentResource {
     const values = receivers.config.apply((alertmanager) =>
       prometheusStackValues({
         monitoring,
-        tier: args.tier,
         storageClass: args.storageClass,
         placement: where,
         alertmanagerConfig: alertmanager,

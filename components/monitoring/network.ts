@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { anyAddressEgress, apiServerEgress, policiesIn } from "../k8s";
-import type { MonitoringConfig } from "./values";
+import type { MonitoringConfig } from "./alert-receivers";
 
 /**
  * What the monitoring namespace adds to its default deny: traffic among the stack's pods,

@@ -8,7 +8,7 @@ import {
   alertReceivers,
   requiredSecretKeys,
   type MonitoringConfig,
-} from "./values";
+} from "./alert-receivers";
 
 /** Alertmanager's configuration, and the Secret of its receivers' credentials when they have any. */
 export interface AlertmanagerReceivers {

@@ -1,11 +1,11 @@
 /**
- * Pure planning for the monitoring stack (kube-prometheus-stack): chart pin, sizing, receivers and
+ * Pure planning for the monitoring stack (kube-prometheus-stack): chart pin, alert thresholds and
  * the Helm values. No resources are created here.
  */
-import type { StackConfig, Tier } from "../../config";
-import { environmentOf, pagerOf } from "../../config";
-import type { AlertReceivers } from "./alertmanager-config";
+import { restrictedPod } from "../apps/pod";
+import { RECEIVER_SECRET, type MonitoringConfig } from "./alert-receivers";
 import type { AlertThresholds } from "./alert-rules";
+import { monitoringSizing, type Resources } from "./sizing";
 
 /** kube-prometheus-stack (Prometheus Operator, Prometheus, Alertmanager, Grafana, exporters). */
 export const PROMETHEUS_STACK_CHART = {
@@ -37,107 +37,6 @@ export const DOCUMENT_THRESHOLDS: Partial<AlertThresholds> = {
   backupJobPattern: ".*backup.*",
 };
 
-/** Name of the Secret holding the receivers' credentials, mounted into Alertmanager. */
-export const RECEIVER_SECRET = "alertmanager-receivers";
-/** Where the Prometheus Operator mounts `alertmanagerSpec.secrets` entries. */
-export const RECEIVER_SECRET_DIR = `/etc/alertmanager/secrets/${RECEIVER_SECRET}`;
-/** Keys of that Secret, one per secret config key (config/load.ts SECRET_KEYS). */
-export const RECEIVER_SECRET_KEYS = {
-  pagingSecret: "paging-key",
-  chatWebhookUrl: "chat-webhook-url",
-  smtpPassword: "smtp-password",
-} as const;
-
-export type MonitoringConfig = StackConfig["monitoring"];
-
-/**
- * Receivers for the Alertmanager renderer from the stack config: every credential is a file from
- * the receivers Secret. A webhook pager's credential is its URL, which the renderer takes inline.
- */
-export function alertReceivers(
-  receivers: MonitoringConfig["receivers"],
-  pagingWebhookUrl?: string,
-): AlertReceivers {
-  const file = (key: keyof typeof RECEIVER_SECRET_KEYS) =>
-    `${RECEIVER_SECRET_DIR}/${RECEIVER_SECRET_KEYS[key]}`;
-  const out: AlertReceivers = {};
-  const pager = pagerOf(receivers);
-  if (pager?.type === "pagerduty")
-    out.paging = { type: "pagerduty", routingKeyFile: file("pagingSecret") };
-  if (pager?.type === "webhook") {
-    if (!pagingWebhookUrl)
-      throw new RangeError("a webhook pager needs its URL (secret config key pagingSecret)");
-    out.paging = { type: "webhook", url: pagingWebhookUrl };
-  }
-  if (receivers.chat)
-    out.chat = { apiUrlFile: file("chatWebhookUrl"), channel: receivers.chat.channel };
-  if (receivers.email)
-    out.email = {
-      to: receivers.email.to,
-      from: receivers.email.from,
-      smarthost: receivers.email.smarthost,
-      // The config has no separate SMTP user: the sender address signs in.
-      authUsername: receivers.email.from,
-      authPasswordFile: file("smtpPassword"),
-    };
-  return out;
-}
-
-/** Secret config keys a stack's receivers need, in SECRET_KEYS naming. */
-export function requiredSecretKeys(
-  receivers: MonitoringConfig["receivers"],
-): (keyof typeof RECEIVER_SECRET_KEYS)[] {
-  const keys: (keyof typeof RECEIVER_SECRET_KEYS)[] = [];
-  if (pagerOf(receivers)?.type === "pagerduty") keys.push("pagingSecret");
-  if (receivers.chat) keys.push("chatWebhookUrl");
-  if (receivers.email) keys.push("smtpPassword");
-  return keys;
-}
-
-export interface Resources {
-  requests: { cpu: string; memory: string };
-  limits: { cpu: string; memory: string };
-}
-const res = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
-  requests: { cpu: reqCpu, memory: reqMem },
-  limits: { cpu: limCpu, memory: limMem },
-});
-
-export interface MonitoringSizing {
-  prometheus: Resources;
-  alertmanager: Resources;
-  alertmanagerReplicas: number;
-  grafana: Resources;
-  grafanaSidecar: Resources;
-  operator: Resources;
-  configReloader: Resources;
-  kubeStateMetrics: Resources;
-  nodeExporter: Resources;
-}
-
-/**
- * Requests and limits of every component. Self-hosted §1.1's monitoring node has 4 cores and 8 GB:
- * the production requests (about 1.5 CPU, 4 GB) leave room for the log store beside them. Small
- * tiers share one node with everything else, so Prometheus asks for a fraction of that.
- */
-export function monitoringSizing(tier: Tier): MonitoringSizing {
-  const production = environmentOf(tier) === "production" && tier !== "small";
-  return {
-    prometheus: production ? res("1", "3Gi", "2", "6Gi") : res("200m", "512Mi", "1", "2Gi"),
-    alertmanager: res("20m", "64Mi", "200m", "256Mi"),
-    // Two Alertmanagers gossip so a lost node does not lose a page; one is enough off production.
-    alertmanagerReplicas: production ? 2 : 1,
-    grafana: production ? res("100m", "256Mi", "1", "1Gi") : res("50m", "128Mi", "500m", "512Mi"),
-    grafanaSidecar: res("10m", "64Mi", "100m", "128Mi"),
-    operator: res("50m", "128Mi", "500m", "256Mi"),
-    configReloader: res("10m", "32Mi", "100m", "64Mi"),
-    kubeStateMetrics: production
-      ? res("50m", "128Mi", "500m", "512Mi")
-      : res("20m", "64Mi", "200m", "256Mi"),
-    nodeExporter: res("20m", "32Mi", "250m", "64Mi"),
-  };
-}
-
 interface Toleration {
   key?: string;
   operator: string;
@@ -150,13 +49,6 @@ export interface Placement {
 }
 
 type SecurityContext = Record<string, unknown>;
-const podContext = (uid: number): SecurityContext => ({
-  runAsNonRoot: true,
-  runAsUser: uid,
-  runAsGroup: uid,
-  fsGroup: uid,
-  seccompProfile: { type: "RuntimeDefault" },
-});
 const containerContext: SecurityContext = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] },
@@ -266,7 +158,6 @@ export interface PrometheusStackValues {
 
 export interface PrometheusStackOptions {
   monitoring: MonitoringConfig;
-  tier: Tier;
   storageClass: string;
   placement: Placement;
   /** Rendered Alertmanager configuration. */
@@ -294,7 +185,7 @@ const claim = (storageClass: string, gb: number): VolumeClaim => ({
 });
 
 export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStackValues {
-  const size = monitoringSizing(o.tier);
+  const size = monitoringSizing(o.monitoring);
   const m = o.monitoring;
   const all = {};
   return {
@@ -330,7 +221,7 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
         storageSpec: claim(o.storageClass, m.storageGb),
         resources: size.prometheus,
         ...o.placement,
-        securityContext: podContext(1000),
+        securityContext: restrictedPod(1000),
         // Every ServiceMonitor, PodMonitor and PrometheusRule of every namespace: the data services
         // and apps ship their own, without the chart's release label.
         serviceMonitorSelectorNilUsesHelmValues: false,
@@ -361,7 +252,7 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
         storage: claim(o.storageClass, 2),
         resources: size.alertmanager,
         ...o.placement,
-        securityContext: podContext(1000),
+        securityContext: restrictedPod(1000),
       },
     },
     grafana: {
@@ -378,7 +269,7 @@ export function prometheusStackValues(o: PrometheusStackOptions): PrometheusStac
       service: { type: "ClusterIP" },
       resources: size.grafana,
       ...o.placement,
-      securityContext: podContext(472),
+      securityContext: restrictedPod(472),
       containerSecurityContext: containerContext,
       testFramework: { enabled: false },
       sidecar: {

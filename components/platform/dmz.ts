@@ -4,7 +4,7 @@ import type { PlatformScope } from "./namespaces";
 
 /** DMZ tier: the gateway, the only entry from outside the cluster. */
 export function dmz(scope: PlatformScope): Gateway {
-  const { parent, name, config, cluster, names, environment } = scope;
+  const { parent, name, config, cluster, names } = scope;
   return new Gateway(
     `${name}-gateway`,
     {
@@ -19,7 +19,8 @@ export function dmz(scope: PlatformScope): Gateway {
         cacheDynamic: app.cacheDynamic,
       })),
       pools: cluster.pools,
-      environment,
+      production: config.highAvailability,
+      issuer: config.tls.issuer,
       acmeEmail: config.tls.acmeEmail || `hostmaster@${config.domain}`,
       gatewayNamespace: names.gateway,
       appsNamespace: names.apps,
@@ -31,11 +32,7 @@ export function dmz(scope: PlatformScope): Gateway {
       awaitAddress: cluster.loadBalancers,
       // The delivery controller's error-rate analysis reads Envoy's per-endpoint counters.
       endpointStats: scope.progressive,
-      // A laptop cluster or the small tier's single server cannot spare half a core a proxy.
-      proxyResources:
-        config.tier === "local" || config.tier === "small"
-          ? { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }
-          : undefined,
+      proxyResources: config.gateway.proxyResources,
     },
     { parent, dependsOn: [scope.namespaces.gateway] },
   );

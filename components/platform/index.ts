@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { environmentOf, StackConfig } from "../../config";
+import { StackConfig } from "../../config";
 import type { App } from "../apps";
 import type { Valkey } from "../cache";
 import type { ClusterFacts } from "../contract";
@@ -42,7 +42,6 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:platform:Platform", name, {}, { ...opts, providers: [args.cluster.provider] });
     const { config, cluster } = args;
-    const environment = environmentOf(config.tier);
     const progressive = config.apps.some((app) => isProgressive(app.release));
     const placement = dataPlacement(config, cluster);
     const scope: PlatformScope = {
@@ -51,7 +50,6 @@ export class Platform extends pulumi.ComponentResource {
       config,
       cluster,
       placement,
-      environment,
       progressive,
       ...platformNamespaces(this, name, config, placement),
     };

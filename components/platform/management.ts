@@ -37,13 +37,12 @@ export function metricSources(config: StackConfig, cluster: ClusterFacts): Metri
  * releases, run by a controller).
  */
 export function management(scope: PlatformScope): { monitoring: Monitoring; delivery?: Delivery } {
-  const { parent, name, config, cluster, names, placement, environment } = scope;
+  const { parent, name, config, cluster, names, placement } = scope;
   const observed = { parent, dependsOn: [scope.namespaces.monitoring] };
   const store =
     placement.objectStorage.mode === "managed" ? placement.objectStorage.server : undefined;
   // Logs and metrics share the monitoring namespace and its nodes.
   const shared = {
-    tier: config.tier,
     namespace: names.monitoring,
     pools: cluster.pools,
     storageClass: cluster.storageClass,
@@ -73,7 +72,7 @@ export function management(scope: PlatformScope): { monitoring: Monitoring; deli
         `${name}-delivery`,
         {
           pools: cluster.pools,
-          production: environment === "production",
+          production: config.highAvailability,
           monitoringNamespace: names.monitoring,
           monitoring: [monitoring],
         },

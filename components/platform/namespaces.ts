@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Environment, StackConfig } from "../../config";
+import type { StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
 import { Namespace } from "../k8s";
 import type { DataPlacement } from "./data";
@@ -24,7 +24,6 @@ export interface PlatformScope {
   namespaces: Record<NamespaceRole, Namespace>;
   /** Where each data service runs (data.ts `dataPlacement`). */
   placement: DataPlacement;
-  environment: Environment;
   /** Some app releases blue-green or canary, so the delivery controller runs. */
   progressive: boolean;
 }

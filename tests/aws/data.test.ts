@@ -1,4 +1,5 @@
 import { resolveManagedDatabase } from "../../catalog";
+import { PRESETS } from "../../config";
 import { backupRules, drRegionFor } from "../../components/aws/backups";
 import { CACHE_ALARMS } from "../../components/aws/cache";
 import {
@@ -44,10 +45,12 @@ describe("rdsParameters", () => {
 
 describe("backupRetention", () => {
   it("keeps production backups 30 to 35 days and lets other tiers keep fewer", () => {
-    expect(backupRetention(7, true)).toBe(30);
-    expect(backupRetention(30, true)).toBe(30);
-    expect(backupRetention(35, true)).toBe(35);
-    expect(backupRetention(7, false)).toBe(7);
+    const production = PRESETS.medium.database.backupRetentionFloorDays;
+    const staging = PRESETS.staging.database.backupRetentionFloorDays;
+    expect(backupRetention(7, production)).toBe(30);
+    expect(backupRetention(30, production)).toBe(30);
+    expect(backupRetention(35, production)).toBe(35);
+    expect(backupRetention(7, staging)).toBe(7);
   });
 });
 

@@ -564,6 +564,7 @@ describe("Backups", () => {
 
   it("passes every policy of the platform's pack, in a stack whose monitoring watches it", async () => {
     const monitoring = {
+      ...PRESETS.medium.monitoring,
       retentionDays: 15,
       storageGb: 50,
       receivers: { paging: null, chat: null, email: null },
@@ -572,7 +573,6 @@ describe("Backups", () => {
       build(withOffsite())();
       new Monitoring("monitoring", {
         monitoring,
-        tier: "medium",
         namespace: "monitoring",
         pools: [],
         storageClass: "",

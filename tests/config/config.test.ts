@@ -1,4 +1,12 @@
-import { applyPreset, ConfigError, parseStackConfig, PRESETS, isPinnedImage } from "../../config";
+import {
+  applyPreset,
+  ConfigError,
+  environmentOf,
+  parseStackConfig,
+  PRESETS,
+  isPinnedImage,
+  TIERS,
+} from "../../config";
 
 const base = { provider: "existing", tier: "local", region: "local", domain: "example.test" };
 const api = { name: "api", image: "registry.example.com/api:1.0.0", port: 3000 };
@@ -157,6 +165,41 @@ describe("stack config", () => {
         databaseRetentionDays: 30,
       });
     }
+  });
+
+  it("turns on what production needs in the production tiers (small and up) and only there", () => {
+    for (const tier of TIERS) {
+      const p = PRESETS[tier];
+      const production = environmentOf(tier) === "production";
+      expect(p.highAvailability).toBe(production);
+      expect(p.kubernetes.controlPlaneServers).toBe(production ? 3 : 1);
+      expect(p.network.natPerZone).toBe(production);
+      expect(p.gateway.loadBalancerSizeUnits).toBe(production ? 2 : 1);
+      expect(p.database.standbys).toBe(production ? 1 : 0);
+      expect(p.database.backupRetentionFloorDays).toBe(production ? 30 : 1);
+      expect(p.database.crossRegionBackupCopy).toBe(production ? true : false);
+      // Only a laptop cluster keeps Let's Encrypt's staging CA.
+      expect(p.tls.issuer).toBe(tier === "local" ? "staging" : "production");
+    }
+  });
+
+  it("sizes monitoring and logging for a cluster of their own from the medium tier up", () => {
+    for (const tier of TIERS) {
+      const p = PRESETS[tier];
+      const own = ["medium", "large", "enterprise"].includes(tier);
+      expect(p.monitoring.alertmanagerReplicas).toBe(own ? 2 : 1);
+      expect(p.monitoring.resources.prometheus.requests).toEqual(
+        own ? { cpu: "1", memory: "3Gi" } : { cpu: "200m", memory: "512Mi" },
+      );
+      expect(p.logging.loki.mode).toBe(own ? "SimpleScalable" : "SingleBinary");
+      expect(p.logging.elasticsearch.nodes).toBe(own ? 3 : 1);
+    }
+  });
+
+  it("refuses an even number of control-plane servers: etcd counts an odd quorum", () => {
+    expect(() =>
+      parseStackConfig({ ...base, tier: "medium", kubernetes: { controlPlaneServers: 2 } }),
+    ).toThrow(/platform:kubernetes\.controlPlaneServers/);
   });
 
   it("lets any key override the preset while keeping the rest", () => {

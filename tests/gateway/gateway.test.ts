@@ -1,4 +1,4 @@
-import { parseStackConfig } from "../../config";
+import { parseStackConfig, PRESETS, type Tier } from "../../config";
 import { App } from "../../components/apps";
 import { Gateway, GatewayArgs, GatewayApp } from "../../components/gateway";
 import { record, ofType, one } from "../helpers/mocks";
@@ -51,7 +51,7 @@ const baseArgs = (over: Partial<GatewayArgs> = {}): GatewayArgs => ({
     port: a.port,
   })),
   pools: ["app", "db", "gateway"],
-  environment: "production",
+  production: true,
   acmeEmail: "ops@example.test",
   gatewayNamespace: "gateway",
   appsNamespace: "platform",
@@ -158,7 +158,7 @@ describe("Gateway", () => {
     const prod = one(await record(build()), T.envoyProxy).inputs.spec.provider.kubernetes;
     expect(prod.envoyDeployment.replicas).toBeGreaterThanOrEqual(2);
     expect(prod.envoyPDB).toEqual({ minAvailable: 1 });
-    const staging = one(await record(build({ environment: "staging" })), T.envoyProxy).inputs.spec
+    const staging = one(await record(build({ production: false })), T.envoyProxy).inputs.spec
       .provider.kubernetes;
     expect(staging.envoyDeployment.replicas).toBe(1);
     expect(() => new Gateway("bad", baseArgs({ proxyReplicas: 1 }))).toThrow(
@@ -216,11 +216,12 @@ describe("Gateway", () => {
   });
 
   it("gives staging (client demos, tiers document) a browser-trusted certificate; only a laptop cluster uses Let's Encrypt's staging CA", async () => {
-    const issuerOf = async (environment: GatewayArgs["environment"]) =>
-      one(await record(build({ environment })), T.certificate).inputs.spec.issuerRef.name;
+    const issuerOf = async (tier: Tier) =>
+      one(await record(build({ issuer: PRESETS[tier].tls.issuer })), T.certificate).inputs.spec
+        .issuerRef.name;
     expect(await issuerOf("staging")).toBe("letsencrypt-production");
-    expect(await issuerOf("production")).toBe("letsencrypt-production");
-    expect(await issuerOf("development")).toBe("letsencrypt-staging");
+    expect(await issuerOf("medium")).toBe("letsencrypt-production");
+    expect(await issuerOf("local")).toBe("letsencrypt-staging");
   });
 
   it("terminates TLS 1.2 minimum, 1.3 maximum, on the whole gateway", async () => {

@@ -34,7 +34,7 @@ const build = (clientCa?: string) =>
         },
       ],
       pools: [],
-      environment: "staging",
+      production: false,
       acmeEmail: "ops@example.test",
       gatewayNamespace: "gateway",
       appsNamespace: "platform",

@@ -19,7 +19,6 @@ import { DEFAULT_POLICY_CONFIG } from "../../policies/config";
 
 const args = (over: Partial<LoggingArgs> = {}): LoggingArgs => ({
   logging: PRESETS.medium.logging,
-  tier: "medium",
   namespace: "monitoring",
   grafanaNamespace: "monitoring",
   pools: ["app", "db", "monitoring"],
@@ -60,9 +59,8 @@ describe("Logging with Loki", () => {
       retention_enabled: true,
       delete_request_store: "filesystem",
     });
-    const local = releases(
-      await record(build(args({ logging: PRESETS.local.logging, tier: "local", pools: [] }))),
-    ).loki.inputs.values;
+    const local = releases(await record(build(args({ logging: PRESETS.local.logging, pools: [] }))))
+      .loki.inputs.values;
     expect(local.loki.limits_config.retention_period).toBe("168h"); // 7 days
   });
 
@@ -89,16 +87,14 @@ describe("Logging with Loki", () => {
   });
 
   it("scales out to read, write and backend on object storage for a production tier, with keys from a Secret", async () => {
-    expect(lokiTopology("large", true)).toEqual({
+    expect(lokiTopology(PRESETS.large.logging.loki.mode, true)).toEqual({
       mode: "SimpleScalable",
       replicas: 3,
       storage: "s3",
     });
-    expect(lokiTopology("large", false).mode).toBe("SingleBinary");
-    expect(lokiTopology("staging", true).mode).toBe("SingleBinary");
-    const rs = await record(
-      build(args({ logging: PRESETS.large.logging, tier: "large", objectStorage: bucket })),
-    );
+    expect(lokiTopology(PRESETS.large.logging.loki.mode, false).mode).toBe("SingleBinary");
+    expect(lokiTopology(PRESETS.staging.logging.loki.mode, true).mode).toBe("SingleBinary");
+    const rs = await record(build(args({ logging: PRESETS.large.logging, objectStorage: bucket })));
     const v = releases(rs).loki.inputs.values;
     expect(v.deploymentMode).toBe("SimpleScalable");
     expect([
@@ -118,9 +114,7 @@ describe("Logging with Loki", () => {
 
   it("spreads each target's three replicas over nodes as a preference, not the chart's one-per-node rule", async () => {
     const v = releases(
-      await record(
-        build(args({ logging: PRESETS.large.logging, tier: "large", objectStorage: bucket })),
-      ),
+      await record(build(args({ logging: PRESETS.large.logging, objectStorage: bucket }))),
     ).loki.inputs.values;
     for (const target of ["read", "write", "backend"]) {
       const anti = v[target].affinity.podAntiAffinity;
@@ -197,15 +191,13 @@ describe("Logging with Loki", () => {
   });
 
   it("registers only objects valid against the Kubernetes schema", async () => {
-    const rs = await record(
-      build(args({ logging: PRESETS.large.logging, tier: "large", objectStorage: bucket })),
-    );
+    const rs = await record(build(args({ logging: PRESETS.large.logging, objectStorage: bucket })));
     expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
   });
 });
 
 describe("Logging with Elasticsearch", () => {
-  const es = args({ logging: PRESETS.enterprise.logging, tier: "enterprise" });
+  const es = args({ logging: PRESETS.enterprise.logging });
   const custom = (rs: Registered[], kind: string) => rs.find((r) => r.type.endsWith(`:${kind}`))!;
 
   it("runs Elasticsearch 8.x with the documented 2 GB heap and twice that in memory, on a storageGb volume, protected", async () => {
@@ -269,7 +261,16 @@ describe("Logging with Elasticsearch", () => {
   it("passes every policy of the platform's pack, with either backend", async () => {
     expect(await violations(await record(build(es)))).toEqual([]);
     expect(
-      await violations(await record(build(args({ objectStorage: bucket, tier: "large" })))),
+      await violations(
+        await record(
+          build(
+            args({
+              logging: { ...PRESETS.medium.logging, loki: PRESETS.large.logging.loki },
+              objectStorage: bucket,
+            }),
+          ),
+        ),
+      ),
     ).toEqual([]);
   });
 });

@@ -39,7 +39,6 @@ const secrets = {
 
 const args = (over: Partial<MonitoringArgs> = {}): MonitoringArgs => ({
   monitoring: medium.monitoring,
-  tier: "medium",
   namespace: "monitoring",
   pools: ["app", "db", "monitoring"],
   storageClass: "fast",
@@ -73,9 +72,8 @@ describe("Monitoring", () => {
     });
     // Self-hosted §4.1 prometheus.yml.
     expect([spec.scrapeInterval, spec.evaluationInterval]).toEqual(["15s", "15s"]);
-    const large = (
-      await values(args({ monitoring: PRESETS.large.monitoring, tier: "large", storageClass: "" }))
-    ).prometheus.prometheusSpec;
+    const large = (await values(args({ monitoring: PRESETS.large.monitoring, storageClass: "" })))
+      .prometheus.prometheusSpec;
     expect(large.retention).toBe("30d");
     expect(large.storageSpec.volumeClaimTemplate.spec.resources.requests.storage).toBe("200Gi");
     expect(large.storageSpec.volumeClaimTemplate.spec.storageClassName).toBeUndefined();

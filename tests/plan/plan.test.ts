@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SERVICES } from "../../catalog";
-import { monitoringSizing } from "../../components/monitoring/values";
+import { monitoringSizing } from "../../components/monitoring/sizing";
 import { shippedStacks } from "../../plan/stack";
 import { VOLUME_TYPES } from "../../plan/volumes";
 import { stackConfig } from "../helpers/stacks";
@@ -90,7 +90,7 @@ describe("offline plan", () => {
     // The medium AWS stack gives Loki no bucket, so it runs as one binary on one volume.
     const gb =
       config.monitoring.storageGb +
-      monitoringSizing(config.tier).alertmanagerReplicas * 2 +
+      monitoringSizing(config.monitoring).alertmanagerReplicas * 2 +
       config.logging.storageGb;
     const sum = lines.reduce((n: number, l: any) => n + l.monthlyUsd, 0);
     expect(sum).toBeCloseTo(gb * SERVICES.aws.volume.perGbMonthUsd, 2);
