@@ -6,7 +6,7 @@ import { CACHE_MAINTENANCE } from "./specs";
 /** DigitalOcean's Valkey major version. */
 export const VALKEY_VERSION = "8";
 
-export interface ManagedValkeyArgs {
+export interface ValkeyArgs {
   /** Physical name prefix. @example "platform-production-do" */
   prefix: string;
   /** DigitalOcean region, the cluster's. @example "nyc3" */
@@ -27,11 +27,11 @@ export interface ManagedValkeyArgs {
  * on. The tiers document's allkeys-lru eviction is set; of its "AOF + RDB" persistence DigitalOcean
  * offers RDB only. Cost: the size's price for every node.
  */
-export class ManagedValkey extends pulumi.ComponentResource {
+export class Valkey extends pulumi.ComponentResource {
   public readonly connection: ManagedCache;
   public readonly clusterId: pulumi.Output<string>;
 
-  constructor(name: string, args: ManagedValkeyArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ValkeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:digitalocean:Valkey", name, args, opts);
     const parent = { parent: this };
     const cluster = new digitalocean.DatabaseCluster(

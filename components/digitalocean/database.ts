@@ -6,7 +6,7 @@ import { DATABASE_MAINTENANCE } from "./specs";
 /** The application database inside the managed cluster. */
 export const APP_DATABASE = "app";
 
-export interface ManagedPostgresArgs {
+export interface PostgresArgs {
   /** Physical name prefix. @example "platform-production-do" */
   prefix: string;
   /** DigitalOcean region, the cluster's. @example "nyc3" */
@@ -44,11 +44,11 @@ export interface ManagedPostgresArgs {
  *
  * Cost: the size's price for the primary, ⅔ of it per standby, full price per read-only node.
  */
-export class ManagedPostgres extends pulumi.ComponentResource {
+export class Postgres extends pulumi.ComponentResource {
   public readonly connection: ManagedDatabase;
   public readonly clusterId: pulumi.Output<string>;
 
-  constructor(name: string, args: ManagedPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:digitalocean:Postgres", name, args, opts);
     const parent = { parent: this };
     const cluster = new digitalocean.DatabaseCluster(

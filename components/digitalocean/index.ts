@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, type StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
 import { Alerts, AlertReceivers } from "./alerts";
-import { ManagedValkey } from "./cache";
-import { ManagedPostgres } from "./database";
+import { Valkey } from "./cache";
+import { Postgres } from "./database";
 import { Kubernetes } from "./kubernetes";
 import { Network } from "./network";
 import {
@@ -81,7 +81,7 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
 
   if (config.database.mode === "managed") {
     const plan = databasePlan(config);
-    const postgres = new ManagedPostgres("database", {
+    const postgres = new Postgres("database", {
       prefix,
       region: config.region,
       version: config.database.version,
@@ -105,7 +105,7 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
 
   if (config.cache.mode === "managed") {
     const plan = cachePlan(config);
-    const valkey = new ManagedValkey("cache", {
+    const valkey = new Valkey("cache", {
       prefix,
       region: config.region,
       size: plan.type.name,

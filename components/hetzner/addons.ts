@@ -180,7 +180,7 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
   }
 }
 
-export interface OffsiteStorageArgs {
+export interface ObjectStorageArgs {
   /** S3 endpoint of Hetzner Object Storage in the location. @example "https://fsn1.your-objectstorage.com" */
   endpoint: string;
   /** Bucket that receives the off-site copies. @example "platform-prod-offsite" */
@@ -197,8 +197,8 @@ export interface OffsiteStorageArgs {
  * them); this component records the target so the plan prices it. Cost: the €4.99 base with 1 TB
  * stored and 1 TB egress, then per GB (catalog).
  */
-export class OffsiteStorage extends pulumi.ComponentResource {
-  constructor(name: string, args: OffsiteStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+export class ObjectStorage extends pulumi.ComponentResource {
+  constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:hetzner:ObjectStorage", name, args, opts);
     this.registerOutputs({});
   }

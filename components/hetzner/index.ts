@@ -4,9 +4,9 @@ import type { ClusterFacts } from "../contract";
 import {
   Addons,
   GatewayLoadBalancer,
-  OffsiteStorage,
+  ObjectStorage,
   STORAGE_CLASS,
-  type OffsiteStorageArgs,
+  type ObjectStorageArgs,
 } from "./addons";
 import { K3s, NodeGroup } from "./nodes";
 import { Network } from "./network";
@@ -94,7 +94,7 @@ export interface HetznerClusterArgs {
   /** The k3s kubeconfig (`kubernetes:kubeconfig`, secret); absent on the first deployment. */
   kubeconfig?: pulumi.Input<string>;
   /** The off-site backup target in Hetzner Object Storage, recorded and priced when set. */
-  offsite?: OffsiteStorageArgs;
+  offsite?: ObjectStorageArgs;
 }
 
 /**
@@ -157,7 +157,7 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     nodeSelector: gatewayPool ? `${LABELS.role}=gateway` : undefined,
   });
 
-  if (args.offsite) new OffsiteStorage("hetzner-offsite", args.offsite);
+  if (args.offsite) new ObjectStorage("hetzner-offsite", args.offsite);
 
   const initGroup = nodeGroups[[...groups.keys()].indexOf(initServer.group)];
   const initServerIp = initGroup.servers[initServer.index - 1].ipv4Address;

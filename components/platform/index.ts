@@ -13,7 +13,7 @@ import type { MetricSources } from "../monitoring/alert-rules";
 import { ManagedDataExporters } from "../monitoring/exporters";
 import { ScrapeTargets } from "../monitoring/scrape-targets";
 import { Gateway } from "../gateway";
-import { managedS3Target, Minio, offsiteS3Target, type S3Target } from "../storage";
+import { managedS3Target, MinIO, offsiteS3Target, type S3Target } from "../storage";
 import { appAccountAnnotations, managedDataEnv } from "./env";
 import { Namespace } from "../k8s";
 
@@ -153,7 +153,7 @@ export class Platform extends pulumi.ComponentResource {
     let backup: S3Target | undefined;
     let media: S3Target | undefined;
     if (config.objectStorage.mode === "self-hosted") {
-      const objects = new Minio(
+      const objects = new MinIO(
         `${name}-minio`,
         {
           ...common,
