@@ -9,7 +9,8 @@ import {
 import { ADDON_VERSIONS } from "../components/aws/addons";
 import { drRegionFor } from "../components/aws/backups";
 import { postgresInstanceShare } from "../components/database/cnpg";
-import { cachePlan, databasePlan, DOKS_RESERVED_RANGES } from "../components/digitalocean/specs";
+import { DOKS_RESERVED_RANGES } from "../components/digitalocean/doks";
+import { cachePlan, databasePlan } from "../components/digitalocean/managed-data-sizing";
 import {
   K3S_POD_CIDR,
   K3S_RELEASES,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import type { ManagedCache } from "../contract";
-import { CACHE_MAINTENANCE } from "./specs";
+import { CACHE_MAINTENANCE } from "./maintenance-windows";
 
 /** DigitalOcean's Valkey major version. */
 export const VALKEY_VERSION = "8";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import type { ManagedDatabase } from "../contract";
-import { DATABASE_MAINTENANCE } from "./specs";
+import { DATABASE_MAINTENANCE } from "./maintenance-windows";
 
 /** The application database inside the managed cluster. */
 export const APP_DATABASE = "app";

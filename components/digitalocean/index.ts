@@ -6,17 +6,11 @@ import { Valkey } from "./cache";
 import { Postgres } from "./database";
 import { Kubernetes } from "./kubernetes";
 import { Network } from "./network";
-import {
-  cachePlan,
-  corsOrigins,
-  databasePlan,
-  GATEWAY_CLIENT_ADDRESS,
-  gatewaySizeUnits,
-  mediaDomain,
-  nodePoolSpecs,
-  uptimeTargets,
-  workMemMb,
-} from "./specs";
+import { GATEWAY_CLIENT_ADDRESS } from "./load-balancer";
+import { cachePlan, databasePlan, workMemMb } from "./managed-data-sizing";
+import { nodePoolSpecs } from "./node-pools";
+import { corsOrigins, mediaDomain, uptimeTargets } from "./public-hosts";
+import { gatewaySizeUnits } from "./redundancy";
 import { Spaces } from "./storage";
 import { physicalName } from "../kit/naming";
 import { dailyTime } from "../kit/schedule";
