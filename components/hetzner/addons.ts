@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { gatewayAnnotations, K3S_POD_CIDR, type GatewayLoadBalancerSpec } from "./plan";
+import { K3S_POD_CIDR } from "./k3s";
+import { gatewayAnnotations, type GatewayLoadBalancerSpec } from "./load-balancer";
 
 /** Hetzner's chart repository; both charts are pinned. */
 export const HETZNER_CHARTS = "https://charts.hetzner.cloud";

@@ -6,15 +6,10 @@ import {
   DATA_OPEN_PATH,
   DATA_UNIT,
 } from "./data-volume";
-import {
-  K3S_POD_CIDR,
-  K3S_SERVICE_CIDR,
-  KUBERNETES_API_PORT,
-  LABELS,
-  SSH_PORT,
-  type K3sMode,
-  type NodeGroup,
-} from "./plan";
+import { KUBERNETES_API_PORT, SSH_PORT } from "./firewalls";
+import { K3S_POD_CIDR, K3S_SERVICE_CIDR } from "./k3s";
+import { LABELS, type K3sMode } from "./node-layout";
+import { type NodeGroup } from "./subnets";
 
 /** Where k3s's local-path provisioner keeps volumes; a node's encrypted hcloud volume is mounted here. */
 export const DATA_DIR = "/var/lib/platform/data";

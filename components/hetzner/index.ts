@@ -11,24 +11,21 @@ import {
 import { K3s, NodeGroup } from "./nodes";
 import { Network } from "./network";
 import { physicalName } from "../kit/naming";
-import {
-  GATEWAY_CLIENT_ADDRESS,
-  k3sRelease,
-  LABELS,
-  loadBalancerIp,
-  loadBalancerType,
-  HETZNER_NAME_HASH_LENGTH,
-  nodePlan,
-  poolRoles,
-  SSH_PORT,
-  subnetPlan,
-  type NodeGroup as Group,
-} from "./plan";
+import { SSH_PORT } from "./firewalls";
+import { k3sRelease } from "./k3s";
+import { GATEWAY_CLIENT_ADDRESS, loadBalancerType } from "./load-balancer";
+import { LABELS, HETZNER_NAME_HASH_LENGTH, nodePlan, poolRoles } from "./node-layout";
+import { loadBalancerIp, subnetPlan, type NodeGroup as Group } from "./subnets";
 import { defineCloudLayer } from "../kit/cloud-layer";
 import { HETZNER_MOCKS } from "../../plan/mock-outputs/hetzner";
 import { HETZNER_PRICING } from "../../plan/pricers/hetzner";
 
-export * from "./plan";
+export * from "./subnets";
+export * from "./k3s";
+export * from "./node-layout";
+export * from "./load-balancer";
+export * from "./firewalls";
+export { VOLUME_MAX_GB, VOLUME_MIN_GB } from "./data-volume";
 export { cloudInit, k3sConfig, bootstrapScript, DATA_DIR } from "./cloud-init";
 export {
   CCM_CHART,

@@ -3,7 +3,7 @@ import type { MachineType } from "../../catalog";
 import { ROLE_LABEL, TAINTED_ROLES } from "../../components/k8s/placement";
 import { nodePoolSpecs } from "../../components/digitalocean/node-pools";
 import { nodeLabels } from "../../components/hetzner/cloud-init";
-import { nodePlan } from "../../components/hetzner/plan";
+import { nodePlan } from "../../components/hetzner/node-layout";
 import { ROLES, type StackConfig } from "../../config";
 import type { PodRequests } from "../workloads";
 
@@ -77,9 +77,9 @@ export function parseTaint(s: string): Taint {
  * - DigitalOcean (components/digitalocean/node-pools.ts): the pools DOKS gets; its nodes carry a
  *   region and no zone label (digitalocean/digitalocean-cloud-controller-manager
  *   docs/controllers/node/labels.md).
- * - Hetzner (components/hetzner/plan.ts): the servers `nodePlan` builds, a fixed count with no
- *   autoscaler, the dedicated k3s servers included (tainted CriticalAddonsOnly=true:NoExecute). The
- *   hcloud cloud controller labels the zone with the server's datacenter (hcloud/instances.go,
+ * - Hetzner (components/hetzner/node-layout.ts): the servers `nodePlan` builds, a fixed count with
+ *   no autoscaler, the dedicated k3s servers included (tainted CriticalAddonsOnly=true:NoExecute).
+ *   The hcloud cloud controller labels the zone with the server's datacenter (hcloud/instances.go,
  *   v1.28.0); all servers share the stack's location, so they share one zone.
  */
 export function clusterNodes(config: StackConfig): PlannedNode[] | null {

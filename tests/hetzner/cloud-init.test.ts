@@ -24,7 +24,7 @@ import {
   DATA_OPEN_PATH,
   DATA_UNIT,
 } from "../../components/hetzner/data-volume";
-import type { NodeGroup } from "../../components/hetzner/plan";
+import type { NodeGroup } from "../../components/hetzner/subnets";
 import { requireProgram } from "../helpers/real-programs";
 
 const SERVER_TOKEN = "S".repeat(48);

@@ -18,7 +18,7 @@ import {
   managedS3Target,
   minioResources,
 } from "../../components/storage";
-import { resolveNode } from "../../components/hetzner/plan";
+import { resolveNode } from "../../components/hetzner/node-layout";
 import { shippedStacks } from "../../plan/stack";
 import { stackConfig } from "../helpers/stacks";
 import { isPinnedImage } from "../../config/schema";
