@@ -7,6 +7,8 @@ import { type NodeSpec } from "./node-layout";
 // raw: the bootstrap script makes it a LUKS2 device with a passphrase of the stack's own
 // (@pulumi/random, a Pulumi secret), so Hetzner's storage only ever holds ciphertext.
 
+/** Where k3s's local-path provisioner keeps volumes; a node's encrypted hcloud volume is mounted here. */
+export const DATA_DIR = "/var/lib/platform/data";
 /** Where the passphrase lives on the server's own disk (mode 0400), for every boot's unlock. */
 export const DATA_KEY_PATH = "/etc/platform/data-volume.key";
 /** Where the bootstrap records the volume's stable device path for later boots. */

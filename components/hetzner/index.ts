@@ -26,7 +26,9 @@ export * from "./node-layout";
 export * from "./load-balancer";
 export * from "./firewalls";
 export { VOLUME_MAX_GB, VOLUME_MIN_GB } from "./data-volume";
-export { cloudInit, k3sConfig, bootstrapScript, DATA_DIR } from "./cloud-init";
+export { cloudInit, bootstrapScript } from "./cloud-init";
+export { k3sConfig } from "./k3s-config";
+export { DATA_DIR } from "./data-volume";
 export {
   CCM_CHART,
   CSI_CHART,

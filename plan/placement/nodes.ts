@@ -2,7 +2,7 @@ import { resolveProfile } from "../../catalog";
 import type { MachineType } from "../../catalog";
 import { ROLE_LABEL, TAINTED_ROLES } from "../../components/k8s/placement";
 import { nodePoolSpecs } from "../../components/digitalocean/node-pools";
-import { nodeLabels } from "../../components/hetzner/cloud-init";
+import { nodeLabels } from "../../components/hetzner/k3s-config";
 import { nodePlan } from "../../components/hetzner/node-layout";
 import { ROLES, type StackConfig } from "../../config";
 import type { PodRequests } from "../workloads";
