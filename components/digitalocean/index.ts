@@ -70,20 +70,24 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
     gatewaySizeUnits: gatewaySizeUnits(config),
   });
 
+  // Where the managed Postgres and Valkey run, and the only cluster they trust.
+  const placement = {
+    prefix,
+    region: config.region,
+    vpcId: network.vpcId,
+    kubernetesClusterId: kubernetes.clusterId,
+  };
   const managed: NonNullable<ClusterFacts["managed"]> = {};
   const databaseIds: pulumi.Input<string>[] = [];
 
   if (config.database.mode === "managed") {
     const plan = databasePlan(config);
     const postgres = new Postgres("database", {
-      prefix,
-      region: config.region,
+      ...placement,
       version: config.database.version,
       size: plan.type.name,
       standbys: plan.standbys,
       readReplicas: plan.readReplicas,
-      vpcId: network.vpcId,
-      kubernetesClusterId: kubernetes.clusterId,
       // With more than one read-only node the platform's own PgBouncer pools the primary and
       // balances the nodes (DigitalOcean's pools front one node each); with one, DigitalOcean's pool.
       poolSize:
@@ -99,14 +103,7 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
 
   if (config.cache.mode === "managed") {
     const plan = cachePlan(config);
-    const valkey = new Valkey("cache", {
-      prefix,
-      region: config.region,
-      size: plan.type.name,
-      nodes: plan.nodes,
-      vpcId: network.vpcId,
-      kubernetesClusterId: kubernetes.clusterId,
-    });
+    const valkey = new Valkey("cache", { ...placement, size: plan.type.name, nodes: plan.nodes });
     managed.cache = valkey.connection;
     databaseIds.push(valkey.clusterId);
   }
