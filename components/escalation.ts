@@ -9,12 +9,8 @@ import { pagerOf } from "../config";
 import { uptimeTargets as awsUptimeTargets } from "./aws/alerts";
 import { CACHE_ALARMS } from "./aws/cache";
 import { databaseAlarms, REPLICA_LAG_ALARM } from "./aws/database";
-import {
-  DATABASE_ALERTS,
-  NODE_ALERTS,
-  UPTIME_ALERTS,
-  uptimeTargets as doUptimeTargets,
-} from "./digitalocean/specs";
+import { DATABASE_ALERTS, NODE_ALERTS, UPTIME_ALERTS } from "./digitalocean/alert-thresholds";
+import { uptimeTargets as doUptimeTargets } from "./digitalocean/public-hosts";
 import { edgeHosts } from "./edge/rules";
 import { edgeUptimeChecks } from "./edge/uptime";
 import type { PrometheusRuleGroup } from "./monitoring/alert-rules";

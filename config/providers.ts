@@ -9,17 +9,12 @@ import {
 import { ADDON_VERSIONS } from "../components/aws/addons";
 import { drRegionFor } from "../components/aws/backups";
 import { postgresInstanceShare } from "../components/database/cnpg";
-import { cachePlan, databasePlan, DOKS_RESERVED_RANGES } from "../components/digitalocean/specs";
-import {
-  K3S_POD_CIDR,
-  K3S_RELEASES,
-  K3S_SERVICE_CIDR,
-  LOCATIONS,
-  poolRoles,
-  resolveNode,
-  SLOTS,
-  VOLUME_MAX_GB,
-} from "../components/hetzner/plan";
+import { DOKS_RESERVED_RANGES } from "../components/digitalocean/doks";
+import { cachePlan, databasePlan } from "../components/digitalocean/managed-data-sizing";
+import { VOLUME_MAX_GB } from "../components/hetzner/data-volume";
+import { K3S_POD_CIDR, K3S_RELEASES, K3S_SERVICE_CIDR } from "../components/hetzner/k3s";
+import { poolRoles, resolveNode } from "../components/hetzner/node-layout";
+import { LOCATIONS, SLOTS } from "../components/hetzner/subnets";
 import { contains, overlaps, parseBlock, type Block } from "./cidr";
 import { fixedDailyTime } from "./cron";
 import type { Problem } from "./problems";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { DATABASE_ALERTS, MonitorAlertSpec, NODE_ALERTS, UPTIME_ALERTS } from "./specs";
+import { DATABASE_ALERTS, MonitorAlertSpec, NODE_ALERTS, UPTIME_ALERTS } from "./alert-thresholds";
 import { physicalName } from "../kit/naming";
 
 export interface AlertReceivers {

@@ -1,28 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import type { ManagedDatabase } from "../contract";
-import { DATABASE_MAINTENANCE } from "./specs";
+import { DATABASE_MAINTENANCE } from "./maintenance-windows";
+import { managedCluster, type ManagedClusterPlacement } from "./managed-cluster";
 
 /** The application database inside the managed cluster. */
 export const APP_DATABASE = "app";
 
-export interface ManagedPostgresArgs {
-  /** Physical name prefix. @example "platform-production-do" */
-  prefix: string;
-  /** DigitalOcean region, the cluster's. @example "nyc3" */
-  region: string;
+export interface PostgresArgs extends ManagedClusterPlacement {
   /** PostgreSQL major version. @example "16" */
   version: string;
-  /** Size slug from the catalog (`resolveManagedDatabase`). @example "db-s-8vcpu-32gb" */
-  size: string;
   /** HA standby nodes beside the primary. @default 1 in production, 0 otherwise */
   standbys: number;
   /** Read-only nodes of the same size. @example 1 */
   readReplicas: number;
-  /** The stack's VPC (Network component). */
-  vpcId: pulumi.Input<string>;
-  /** The Kubernetes cluster, the only trusted source. */
-  kubernetesClusterId: pulumi.Input<string>;
   /** PgBouncer pool in transaction mode, its size in server connections; none when undefined. */
   poolSize?: number;
   /** work_mem in MB, by the self-hosted tuning rule. @example 16 */
@@ -44,35 +35,20 @@ export interface ManagedPostgresArgs {
  *
  * Cost: the size's price for the primary, ⅔ of it per standby, full price per read-only node.
  */
-export class ManagedPostgres extends pulumi.ComponentResource {
+export class Postgres extends pulumi.ComponentResource {
   public readonly connection: ManagedDatabase;
   public readonly clusterId: pulumi.Output<string>;
 
-  constructor(name: string, args: ManagedPostgresArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:digitalocean:Postgres", name, args, opts);
     const parent = { parent: this };
-    const cluster = new digitalocean.DatabaseCluster(
-      `${name}-cluster`,
-      {
-        name: `${args.prefix}-pg`,
-        engine: "pg",
-        version: args.version,
-        size: args.size,
-        region: args.region,
-        nodeCount: 1 + args.standbys,
-        privateNetworkUuid: args.vpcId,
-        maintenanceWindows: [{ ...DATABASE_MAINTENANCE }],
-      },
-      // DigitalOcean has no deletion lock for database clusters: protect is the only guard.
-      { ...parent, protect: true },
-    );
-
-    // Without trusted sources a DigitalOcean database accepts connections from any address.
-    new digitalocean.DatabaseFirewall(
-      `${name}-firewall`,
-      { clusterId: cluster.id, rules: [{ type: "k8s", value: args.kubernetesClusterId }] },
-      parent,
-    );
+    const cluster = managedCluster(name, this, args, {
+      engine: "pg",
+      suffix: "pg",
+      version: args.version,
+      nodeCount: 1 + args.standbys,
+      maintenance: DATABASE_MAINTENANCE,
+    });
 
     const db = new digitalocean.DatabaseDb(
       `${name}-db`,

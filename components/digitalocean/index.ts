@@ -2,21 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE, type StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
 import { Alerts, AlertReceivers } from "./alerts";
-import { ManagedValkey } from "./cache";
-import { ManagedPostgres } from "./database";
+import { Valkey } from "./cache";
+import { Postgres } from "./database";
 import { Kubernetes } from "./kubernetes";
 import { Network } from "./network";
-import {
-  cachePlan,
-  corsOrigins,
-  databasePlan,
-  GATEWAY_CLIENT_ADDRESS,
-  gatewaySizeUnits,
-  mediaDomain,
-  nodePoolSpecs,
-  uptimeTargets,
-  workMemMb,
-} from "./specs";
+import { GATEWAY_CLIENT_ADDRESS } from "./load-balancer";
+import { cachePlan, databasePlan, workMemMb } from "./managed-data-sizing";
+import { nodePoolSpecs } from "./node-pools";
+import { corsOrigins, mediaDomain, uptimeTargets } from "./public-hosts";
+import { gatewaySizeUnits } from "./redundancy";
 import { Spaces } from "./storage";
 import { physicalName } from "../kit/naming";
 import { dailyTime } from "../kit/schedule";
@@ -76,20 +70,24 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
     gatewaySizeUnits: gatewaySizeUnits(config),
   });
 
+  // Where the managed Postgres and Valkey run, and the only cluster they trust.
+  const placement = {
+    prefix,
+    region: config.region,
+    vpcId: network.vpcId,
+    kubernetesClusterId: kubernetes.clusterId,
+  };
   const managed: NonNullable<ClusterFacts["managed"]> = {};
   const databaseIds: pulumi.Input<string>[] = [];
 
   if (config.database.mode === "managed") {
     const plan = databasePlan(config);
-    const postgres = new ManagedPostgres("database", {
-      prefix,
-      region: config.region,
+    const postgres = new Postgres("database", {
+      ...placement,
       version: config.database.version,
       size: plan.type.name,
       standbys: plan.standbys,
       readReplicas: plan.readReplicas,
-      vpcId: network.vpcId,
-      kubernetesClusterId: kubernetes.clusterId,
       // With more than one read-only node the platform's own PgBouncer pools the primary and
       // balances the nodes (DigitalOcean's pools front one node each); with one, DigitalOcean's pool.
       poolSize:
@@ -105,14 +103,7 @@ export function digitaloceanCluster(config: StackConfig): ClusterFacts {
 
   if (config.cache.mode === "managed") {
     const plan = cachePlan(config);
-    const valkey = new ManagedValkey("cache", {
-      prefix,
-      region: config.region,
-      size: plan.type.name,
-      nodes: plan.nodes,
-      vpcId: network.vpcId,
-      kubernetesClusterId: kubernetes.clusterId,
-    });
+    const valkey = new Valkey("cache", { ...placement, size: plan.type.name, nodes: plan.nodes });
     managed.cache = valkey.connection;
     databaseIds.push(valkey.clusterId);
   }

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as k8s from "@pulumi/kubernetes";
-import { CLUSTER_MAINTENANCE, doksVersion, gatewayAnnotations, PoolSpec } from "./specs";
+import { doksVersion } from "./doks";
+import { gatewayAnnotations } from "./load-balancer";
+import { CLUSTER_MAINTENANCE } from "./maintenance-windows";
+import { PoolSpec } from "./node-pools";
 import { configProblem } from "../kit/problems";
 
 export interface GatewayLoadBalancerArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
-import { FirewallRule, nodeFirewallRules } from "./specs";
+import { FirewallRule, nodeFirewallRules } from "./node-firewall";
 
 export interface NetworkArgs {
   /** Physical name prefix of the stack's resources. @example "platform-staging" */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as digitalocean from "@pulumi/digitalocean";
 import type { StackConfig } from "../../config";
 import type { ManagedObjectStorage } from "../contract";
-import { bucketLifecycle, spacesBucketName, spacesEndpoint } from "./specs";
+import { bucketLifecycle, spacesBucketName, spacesEndpoint } from "./buckets";
 import { configProblem } from "../kit/problems";
 
 type BucketConfig = StackConfig["objectStorage"]["buckets"][number];

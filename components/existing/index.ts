@@ -4,7 +4,7 @@ import type { StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
 import { defineCloudLayer, ipGatewayAddress } from "../kit/cloud-layer";
 
-export interface ExistingClusterArgs {
+export interface ClusterArgs {
   /** kubeconfig context; the current context when empty. @example "kind-platform" */
   context: string;
 }
@@ -13,14 +13,14 @@ export interface ExistingClusterArgs {
  * Any cluster reached through a kubeconfig (kind, minikube, k3d, a company cluster): no cloud
  * resources, only the provider the platform layer deploys with. Cost: nothing of ours.
  */
-export class ExistingCluster extends pulumi.ComponentResource implements ClusterFacts {
+export class Cluster extends pulumi.ComponentResource implements ClusterFacts {
   public readonly provider: k8s.Provider;
   public readonly pools: ClusterFacts["pools"] = [];
   public readonly storageClass = "";
   /** The user's own kubeconfig file and context: the stack reports the context, never the file. */
   public readonly access: ClusterFacts["access"];
 
-  constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:existing:Cluster", name, args, opts);
     this.provider = new k8s.Provider(
       `${name}-provider`,
@@ -33,8 +33,8 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
   }
 }
 
-export function existingCluster(config: StackConfig): ExistingCluster {
-  return new ExistingCluster("cluster", { context: config.kubernetes.context });
+export function existingCluster(config: StackConfig): Cluster {
+  return new Cluster("cluster", { context: config.kubernetes.context });
 }
 
 /**

@@ -3,8 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../../config";
 import { type ClientAddressDelivery } from "../contract";
 import { placement } from "../k8s";
-import { spread } from "../apps/pod";
-import { gatewayNetworkPolicies, PROXY_LABELS } from "./network";
+import { certificateSpec, clusterIssuerSpec, issuerName, type IssuerKind } from "./certificates";
+import { gatewayNetworkPolicies, NETWORK_POLICY_NAMES } from "./network";
+import { envoyProxySpec } from "./proxy";
 import {
   CachePaths,
   DEFAULT_CACHE_PATHS,
@@ -12,42 +13,25 @@ import {
   GatewayRef,
   hostOf,
   hostsOf,
-  HTTP_LISTENER,
-  listenerName,
   listenersFor,
   normalizePath,
   redirectRoute,
   routeFor,
 } from "./routes";
-import {
-  backendTrafficPolicySpec,
-  CLIENT_CA_KEY,
-  clientTrafficPolicySpec,
-  ClientRateLimit,
-  DOCUMENTED_RATE_LIMIT,
-  proxiedClientTrafficPolicySpec,
-  ProxiedHosts,
-  SOURCE_ADDRESS,
-} from "./traffic";
+import { ClientRateLimit, ProxiedHosts, SOURCE_ADDRESS } from "./traffic";
+import { trafficPolicies } from "./traffic-policies";
 import {
   CERT_MANAGER_CHART,
   certManagerValues,
   ENVOY_GATEWAY_CHART,
   envoyGatewayValues,
-  Resources,
+  type Resources,
 } from "./values";
 
+export * from "./certificates";
 export * from "./routes";
 export * from "./traffic";
 export { ENVOY_GATEWAY_CHART, CERT_MANAGER_CHART } from "./values";
-
-/** Let's Encrypt ACME directories. */
-export const ACME_SERVERS = {
-  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
-  production: "https://acme-v02.api.letsencrypt.org/directory",
-} as const;
-export type IssuerKind = keyof typeof ACME_SERVERS;
-export const issuerName = (kind: IssuerKind) => `letsencrypt-${kind}`;
 
 /** Helm release names; cert-manager's pod labels carry its release name. */
 const ENVOY_GATEWAY_RELEASE = "envoy-gateway";
@@ -124,27 +108,6 @@ export interface GatewayArgs {
  * (IP or host name) into the Gateway's `status.addresses`.
  */
 export const AWAIT_ADDRESS = { "pulumi.com/waitFor": "jsonpath={.status.addresses[0].value}" };
-
-const DEFAULT_PROXY_RESOURCES: Resources = {
-  requests: { cpu: "500m", memory: "512Mi" },
-  limits: { cpu: "2", memory: "1Gi" },
-};
-
-/**
- * The restricted Pod Security Standard for the proxy pod's containers. Envoy Gateway applies the
- * envoy container's securityContext to its shutdown-manager sidecar too, and both write files
- * (Envoy its admin socket and log, the sidecar its drain marker), so the root filesystem stays
- * writable, as Envoy Gateway's own default leaves it. The uid is Envoy Gateway's default.
- */
-const PROXY_SECURITY_CONTEXT = {
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ["ALL"] },
-  runAsNonRoot: true,
-  runAsUser: 65532,
-  runAsGroup: 65532,
-  seccompProfile: { type: "RuntimeDefault" },
-};
 
 /** The part of a Gateway's status the stack reads. */
 interface GatewayStatus {
@@ -280,41 +243,13 @@ export class Gateway extends pulumi.ComponentResource {
         apiVersion: "gateway.envoyproxy.io/v1alpha1",
         kind: "EnvoyProxy",
         metadata: { name: `${gwName}-proxy`, namespace: ns, labels },
-        spec: {
-          provider: {
-            type: "Kubernetes",
-            kubernetes: {
-              envoyDeployment: {
-                replicas,
-                pod: {
-                  securityContext: {
-                    runAsNonRoot: true,
-                    seccompProfile: { type: "RuntimeDefault" },
-                  },
-                  ...pod,
-                  topologySpreadConstraints: spread(PROXY_LABELS),
-                },
-                container: {
-                  resources: args.proxyResources ?? DEFAULT_PROXY_RESOURCES,
-                  securityContext: PROXY_SECURITY_CONTEXT,
-                },
-              },
-              ...(replicas > 1 ? { envoyPDB: { minAvailable: 1 } } : {}),
-              envoyService: {
-                type: "LoadBalancer",
-                // Policy pack: the only LoadBalancer Service allowed carries this label.
-                labels: { "platform/exposure": "gateway" },
-                annotations: args.serviceAnnotations ?? {},
-                // No second hop through another node's kube-proxy, which would replace the source
-                // address; the load balancer's own hop is bridged as `clientAddress` says.
-                externalTrafficPolicy: "Local",
-              },
-            },
-          },
-          ...(args.endpointStats
-            ? { telemetry: { metrics: { enablePerEndpointStats: true } } }
-            : {}),
-        },
+        spec: envoyProxySpec({
+          replicas,
+          pod,
+          resources: args.proxyResources,
+          serviceAnnotations: args.serviceAnnotations,
+          endpointStats: args.endpointStats,
+        }),
       },
       afterGateway,
     );
@@ -370,7 +305,6 @@ export class Gateway extends pulumi.ComponentResource {
       afterGatewayObject,
     );
 
-    // Solver pods run in the gateway namespace, beside the proxies that forward the challenge.
     for (const kind of ["staging", "production"] as const) {
       new k8s.apiextensions.CustomResource(
         `${name}-issuer-${kind}`,
@@ -378,42 +312,7 @@ export class Gateway extends pulumi.ComponentResource {
           apiVersion: "cert-manager.io/v1",
           kind: "ClusterIssuer",
           metadata: { name: issuerName(kind), labels },
-          spec: {
-            acme: {
-              email: args.acmeEmail,
-              server: ACME_SERVERS[kind],
-              privateKeySecretRef: { name: `${issuerName(kind)}-account` },
-              solvers: [
-                {
-                  http01: {
-                    gatewayHTTPRoute: {
-                      // The solver defaults to a NodePort Service; nothing needs one here.
-                      serviceType: "ClusterIP",
-                      parentRefs: [
-                        {
-                          group: "gateway.networking.k8s.io",
-                          kind: "Gateway",
-                          name: gwName,
-                          namespace: ns,
-                          sectionName: HTTP_LISTENER,
-                        },
-                      ],
-                      ...(pod.nodeSelector
-                        ? {
-                            podTemplate: {
-                              spec: {
-                                nodeSelector: pod.nodeSelector,
-                                tolerations: pod.tolerations,
-                              },
-                            },
-                          }
-                        : {}),
-                    },
-                  },
-                },
-              ],
-            },
-          },
+          spec: clusterIssuerSpec(kind, args.acmeEmail, gateway, pod),
         },
         afterBoth,
       );
@@ -425,72 +324,24 @@ export class Gateway extends pulumi.ComponentResource {
         apiVersion: "cert-manager.io/v1",
         kind: "Certificate",
         metadata: { name: secretName, namespace: ns, labels },
-        spec: {
-          secretName,
-          dnsNames: hosts,
-          issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: issuerName(issuer) },
-          // Thirty days of margin: a failed renewal pages long before the tiers document's
-          // "certificate expiring < 7 days" alert.
-          renewBefore: "720h",
-          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-        },
+        spec: certificateSpec(secretName, hosts, issuer),
       },
       { ...parent, dependsOn: [envoyGateway, certManager, gw] },
     );
 
-    new k8s.apiextensions.CustomResource(
-      `${name}-client-traffic`,
+    trafficPolicies(
+      name,
       {
-        apiVersion: "gateway.envoyproxy.io/v1alpha1",
-        kind: "ClientTrafficPolicy",
-        metadata: { name: `${gwName}-client`, namespace: ns, labels },
-        spec: clientTrafficPolicySpec(gateway, clientAddress),
+        gateway,
+        labels,
+        domain: args.domain,
+        hosts,
+        clientAddress,
+        proxied: args.proxied,
+        rateLimit: args.rateLimit,
       },
-      afterGatewayObject,
-    );
-    const proxiedListeners = hosts
-      .filter((host) => args.proxied?.hosts.includes(host))
-      .map((host) => listenerName(args.domain, host));
-    if (args.proxied && proxiedListeners.length > 0) {
-      // The edge's origin-pull CA, which the proxied listeners require of every client.
-      const clientCa = args.proxied.clientCa
-        ? new k8s.core.v1.ConfigMap(
-            `${name}-edge-client-ca`,
-            {
-              metadata: { name: `${gwName}-edge-client-ca`, namespace: ns, labels },
-              data: { [CLIENT_CA_KEY]: args.proxied.clientCa },
-            },
-            parent,
-          )
-        : undefined;
-      new k8s.apiextensions.CustomResource(
-        `${name}-client-traffic-proxied`,
-        {
-          apiVersion: "gateway.envoyproxy.io/v1alpha1",
-          kind: "ClientTrafficPolicy",
-          metadata: { name: `${gwName}-client-proxied`, namespace: ns, labels },
-          spec: proxiedClientTrafficPolicySpec(
-            gateway,
-            proxiedListeners,
-            args.proxied.hops,
-            clientAddress,
-            clientCa ? `${gwName}-edge-client-ca` : undefined,
-          ),
-        },
-        clientCa
-          ? { ...afterGatewayObject, dependsOn: [envoyGateway, gw, clientCa] }
-          : afterGatewayObject,
-      );
-    }
-    new k8s.apiextensions.CustomResource(
-      `${name}-rate-limit`,
-      {
-        apiVersion: "gateway.envoyproxy.io/v1alpha1",
-        kind: "BackendTrafficPolicy",
-        metadata: { name: `${gwName}-rate-limit`, namespace: ns, labels },
-        spec: backendTrafficPolicySpec(gateway, args.rateLimit ?? DOCUMENTED_RATE_LIMIT),
-      },
-      afterGatewayObject,
+      this,
+      [envoyGateway, gw],
     );
 
     const ctx = {
@@ -512,19 +363,11 @@ export class Gateway extends pulumi.ComponentResource {
       certManagerRelease: CERT_MANAGER_RELEASE,
       monitoringNamespace,
     });
-    const policyNames: Record<keyof typeof policies, string> = {
-      proxy: "envoy-proxy-ingress",
-      controller: "envoy-gateway-ingress",
-      certManager: "cert-manager-ingress",
-      certManagerWebhook: "cert-manager-webhook-ingress",
-      solver: "acme-solver-ingress",
-      apiServerEgress: "controllers-api-server-egress",
-    };
     for (const role of Object.keys(policies) as (keyof typeof policies)[]) {
       new k8s.networking.v1.NetworkPolicy(
-        `${name}-${policyNames[role]}`,
+        `${name}-${NETWORK_POLICY_NAMES[role]}`,
         {
-          metadata: { name: policyNames[role], namespace: ns, labels },
+          metadata: { name: NETWORK_POLICY_NAMES[role], namespace: ns, labels },
           spec: policies[role] as k8s.types.input.networking.v1.NetworkPolicySpec,
         },
         parent,

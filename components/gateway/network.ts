@@ -104,3 +104,14 @@ export function gatewayNetworkPolicies(args: {
     },
   };
 }
+
+/** Object names of the gateway namespace's NetworkPolicies, by role. */
+export const NETWORK_POLICY_NAMES: Record<keyof ReturnType<typeof gatewayNetworkPolicies>, string> =
+  {
+    proxy: "envoy-proxy-ingress",
+    controller: "envoy-gateway-ingress",
+    certManager: "cert-manager-ingress",
+    certManagerWebhook: "cert-manager-webhook-ingress",
+    solver: "acme-solver-ingress",
+    apiServerEgress: "controllers-api-server-egress",
+  };

@@ -192,18 +192,23 @@ export function routeFor(app: GatewayApp, ctx: RouteContext) {
     },
     spec: {
       parentRefs: [
-        {
-          group: "gateway.networking.k8s.io",
-          kind: "Gateway",
-          name: ctx.gateway.name,
-          namespace: ctx.gateway.namespace,
-          // HTTPS only: the plain-HTTP listener carries nothing but the redirect.
-          sectionName: listenerName(ctx.domain, host),
-        },
+        // HTTPS only: the plain-HTTP listener carries nothing but the redirect.
+        listenerRef(ctx.gateway, listenerName(ctx.domain, host)),
       ],
       hostnames: [host],
       rules,
     },
+  };
+}
+
+/** A parentRef to one listener (`sectionName`) of the Gateway. */
+export function listenerRef(gateway: GatewayRef, sectionName: string) {
+  return {
+    group: "gateway.networking.k8s.io",
+    kind: "Gateway",
+    name: gateway.name,
+    namespace: gateway.namespace,
+    sectionName,
   };
 }
 
@@ -212,15 +217,7 @@ export function redirectRoute(gateway: GatewayRef) {
   return {
     metadata: { name: `${gateway.name}-https-redirect`, namespace: gateway.namespace },
     spec: {
-      parentRefs: [
-        {
-          group: "gateway.networking.k8s.io",
-          kind: "Gateway",
-          name: gateway.name,
-          namespace: gateway.namespace,
-          sectionName: HTTP_LISTENER,
-        },
-      ],
+      parentRefs: [listenerRef(gateway, HTTP_LISTENER)],
       rules: [
         {
           matches: [{ path: { type: "PathPrefix", value: "/" } }],

@@ -113,6 +113,13 @@ export function certManagerValues(
 ): CertManagerValues {
   const replicas = production ? 2 : 1;
   const pdb = production ? { enabled: true, minAvailable: 1 } : { enabled: false };
+  // The controller, its webhook and its CA injector: each as many replicas, under one budget.
+  const deployment = (resources: Resources) => ({
+    replicaCount: replicas,
+    podDisruptionBudget: pdb,
+    resources,
+    ...placed(pools),
+  });
   return {
     crds: { enabled: true, keep: true },
     // Lease in our own namespace rather than kube-system, which the platform does not manage.
@@ -123,28 +130,15 @@ export function certManagerValues(
       kind: "ControllerConfiguration",
       gatewayAPI: { enabled: true },
     },
-    replicaCount: replicas,
-    podDisruptionBudget: pdb,
-    resources: {
+    ...deployment({
       requests: { cpu: "50m", memory: "128Mi" },
       limits: { cpu: "500m", memory: "512Mi" },
-    },
-    ...placed(pools),
-    webhook: {
-      replicaCount: replicas,
-      podDisruptionBudget: pdb,
-      resources: small,
-      ...placed(pools),
-    },
-    cainjector: {
-      replicaCount: replicas,
-      podDisruptionBudget: pdb,
-      resources: {
-        requests: { cpu: "20m", memory: "128Mi" },
-        limits: { cpu: "200m", memory: "512Mi" },
-      },
-      ...placed(pools),
-    },
+    }),
+    webhook: deployment(small),
+    cainjector: deployment({
+      requests: { cpu: "20m", memory: "128Mi" },
+      limits: { cpu: "200m", memory: "512Mi" },
+    }),
     startupapicheck: { resources: small, ...placed(pools) },
   };
 }

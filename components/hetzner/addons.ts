@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { gatewayAnnotations, K3S_POD_CIDR, type GatewayLoadBalancerSpec } from "./plan";
+import { K3S_POD_CIDR } from "./k3s";
+import { gatewayAnnotations, type GatewayLoadBalancerSpec } from "./load-balancer";
 
 /** Hetzner's chart repository; both charts are pinned. */
 export const HETZNER_CHARTS = "https://charts.hetzner.cloud";
@@ -180,7 +181,7 @@ export class GatewayLoadBalancer extends pulumi.ComponentResource {
   }
 }
 
-export interface OffsiteStorageArgs {
+export interface ObjectStorageArgs {
   /** S3 endpoint of Hetzner Object Storage in the location. @example "https://fsn1.your-objectstorage.com" */
   endpoint: string;
   /** Bucket that receives the off-site copies. @example "platform-prod-offsite" */
@@ -197,8 +198,8 @@ export interface OffsiteStorageArgs {
  * them); this component records the target so the plan prices it. Cost: the €4.99 base with 1 TB
  * stored and 1 TB egress, then per GB (catalog).
  */
-export class OffsiteStorage extends pulumi.ComponentResource {
-  constructor(name: string, args: OffsiteStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+export class ObjectStorage extends pulumi.ComponentResource {
+  constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:hetzner:ObjectStorage", name, args, opts);
     this.registerOutputs({});
   }

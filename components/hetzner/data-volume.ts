@@ -1,4 +1,4 @@
-import { VOLUME_MIN_GB, type NodeSpec } from "./plan";
+import { type NodeSpec } from "./node-layout";
 
 // Encryption at rest of the nodes' data (self-hosted §2.2: "Encrypt data at rest and in transit").
 // k3s's local-path provisioner keeps every persistent volume of the platform (Postgres, MinIO with
@@ -7,6 +7,8 @@ import { VOLUME_MIN_GB, type NodeSpec } from "./plan";
 // raw: the bootstrap script makes it a LUKS2 device with a passphrase of the stack's own
 // (@pulumi/random, a Pulumi secret), so Hetzner's storage only ever holds ciphertext.
 
+/** Where k3s's local-path provisioner keeps volumes; a node's encrypted hcloud volume is mounted here. */
+export const DATA_DIR = "/var/lib/platform/data";
 /** Where the passphrase lives on the server's own disk (mode 0400), for every boot's unlock. */
 export const DATA_KEY_PATH = "/etc/platform/data-volume.key";
 /** Where the bootstrap records the volume's stable device path for later boots. */
@@ -17,6 +19,11 @@ export const DATA_MAPPER = "platform-data";
 export const DATA_UNIT = "platform-data.service";
 /** The script that unit runs. */
 export const DATA_OPEN_PATH = "/usr/local/sbin/platform-data-open";
+
+/** hcloud volumes are 10 GB to 10 TB each. */
+export const VOLUME_MIN_GB = 10;
+export const VOLUME_MAX_GB = 10240;
+
 /** hcloud label that says how a volume's data is kept (policy hetzner-volume-require-encryption). */
 export const ENCRYPTION_LABEL = "platform/encryption";
 export const DATA_ENCRYPTION = "luks2";

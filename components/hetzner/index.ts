@@ -4,32 +4,31 @@ import type { ClusterFacts } from "../contract";
 import {
   Addons,
   GatewayLoadBalancer,
-  OffsiteStorage,
+  ObjectStorage,
   STORAGE_CLASS,
-  type OffsiteStorageArgs,
+  type ObjectStorageArgs,
 } from "./addons";
 import { K3s, NodeGroup } from "./nodes";
 import { Network } from "./network";
 import { physicalName } from "../kit/naming";
-import {
-  GATEWAY_CLIENT_ADDRESS,
-  k3sRelease,
-  LABELS,
-  loadBalancerIp,
-  loadBalancerType,
-  HETZNER_NAME_HASH_LENGTH,
-  nodePlan,
-  poolRoles,
-  SSH_PORT,
-  subnetPlan,
-  type NodeGroup as Group,
-} from "./plan";
+import { SSH_PORT } from "./firewalls";
+import { k3sRelease } from "./k3s";
+import { GATEWAY_CLIENT_ADDRESS, loadBalancerType } from "./load-balancer";
+import { LABELS, HETZNER_NAME_HASH_LENGTH, nodePlan, poolRoles } from "./node-layout";
+import { loadBalancerIp, subnetPlan, type NodeGroup as Group } from "./subnets";
 import { defineCloudLayer } from "../kit/cloud-layer";
 import { HETZNER_MOCKS } from "../../plan/mock-outputs/hetzner";
 import { HETZNER_PRICING } from "../../plan/pricers/hetzner";
 
-export * from "./plan";
-export { cloudInit, k3sConfig, bootstrapScript, DATA_DIR } from "./cloud-init";
+export * from "./subnets";
+export * from "./k3s";
+export * from "./node-layout";
+export * from "./load-balancer";
+export * from "./firewalls";
+export { VOLUME_MAX_GB, VOLUME_MIN_GB } from "./data-volume";
+export { cloudInit, bootstrapScript } from "./cloud-init";
+export { k3sConfig } from "./k3s-config";
+export { DATA_DIR } from "./data-volume";
 export {
   CCM_CHART,
   CSI_CHART,
@@ -94,7 +93,7 @@ export interface HetznerClusterArgs {
   /** The k3s kubeconfig (`kubernetes:kubeconfig`, secret); absent on the first deployment. */
   kubeconfig?: pulumi.Input<string>;
   /** The off-site backup target in Hetzner Object Storage, recorded and priced when set. */
-  offsite?: OffsiteStorageArgs;
+  offsite?: ObjectStorageArgs;
 }
 
 /**
@@ -157,7 +156,7 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     nodeSelector: gatewayPool ? `${LABELS.role}=gateway` : undefined,
   });
 
-  if (args.offsite) new OffsiteStorage("hetzner-offsite", args.offsite);
+  if (args.offsite) new ObjectStorage("hetzner-offsite", args.offsite);
 
   const initGroup = nodeGroups[[...groups.keys()].indexOf(initServer.group)];
   const initServerIp = initGroup.servers[initServer.index - 1].ipv4Address;

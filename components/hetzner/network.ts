@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
-import { firewallPlan, LABELS, NETWORK_ZONE, subnetPlan, TIERS, type NetworkTier } from "./plan";
+import { firewallPlan } from "./firewalls";
+import { LABELS } from "./node-layout";
+import { NETWORK_ZONE, subnetPlan, TIERS, type NetworkTier } from "./subnets";
 
 export interface NetworkArgs {
   /** Physical name prefix, also the `platform/cluster` label of every server. @example "platform-prod" */

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hcloud from "@pulumi/hcloud";
 import * as random from "@pulumi/random";
-import { cloudInit, nodeLabels } from "./cloud-init";
+import { cloudInit } from "./cloud-init";
+import { nodeLabels } from "./k3s-config";
 import { DATA_ENCRYPTION, dataVolumeGb, ENCRYPTION_LABEL } from "./data-volume";
-import { LABELS, PLACEMENT_GROUP_SIZE, type NodeGroup as Group, type NodeSpec } from "./plan";
+import { LABELS, PLACEMENT_GROUP_SIZE, type NodeSpec } from "./node-layout";
+import { type NodeGroup as Group } from "./subnets";
 
 /** Ubuntu 24.04 LTS, the documents' server OS (tiers document, Staging: Ubuntu 24.04 LTS). */
 export const IMAGE = "ubuntu-24.04";

@@ -12,7 +12,7 @@ import { PgBouncer, Postgres } from "../database";
 import { databaseNodes, postgresInstanceShare } from "../database/cnpg";
 import type { Monitoring } from "../monitoring";
 import { ManagedDataExporters } from "../monitoring/exporters";
-import { managedS3Target, Minio, type S3Target } from "../storage";
+import { managedS3Target, MinIO, type S3Target } from "../storage";
 import { behindPooler } from "./app-env";
 import type { PlatformScope } from "./namespaces";
 
@@ -101,7 +101,7 @@ export function dataTier(
   const out: DataTier = { endpoints: {} };
   const store = placement.objectStorage;
   if (store.mode === "self-hosted") {
-    const objects = new Minio(
+    const objects = new MinIO(
       `${name}-minio`,
       { ...common, objectStorage: config.objectStorage, expandVolumes: cluster.volumeExpansion },
       data,

@@ -27,7 +27,7 @@ export * from "./minio-topology";
 export * from "./target";
 export * from "./volume-claims";
 
-export interface MinioArgs {
+export interface MinIOArgs {
   /** The stack's `objectStorage` section; its mode must be `self-hosted`. @example config.objectStorage */
   objectStorage: StackConfig["objectStorage"];
   /** Namespace of MinIO. @example "data" */
@@ -63,7 +63,7 @@ const REGION = "us-east-1";
  * Cost: `servers` pods on the `storage` pool and `storageGb` of volumes in total (raw; parity
  * takes its share, see `usableGb`).
  */
-export class Minio extends pulumi.ComponentResource {
+export class MinIO extends pulumi.ComponentResource {
   /** S3 endpoint inside the cluster. */
   public readonly endpoint: pulumi.Output<string>;
   /** Bucket names by purpose (the first bucket of each purpose). */
@@ -77,7 +77,7 @@ export class Minio extends pulumi.ComponentResource {
   /** Capacity for objects once parity is set aside, in GB. */
   public readonly usableGb: number;
 
-  constructor(name: string, args: MinioArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: MinIOArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:data:MinIO", name, {}, opts);
     const parent = { parent: this };
     const store = args.objectStorage;
@@ -433,7 +433,7 @@ export class Minio extends pulumi.ComponentResource {
     this.registerOutputs({ endpoint: this.endpoint, buckets: this.buckets });
   }
 
-  private networkPolicies(name: string, args: MinioArgs, labels: Record<string, string>) {
+  private networkPolicies(name: string, args: MinIOArgs, labels: Record<string, string>) {
     const fromNamespace = (namespace: string) => ({
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
     });

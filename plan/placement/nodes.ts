@@ -1,9 +1,9 @@
 import { resolveProfile } from "../../catalog";
 import type { MachineType } from "../../catalog";
 import { ROLE_LABEL, TAINTED_ROLES } from "../../components/k8s/placement";
-import { nodePoolSpecs } from "../../components/digitalocean/specs";
-import { nodeLabels } from "../../components/hetzner/cloud-init";
-import { nodePlan } from "../../components/hetzner/plan";
+import { nodePoolSpecs } from "../../components/digitalocean/node-pools";
+import { nodeLabels } from "../../components/hetzner/k3s-config";
+import { nodePlan } from "../../components/hetzner/node-layout";
 import { ROLES, type StackConfig } from "../../config";
 import type { PodRequests } from "../workloads";
 
@@ -74,11 +74,12 @@ export function parseTaint(s: string): Taint {
  * null on an existing cluster, which is not ours to size.
  * - AWS (components/aws/eks.ts): a managed node group per pool, spread by EKS over the app subnets,
  *   so nodes take the zones round-robin (at least two zones, as components/aws/network.ts builds).
- * - DigitalOcean (components/digitalocean/specs.ts): the pools DOKS gets; its nodes carry a region
- *   and no zone label (digitalocean/digitalocean-cloud-controller-manager docs/controllers/node/labels.md).
- * - Hetzner (components/hetzner/plan.ts): the servers `nodePlan` builds, a fixed count with no
- *   autoscaler, the dedicated k3s servers included (tainted CriticalAddonsOnly=true:NoExecute). The
- *   hcloud cloud controller labels the zone with the server's datacenter (hcloud/instances.go,
+ * - DigitalOcean (components/digitalocean/node-pools.ts): the pools DOKS gets; its nodes carry a
+ *   region and no zone label (digitalocean/digitalocean-cloud-controller-manager
+ *   docs/controllers/node/labels.md).
+ * - Hetzner (components/hetzner/node-layout.ts): the servers `nodePlan` builds, a fixed count with
+ *   no autoscaler, the dedicated k3s servers included (tainted CriticalAddonsOnly=true:NoExecute).
+ *   The hcloud cloud controller labels the zone with the server's datacenter (hcloud/instances.go,
  *   v1.28.0); all servers share the stack's location, so they share one zone.
  */
 export function clusterNodes(config: StackConfig): PlannedNode[] | null {

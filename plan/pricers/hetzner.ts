@@ -1,6 +1,6 @@
 import { machineByName, SERVICES } from "../../catalog";
 import { NETWORK_STORAGE_CLASS } from "../../components/hetzner/addons";
-import { VOLUME_MIN_GB } from "../../components/hetzner/plan";
+import { VOLUME_MIN_GB } from "../../components/hetzner/data-volume";
 import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
 import type { Pricer } from "../cost";
 

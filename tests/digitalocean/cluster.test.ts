@@ -4,7 +4,7 @@ import { machineByName } from "../../catalog";
 import type { StackConfig } from "../../config";
 import type { ClusterFacts } from "../../components/contract";
 import { digitaloceanCluster, STORAGE_CLASS } from "../../components/digitalocean";
-import { databasePlan } from "../../components/digitalocean/specs";
+import { databasePlan } from "../../components/digitalocean/managed-data-sizing";
 import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";
 import type { Registered } from "../../plan/mocks";

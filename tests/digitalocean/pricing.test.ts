@@ -1,6 +1,7 @@
 import { machineByName, SERVICES, TIER_BUDGETS } from "../../catalog";
 import { digitaloceanCluster } from "../../components/digitalocean";
-import { cachePlan, databasePlan, nodePoolSpecs } from "../../components/digitalocean/specs";
+import { cachePlan, databasePlan } from "../../components/digitalocean/managed-data-sizing";
+import { nodePoolSpecs } from "../../components/digitalocean/node-pools";
 import { priceStack } from "../../plan/cost";
 import "../../plan/pricers";
 import { record, registered } from "../helpers/mocks";

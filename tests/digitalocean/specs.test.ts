@@ -1,23 +1,19 @@
 import fc from "fast-check";
 import { machineByName, PROFILES, resolveProfile } from "../../catalog";
 import { retentionPlan } from "../../components/backups/retention";
+import { bucketLifecycle, spacesBucketName } from "../../components/digitalocean/buckets";
+import { doksVersion } from "../../components/digitalocean/doks";
+import { gatewayAnnotations } from "../../components/digitalocean/load-balancer";
 import {
-  bucketLifecycle,
   cacheNodes,
   cachePlan,
-  corsOrigins,
   databasePlan,
-  databaseStandbys,
-  doksVersion,
-  gatewayAnnotations,
-  gatewaySizeUnits,
-  nodeFirewallRules,
-  nodePoolSpecs,
-  poolRoles,
-  spacesBucketName,
-  uptimeTargets,
   workMemMb,
-} from "../../components/digitalocean/specs";
+} from "../../components/digitalocean/managed-data-sizing";
+import { nodeFirewallRules } from "../../components/digitalocean/node-firewall";
+import { nodePoolSpecs, poolRoles } from "../../components/digitalocean/node-pools";
+import { corsOrigins, uptimeTargets } from "../../components/digitalocean/public-hosts";
+import { databaseStandbys, gatewaySizeUnits } from "../../components/digitalocean/redundancy";
 import { dailyTime } from "../../components/kit/schedule";
 import { smarthostPort } from "../../components/kit/smarthost";
 import { stackConfig } from "../helpers/stacks";

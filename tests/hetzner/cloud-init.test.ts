@@ -12,19 +12,19 @@ import {
   BOOTSTRAP_PATH,
   bootstrapScript,
   cloudInit,
-  DATA_DIR,
   dataOpenScript,
-  K3S_CONFIG_PATH,
   USER_DATA_MAX_BYTES,
   type CloudInitOptions,
 } from "../../components/hetzner/cloud-init";
 import {
   DATA_DEVICE_PATH,
+  DATA_DIR,
   DATA_KEY_PATH,
   DATA_OPEN_PATH,
   DATA_UNIT,
 } from "../../components/hetzner/data-volume";
-import type { NodeGroup } from "../../components/hetzner/plan";
+import { K3S_CONFIG_PATH } from "../../components/hetzner/k3s-config";
+import type { NodeGroup } from "../../components/hetzner/subnets";
 import { requireProgram } from "../helpers/real-programs";
 
 const SERVER_TOKEN = "S".repeat(48);

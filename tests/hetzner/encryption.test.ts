@@ -11,8 +11,9 @@ import {
   dataVolumeGb,
   ENCRYPTION_LABEL,
   takesData,
+  VOLUME_MIN_GB,
 } from "../../components/hetzner/data-volume";
-import { nodePlan, VOLUME_MIN_GB } from "../../components/hetzner/plan";
+import { nodePlan } from "../../components/hetzner/node-layout";
 import type { Registered } from "../../plan/mocks";
 import { evaluatePolicies } from "../../plan/policy";
 import { policyConfig } from "../../plan/policy-config";

@@ -1,20 +1,15 @@
 import fc from "fast-check";
 import { PROFILES, resolveProfile, SERVICES, type ProfileName } from "../../catalog";
+import { VOLUME_MAX_GB } from "../../components/hetzner/data-volume";
+import { firewallPlan, KUBERNETES_API_PORT, SSH_PORT } from "../../components/hetzner/firewalls";
+import { K3S_RELEASES, k3sRelease } from "../../components/hetzner/k3s";
+import { gatewayAnnotations, loadBalancerType } from "../../components/hetzner/load-balancer";
 import {
   CONTROL_PLANE_PROFILE,
-  firewallPlan,
-  gatewayAnnotations,
-  K3S_RELEASES,
-  k3sRelease,
-  KUBERNETES_API_PORT,
-  loadBalancerType,
   HETZNER_NAME_HASH_LENGTH,
   nodePlan,
-  SSH_PORT,
-  subnetPlan,
-  TIERS,
-  VOLUME_MAX_GB,
-} from "../../components/hetzner/plan";
+} from "../../components/hetzner/node-layout";
+import { subnetPlan, TIERS } from "../../components/hetzner/subnets";
 import { cidrContains } from "../../components/kit/cidr";
 import { physicalName } from "../../components/kit/naming";
 import { isInternet, stackConfig } from "./helpers";

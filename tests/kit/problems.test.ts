@@ -6,7 +6,8 @@ import { ConfigError } from "../../config";
 import { configProblem, problemLine, refuseProblems } from "../../components/kit/problems";
 import { addonVersions } from "../../components/aws/addons";
 import { subnetPlan as awsSubnets } from "../../components/aws/subnets";
-import { k3sRelease, subnetPlan as hetznerSubnets } from "../../components/hetzner/plan";
+import { k3sRelease } from "../../components/hetzner/k3s";
+import { subnetPlan as hetznerSubnets } from "../../components/hetzner/subnets";
 import { runPlan } from "../../plan/run";
 import { ROOT } from "../../plan/stack";
 

@@ -7,8 +7,8 @@ import { parseStackConfig, type StackConfig } from "../../config";
 import {
   MC_IMAGE,
   MINIO_IMAGE,
-  Minio,
-  MinioArgs,
+  MinIO,
+  MinIOArgs,
   bucketJobScript,
   bucketPolicy,
   minioParity,
@@ -18,7 +18,7 @@ import {
   managedS3Target,
   minioResources,
 } from "../../components/storage";
-import { resolveNode } from "../../components/hetzner/plan";
+import { resolveNode } from "../../components/hetzner/node-layout";
 import { appEnv } from "../../components/platform/app-env";
 import { shippedStacks } from "../../plan/stack";
 import { stackConfig } from "../helpers/stacks";
@@ -47,8 +47,8 @@ type Store = StackConfig["objectStorage"];
 
 const args = (
   objectStorage: Store = production.objectStorage,
-  over: Partial<MinioArgs> = {},
-): MinioArgs => ({
+  over: Partial<MinIOArgs> = {},
+): MinIOArgs => ({
   objectStorage,
   namespace: "data",
   appsNamespace: "platform",
@@ -57,8 +57,8 @@ const args = (
   storageClass: "standard",
   ...over,
 });
-const build = (a: MinioArgs, into?: (m: Minio) => void) => () => {
-  const m = new Minio("objects", a);
+const build = (a: MinIOArgs, into?: (m: MinIO) => void) => () => {
+  const m = new MinIO("objects", a);
   into?.(m);
 };
 const server = (rs: Registered[]) => one(rs, STS).inputs;
@@ -242,7 +242,7 @@ describe("MinIO", () => {
   });
 
   it("hands the apps the media bucket with the app user's keys, and the backups the backup bucket", async () => {
-    let m!: Minio;
+    let m!: MinIO;
     const rs = await record(build(args(), (x) => (m = x)));
     expect(await valueOf(appEnv({ objectStorage: m.objectStore }).S3_ENDPOINT)).toBe(
       "http://minio.data.svc:9000",
@@ -278,11 +278,11 @@ describe("MinIO", () => {
   });
 
   it("refuses a managed store and a bucket list without media or backup", () => {
-    expect(() => new Minio("x", args({ ...production.objectStorage, mode: "managed" }))).toThrow(
+    expect(() => new MinIO("x", args({ ...production.objectStorage, mode: "managed" }))).toThrow(
       /self-hosted/,
     );
     const onlyMedia = production.objectStorage.buckets.filter((b) => b.purpose === "media");
-    expect(() => new Minio("y", args({ ...production.objectStorage, buckets: onlyMedia }))).toThrow(
+    expect(() => new MinIO("y", args({ ...production.objectStorage, buckets: onlyMedia }))).toThrow(
       /backup/,
     );
     expect(() => minioServerArgs(0, "data", "cluster.local")).toThrow();
