@@ -18,6 +18,11 @@ export type Pricer = (
 
 const pricers: Record<string, Pricer> = {};
 
+/** Entries of a layer's unpriced table: each of `types`, left unpriced for the same `reason`. */
+export function unpriced(reason: string, types: string[]): Record<string, string> {
+  return Object.fromEntries(types.map((type) => [type, reason]));
+}
+
 /** Cloud layers register the pricers of the resource types they create (see plan/pricers/). */
 export function registerPricers(entries: Record<string, Pricer>): void {
   Object.assign(pricers, entries);
