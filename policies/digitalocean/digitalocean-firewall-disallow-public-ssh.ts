@@ -1,13 +1,7 @@
 import * as digitalocean from "@pulumi/digitalocean";
-import {
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  validateResourceOfType,
-} from "@pulumi/policy";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configSchema, readConfig } from "../config";
 import { fromDigitalOceanFirewall, sshCheck } from "../lib/ingress";
-
-const adminCidrs = (args: ResourceValidationArgs) => readConfig(args).adminCidrs;
 
 export const digitaloceanFirewallDisallowPublicSsh: ResourceValidationPolicy = {
   name: "digitalocean-firewall-disallow-public-ssh",
@@ -16,6 +10,6 @@ export const digitaloceanFirewallDisallowPublicSsh: ResourceValidationPolicy = {
   configSchema: configSchema("adminCidrs"),
   validateResource: validateResourceOfType(
     digitalocean.Firewall,
-    sshCheck(fromDigitalOceanFirewall, adminCidrs),
+    sshCheck(fromDigitalOceanFirewall, (args) => readConfig(args).adminCidrs),
   ),
 };

@@ -1,13 +1,7 @@
 import * as hcloud from "@pulumi/hcloud";
-import {
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  validateResourceOfType,
-} from "@pulumi/policy";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { configSchema, readConfig } from "../config";
 import { fromHetznerFirewall, sshCheck } from "../lib/ingress";
-
-const adminCidrs = (args: ResourceValidationArgs) => readConfig(args).adminCidrs;
 
 export const hetznerFirewallDisallowPublicSsh: ResourceValidationPolicy = {
   name: "hetzner-firewall-disallow-public-ssh",
@@ -16,6 +10,6 @@ export const hetznerFirewallDisallowPublicSsh: ResourceValidationPolicy = {
   configSchema: configSchema("adminCidrs"),
   validateResource: validateResourceOfType(
     hcloud.Firewall,
-    sshCheck(fromHetznerFirewall, adminCidrs),
+    sshCheck(fromHetznerFirewall, (args) => readConfig(args).adminCidrs),
   ),
 };
