@@ -1,6 +1,6 @@
 import { machineByName, SERVICES } from "../../catalog";
-import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
-import { type Pricer, unpriced } from "../cost";
+import type { LayerPricing } from "../../components/kit/cloud-layer";
+import { flatVolumeRate, type Pricer, unpriced } from "../cost";
 import { COST_TAGS } from "../../components/kit/cost-tags";
 
 // AWS list prices from the catalog (prices.md §1, us-east-1). Usage-based charges (requests,
@@ -172,10 +172,7 @@ export const AWS_PRICERS: Record<string, Pricer> = {
 };
 
 /** Every class of the EKS layer makes one gp3 volume of the claimed size, within gp3's free baseline. */
-export const awsVolumeRate = (): VolumeRate => ({
-  perGbMonthUsd: aws.volume.perGbMonthUsd,
-  what: "gp3 volume",
-});
+export const awsVolumeRate = flatVolumeRate(aws.volume.perGbMonthUsd, "gp3 volume");
 
 /** Types the AWS layer registers that the plan does not price, and why. */
 export const AWS_UNPRICED: Record<string, string> = {
