@@ -1,4 +1,5 @@
 import type { Provider } from "../catalog/types";
+import type { VolumeRate } from "../components/kit/cloud-layer";
 import type { Registered } from "./mocks";
 
 /** A priced resource: what it costs a month at list price, and how that was worked out. */
@@ -17,6 +18,16 @@ export type Pricer = (
 ) => { monthlyUsd: number; basis: string } | undefined;
 
 const pricers: Record<string, Pricer> = {};
+
+/** A layer's volume rate when every storage class makes one volume of the claimed size. */
+export function flatVolumeRate(perGbMonthUsd: number, what: string): () => VolumeRate {
+  return () => ({ perGbMonthUsd, what });
+}
+
+/** Entries of a layer's unpriced table: each of `types`, left unpriced for the same `reason`. */
+export function unpriced(reason: string, types: string[]): Record<string, string> {
+  return Object.fromEntries(types.map((type) => [type, reason]));
+}
 
 /** Cloud layers register the pricers of the resource types they create (see plan/pricers/). */
 export function registerPricers(entries: Record<string, Pricer>): void {

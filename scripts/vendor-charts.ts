@@ -10,11 +10,11 @@
  * usage: node -r ./plan/register.js scripts/vendor-charts.ts [mirrors dir, default /work/.mirror]
  * A mirror is `<dir>/<owner>+<name>/repo`, a bare git directory (no work tree is needed).
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { CHARTS, type Dependency, type Location } from "./chart-sources";
+import { commitOf, gitShow } from "./mirrors";
 
 export { CHARTS } from "./chart-sources";
 
@@ -82,26 +82,13 @@ export function stripProse(node: any): any {
   return out;
 }
 
-function mirrorDir(mirrors: string, repo: string): string {
-  return path.join(mirrors, repo.replace("/", "+"), "repo");
-}
-
-function gitShow(mirrors: string, at: Location, file: string): string | undefined {
+/** A file of the chart's folder at its tag, or undefined where the chart has none. */
+function chartFile(mirrors: string, at: Location, file: string): string | undefined {
   try {
-    return execFileSync(
-      "git",
-      ["-C", mirrorDir(mirrors, at.repo), "show", `${at.tag}:${at.dir}/${file}`],
-      { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"] },
-    );
+    return gitShow(mirrors, at.repo, at.tag, `${at.dir}/${file}`);
   } catch {
     return undefined;
   }
-}
-
-function commitOf(mirrors: string, at: Location): string {
-  return execFileSync("git", ["-C", mirrorDir(mirrors, at.repo), "rev-list", "-n", "1", at.tag], {
-    encoding: "utf8",
-  }).trim();
 }
 
 /**
@@ -120,17 +107,17 @@ function vendorOne(
   version: string,
   outDir: string,
 ): VendoredChart {
-  const meta = parse(gitShow(mirrors, at, "Chart.yaml") ?? "") ?? {};
+  const meta = parse(chartFile(mirrors, at, "Chart.yaml") ?? "") ?? {};
   if (meta.name !== chart)
     throw new Error(`${at.repo}@${at.tag}:${at.dir} is chart ${meta.name}, not ${chart}`);
   // cert-manager and gateway-helm stamp the version at release time (v0.0.0 in git).
   const stamped = /^v?0\.0\.0/.test(String(meta.version));
   if (!stamped && String(meta.version) !== version.replace(/^v/, "") && meta.version !== version)
     throw new Error(`${at.repo}@${at.tag}:${at.dir} is ${chart} ${meta.version}, not ${version}`);
-  let text = gitShow(mirrors, at, at.valuesFile ?? "values.yaml") ?? "";
+  let text = chartFile(mirrors, at, at.valuesFile ?? "values.yaml") ?? "";
   for (const [name, value] of Object.entries(at.substitutions ?? {}))
     text = text.split(`\${${name}}`).join(value);
-  const schemaText = gitShow(mirrors, at, "values.schema.json");
+  const schemaText = chartFile(mirrors, at, "values.schema.json");
   const dir = path.join(OUT, outDir);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -147,7 +134,7 @@ function vendorOne(
     version,
     repository: at.repo,
     tag: at.tag,
-    commit: commitOf(mirrors, at),
+    commit: commitOf(mirrors, at.repo, at.tag),
     path: `${at.dir}/${at.valuesFile ?? "values.yaml"}`,
     dir: outDir,
     schema: !!schemaText,

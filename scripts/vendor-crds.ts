@@ -7,11 +7,12 @@
  * usage: node -r ./plan/register.js scripts/vendor-crds.ts [mirrors dir, default /work/.mirror]
  * A mirror is `<dir>/<owner>+<name>/repo`, a bare git directory (no work tree is needed).
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import type { VendoredCrd } from "../tests/helpers/crd-schema";
+import { NEWER_THAN_MIRROR } from "./chart-sources";
+import { commitOf, gitShow } from "./mirrors";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "vendor/crds");
@@ -30,10 +31,6 @@ export interface CrdSource {
   standsFor?: { version: string; why: string };
   take: { group: string; kind: string; versions: string[] }[];
 }
-
-const NEWER_THAN_MIRROR =
-  "the pinned release is newer than the newest snapshot of the upstream repository in reach; " +
-  "this is the newest release of the chart in that snapshot";
 
 export const SOURCES: CrdSource[] = [
   {
@@ -149,19 +146,6 @@ export function stripDescriptions(node: any): any {
     else out[k] = v;
   }
   return out;
-}
-
-function gitShow(mirrors: string, repo: string, tag: string, file: string): string {
-  const dir = path.join(mirrors, repo.replace("/", "+"), "repo");
-  return execFileSync("git", ["-C", dir, "show", `${tag}:${file}`], {
-    encoding: "utf8",
-    maxBuffer: 256 * 1024 * 1024,
-  });
-}
-
-function commitOf(mirrors: string, repo: string, tag: string): string {
-  const dir = path.join(mirrors, repo.replace("/", "+"), "repo");
-  return execFileSync("git", ["-C", dir, "rev-list", "-n", "1", tag], { encoding: "utf8" }).trim();
 }
 
 /** Parses a (possibly Helm-wrapped) multi-document YAML file into its CRDs. */

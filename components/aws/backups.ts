@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assumeRolePolicy, managedPolicy } from "./iam";
+import { managedPolicy, serviceRole } from "./iam";
 import { protectedKey } from "./kms";
 
 /**
@@ -135,11 +135,7 @@ export class Backups extends pulumi.ComponentResource {
       },
       parent,
     );
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      { assumeRolePolicy: assumeRolePolicy("backup.amazonaws.com") },
-      parent,
-    );
+    const role = serviceRole(`${name}-role`, "backup.amazonaws.com", parent);
     for (const policy of [
       "AWSBackupServiceRolePolicyForBackup",
       "AWSBackupServiceRolePolicyForRestores",

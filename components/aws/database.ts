@@ -6,13 +6,13 @@ import type { ProfileName } from "../../catalog";
 import { postgresParameters } from "../database/tuning";
 import type { ManagedDatabase } from "../contract";
 import { alarm, type AlarmSpec } from "./alarms";
-import { assumeRolePolicy, managedPolicy } from "./iam";
+import { managedPolicy, serviceRole } from "./iam";
 import { physicalName } from "../kit/naming";
-import { logRetentionDays, timeWindow, weeklyWindow } from "./naming";
+import { logGroup } from "./log-groups";
+import { timeWindow, weeklyWindow } from "./naming";
 import { rdsParameters } from "./rds-parameters";
 import { MIN_ZONES } from "./subnets";
 import { protectedKey } from "./kms";
-import { COST_TAGS } from "../kit/cost-tags";
 
 /** RDS keeps automated backups at most 35 days. */
 export const RDS_MAX_RETENTION_DAYS = 35;
@@ -180,9 +180,9 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       },
       parent,
     );
-    const monitoringRole = new aws.iam.Role(
+    const monitoringRole = serviceRole(
       `${name}-monitoring`,
-      { assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com") },
+      "monitoring.rds.amazonaws.com",
       parent,
     );
     new aws.iam.RolePolicyAttachment(
@@ -203,12 +203,12 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
 
     const identifier = physicalName([args.identifierPrefix, "postgres"], 50);
     // RDS creates the export's log group with no expiry unless it exists first.
-    const logs = new aws.cloudwatch.LogGroup(
+    const logs = logGroup(
       `${name}-logs`,
       {
         name: `/aws/rds/instance/${identifier}/postgresql`,
-        retentionInDays: logRetentionDays(args.logRetentionDays),
-        tags: { [COST_TAGS.expectedIngestGb]: "5" },
+        retentionDays: args.logRetentionDays,
+        gbPerMonth: 5,
       },
       parent,
     );
@@ -267,12 +267,12 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       .names.apply((names) => replicaZones(names ?? [], args.zones, args.replicas));
     const replicas = Array.from({ length: args.replicas }, (_, i) => {
       const replicaId = physicalName([args.identifierPrefix, "postgres", `replica-${i + 1}`], 60);
-      new aws.cloudwatch.LogGroup(
+      logGroup(
         `${name}-replica-${i + 1}-logs`,
         {
           name: `/aws/rds/instance/${replicaId}/postgresql`,
-          retentionInDays: logRetentionDays(args.logRetentionDays),
-          tags: { [COST_TAGS.expectedIngestGb]: "1" },
+          retentionDays: args.logRetentionDays,
+          gbPerMonth: 1,
         },
         parent,
       );

@@ -5,10 +5,10 @@ import type { NodePoolConfig, Role } from "../../config";
 import { ROLE_LABEL } from "../k8s";
 import { addonVersions } from "./addons";
 import { gatewayAnnotations } from "./gateway-nlb";
-import { assumeRolePolicy, managedPolicy, OidcIssuer, serviceAccountRole } from "./iam";
+import { managedPolicy, OidcIssuer, serviceAccountRole, serviceRole } from "./iam";
 import { kubeconfig } from "./kubeconfig";
 import { kubeSystemControllers } from "./kube-system";
-import { logRetentionDays } from "./naming";
+import { logGroup } from "./log-groups";
 import { nodeGroupPlans, NODE_POLICIES } from "./node-groups";
 import { protectedKey } from "./kms";
 import { COST_TAGS } from "../kit/cost-tags";
@@ -79,20 +79,16 @@ export class EksCluster extends pulumi.ComponentResource {
       parent,
     );
     // EKS creates this group with no expiry unless it exists first.
-    const controlPlaneLogs = new aws.cloudwatch.LogGroup(
+    const controlPlaneLogs = logGroup(
       `${name}-control-plane-logs`,
       {
         name: `/aws/eks/${args.clusterName}/cluster`,
-        retentionInDays: logRetentionDays(args.logRetentionDays),
-        tags: { [COST_TAGS.expectedIngestGb]: String(args.controlPlaneLogGbPerMonth ?? 20) },
+        retentionDays: args.logRetentionDays,
+        gbPerMonth: args.controlPlaneLogGbPerMonth ?? 20,
       },
       parent,
     );
-    const controlPlaneRole = new aws.iam.Role(
-      `${name}-control-plane`,
-      { assumeRolePolicy: assumeRolePolicy("eks.amazonaws.com") },
-      parent,
-    );
+    const controlPlaneRole = serviceRole(`${name}-control-plane`, "eks.amazonaws.com", parent);
     const controlPlanePolicy = new aws.iam.RolePolicyAttachment(
       `${name}-control-plane`,
       { role: controlPlaneRole.name, policyArn: managedPolicy("AmazonEKSClusterPolicy") },
@@ -140,11 +136,7 @@ export class EksCluster extends pulumi.ComponentResource {
       hostPath: issuer.apply((url) => url.replace(/^https:\/\//, "")),
     };
 
-    const nodeRole = new aws.iam.Role(
-      `${name}-node`,
-      { assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com") },
-      parent,
-    );
+    const nodeRole = serviceRole(`${name}-node`, "ec2.amazonaws.com", parent);
     const nodePolicies = NODE_POLICIES.map(
       (policy) =>
         new aws.iam.RolePolicyAttachment(

@@ -31,6 +31,15 @@ export function assumeRolePolicy(service: string): pulumi.Output<string> {
   ]);
 }
 
+/** A role that an AWS service assumes, by its principal: "eks.amazonaws.com". */
+export function serviceRole(
+  name: string,
+  service: string,
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  return new aws.iam.Role(name, { assumeRolePolicy: assumeRolePolicy(service) }, opts);
+}
+
 /** The cluster's OpenID Connect provider, as IAM roles for service accounts (IRSA) trust it. */
 export interface OidcIssuer {
   /** ARN of the aws.iam.OpenIdConnectProvider. */

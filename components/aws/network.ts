@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { logRetentionDays } from "./naming";
+import { logGroup } from "./log-groups";
 import { tierFirewall, type FirewallArgs, type TierSecurityGroups } from "./firewall";
-import { assumeRolePolicy, policyJson } from "./iam";
+import { policyJson, serviceRole } from "./iam";
 import { MIN_ZONES, subnetPlan, TIERS, type NetworkTier } from "./subnets";
-import { COST_TAGS } from "../kit/cost-tags";
 
 export interface NetworkArgs extends FirewallArgs {
   /** Availability zones to spread across; at least two are used (EKS and RDS need two). @example 3 */
@@ -103,14 +102,13 @@ export class Network extends pulumi.ComponentResource {
       },
       parent,
     );
-    subnetIds.dmz.forEach(
-      (subnetId, z) =>
-        new aws.ec2.RouteTableAssociation(
-          `${name}-dmz-routes-${z}`,
-          { subnetId, routeTableId: publicRoutes.id },
-          parent,
-        ),
-    );
+    const associate = (tier: NetworkTier, z: number, table: aws.ec2.RouteTable) =>
+      new aws.ec2.RouteTableAssociation(
+        `${name}-${tier}-routes-${z}`,
+        { subnetId: subnetIds[tier][z], routeTableId: table.id },
+        parent,
+      );
+    subnetIds.dmz.forEach((_, z) => associate("dmz", z, publicRoutes));
 
     const natCount = args.natPerZone ? zoneCount : 1;
     const nats = Array.from({ length: natCount }, (_, z) => {
@@ -142,13 +140,7 @@ export class Network extends pulumi.ComponentResource {
         },
         parent,
       );
-      for (const tier of ["app", "management"] as const) {
-        new aws.ec2.RouteTableAssociation(
-          `${name}-${tier}-routes-${z}`,
-          { subnetId: subnetIds[tier][z], routeTableId: routes.id },
-          parent,
-        );
-      }
+      for (const tier of ["app", "management"] as const) associate(tier, z, routes);
     }
     // Tiers document, Firewall Rules (PostgreSQL and Redis internal only): the data tier has no
     // route out of the VPC at all.
@@ -157,29 +149,15 @@ export class Network extends pulumi.ComponentResource {
       { vpcId: vpc.id, tags: { Name: `${name}-data`, tier: "data" } },
       parent,
     );
-    subnetIds.data.forEach(
-      (subnetId, z) =>
-        new aws.ec2.RouteTableAssociation(
-          `${name}-data-routes-${z}`,
-          { subnetId, routeTableId: isolated.id },
-          parent,
-        ),
-    );
+    subnetIds.data.forEach((_, z) => associate("data", z, isolated));
 
     // Self-hosted deployment §2.2 (audit trails): every accepted and rejected flow is logged.
-    const flowLogs = new aws.cloudwatch.LogGroup(
+    const flowLogs = logGroup(
       `${name}-flow-logs`,
-      {
-        retentionInDays: logRetentionDays(args.flowLogRetentionDays),
-        tags: { [COST_TAGS.expectedIngestGb]: String(args.flowLogGbPerMonth ?? 20) },
-      },
+      { retentionDays: args.flowLogRetentionDays, gbPerMonth: args.flowLogGbPerMonth ?? 20 },
       parent,
     );
-    const flowRole = new aws.iam.Role(
-      `${name}-flow-logs`,
-      { assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com") },
-      parent,
-    );
+    const flowRole = serviceRole(`${name}-flow-logs`, "vpc-flow-logs.amazonaws.com", parent);
     new aws.iam.RolePolicy(
       `${name}-flow-logs`,
       {

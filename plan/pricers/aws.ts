@@ -1,6 +1,6 @@
 import { machineByName, SERVICES } from "../../catalog";
-import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
-import type { Pricer } from "../cost";
+import type { LayerPricing } from "../../components/kit/cloud-layer";
+import { flatVolumeRate, type Pricer, unpriced } from "../cost";
 import { COST_TAGS } from "../../components/kit/cost-tags";
 
 // AWS list prices from the catalog (prices.md §1, us-east-1). Usage-based charges (requests,
@@ -14,6 +14,12 @@ const tag = (inputs: Record<string, any>, key: string): number | undefined => {
   const n = raw === undefined ? NaN : Number(raw);
   return Number.isFinite(n) ? n : undefined;
 };
+
+/** A usage-billed resource whose expected usage no tag states: priced at 0, and saying so. */
+const byUsage = (service: string, usage: string) => ({
+  monthlyUsd: 0,
+  basis: `${service} by usage; no expected ${usage} set, so not estimated`,
+});
 
 /** The catalog's price of a type by name, or an explicit "unknown" line rather than a silent 0. */
 function typePrice(name: string | undefined): { monthlyUsd: number; known: boolean } {
@@ -81,12 +87,7 @@ const replicationGroup: Pricer = (inputs) => {
 
 const bucket: Pricer = (inputs) => {
   const gb = tag(inputs, COST_TAGS.expectedGb);
-  if (gb === undefined) {
-    return {
-      monthlyUsd: 0,
-      basis: "S3 Standard by usage; no expected size set, so not estimated",
-    };
-  }
+  if (gb === undefined) return byUsage("S3 Standard", "size");
   const monthlyUsd = gb * aws.objectStorage.perGbMonthUsd;
   return {
     monthlyUsd,
@@ -120,12 +121,7 @@ const kmsKey: Pricer = () => ({
 
 const logGroup: Pricer = (inputs) => {
   const gb = tag(inputs, COST_TAGS.expectedIngestGb);
-  if (gb === undefined) {
-    return {
-      monthlyUsd: 0,
-      basis: "CloudWatch Logs by usage; no expected volume set, so not estimated",
-    };
-  }
+  if (gb === undefined) return byUsage("CloudWatch Logs", "volume");
   // Steady state: retention days' worth of a month's ingestion is stored.
   const days = Number(inputs.retentionInDays ?? 30) || 30;
   const storedGb = (gb * days) / 30;
@@ -176,50 +172,45 @@ export const AWS_PRICERS: Record<string, Pricer> = {
 };
 
 /** Every class of the EKS layer makes one gp3 volume of the claimed size, within gp3's free baseline. */
-export const awsVolumeRate = (): VolumeRate => ({
-  perGbMonthUsd: aws.volume.perGbMonthUsd,
-  what: "gp3 volume",
-});
+export const awsVolumeRate = flatVolumeRate(aws.volume.perGbMonthUsd, "gp3 volume");
 
 /** Types the AWS layer registers that the plan does not price, and why. */
 export const AWS_UNPRICED: Record<string, string> = {
-  ...Object.fromEntries(
-    [
-      "aws:acm/certificate:Certificate",
-      "aws:acm/certificateValidation:CertificateValidation",
-      "aws:backup/plan:Plan",
-      "aws:backup/selection:Selection",
-      "aws:cloudfront/cachePolicy:CachePolicy",
-      "aws:cloudfront/originAccessControl:OriginAccessControl",
-      "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
-      "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-      "aws:ec2/internetGateway:InternetGateway",
-      "aws:ec2/launchTemplate:LaunchTemplate",
-      "aws:ec2/routeTable:RouteTable",
-      "aws:ec2/routeTableAssociation:RouteTableAssociation",
-      "aws:ec2/subnet:Subnet",
-      "aws:ec2/vpc:Vpc",
-      "aws:eks/addon:Addon",
-      "aws:elasticache/parameterGroup:ParameterGroup",
-      "aws:elasticache/subnetGroup:SubnetGroup",
-      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
-      "aws:iam/role:Role",
-      "aws:iam/rolePolicy:RolePolicy",
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-      "aws:kms/keyPolicy:KeyPolicy",
-      "aws:rds/parameterGroup:ParameterGroup",
-      "aws:rds/subnetGroup:SubnetGroup",
-      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-      "aws:s3/bucketPolicy:BucketPolicy",
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-      "aws:s3/bucketVersioning:BucketVersioning",
-      "aws:sns/topicSubscription:TopicSubscription",
-      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    ].map((type) => [type, "configuration, no charge of its own"]),
-  ),
+  ...unpriced("configuration, no charge of its own", [
+    "aws:acm/certificate:Certificate",
+    "aws:acm/certificateValidation:CertificateValidation",
+    "aws:backup/plan:Plan",
+    "aws:backup/selection:Selection",
+    "aws:cloudfront/cachePolicy:CachePolicy",
+    "aws:cloudfront/originAccessControl:OriginAccessControl",
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/vpc:Vpc",
+    "aws:eks/addon:Addon",
+    "aws:elasticache/parameterGroup:ParameterGroup",
+    "aws:elasticache/subnetGroup:SubnetGroup",
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:kms/keyPolicy:KeyPolicy",
+    "aws:rds/parameterGroup:ParameterGroup",
+    "aws:rds/subnetGroup:SubnetGroup",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  ]),
   "aws:backup/vault:Vault": "recovery points billed by the GB stored, not estimated",
   "aws:cloudfront/function:Function": "billed per invocation, not estimated",
   "aws:cloudwatch/metricAlarm:MetricAlarm": "billed per alarm-month, not estimated",

@@ -1,6 +1,6 @@
 import { machineByName, SERVICES } from "../../catalog";
-import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
-import type { Pricer } from "../cost";
+import type { LayerPricing } from "../../components/kit/cloud-layer";
+import { flatVolumeRate, type Pricer, unpriced } from "../cost";
 
 // DigitalOcean list prices from the catalog (prices.md §2). A pricer sees one resource's inputs,
 // so the two things the layer does not create itself are priced on components that carry what
@@ -134,28 +134,26 @@ export const DIGITALOCEAN_PRICERS: Record<string, Pricer> = {
 };
 
 /** Every class of the DigitalOcean layer makes one block storage volume of the claimed size. */
-export const digitaloceanVolumeRate = (): VolumeRate => ({
-  perGbMonthUsd: DO.volume.perGbMonthUsd,
-  what: "block storage volume",
-});
+export const digitaloceanVolumeRate = flatVolumeRate(
+  DO.volume.perGbMonthUsd,
+  "block storage volume",
+);
 
 /** Types the DigitalOcean layer registers that the plan does not price, and why. */
 export const DIGITALOCEAN_UNPRICED: Record<string, string> = {
-  ...Object.fromEntries(
-    [
-      "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool",
-      "digitalocean:index/databaseDb:DatabaseDb",
-      "digitalocean:index/databaseFirewall:DatabaseFirewall",
-      "digitalocean:index/databasePostgresqlConfig:DatabasePostgresqlConfig",
-      "digitalocean:index/databaseValkeyConfig:DatabaseValkeyConfig",
-      "digitalocean:index/firewall:Firewall",
-      "digitalocean:index/monitorAlert:MonitorAlert",
-      "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration",
-      "digitalocean:index/tag:Tag",
-      "digitalocean:index/uptimeAlert:UptimeAlert",
-      "digitalocean:index/vpc:Vpc",
-    ].map((type) => [type, "free"]),
-  ),
+  ...unpriced("free", [
+    "digitalocean:index/databaseConnectionPool:DatabaseConnectionPool",
+    "digitalocean:index/databaseDb:DatabaseDb",
+    "digitalocean:index/databaseFirewall:DatabaseFirewall",
+    "digitalocean:index/databasePostgresqlConfig:DatabasePostgresqlConfig",
+    "digitalocean:index/databaseValkeyConfig:DatabaseValkeyConfig",
+    "digitalocean:index/firewall:Firewall",
+    "digitalocean:index/monitorAlert:MonitorAlert",
+    "digitalocean:index/spacesBucketCorsConfiguration:SpacesBucketCorsConfiguration",
+    "digitalocean:index/tag:Tag",
+    "digitalocean:index/uptimeAlert:UptimeAlert",
+    "digitalocean:index/vpc:Vpc",
+  ]),
   "digitalocean:index/spacesBucket:SpacesBucket": "priced once per stack on the Spaces component",
   "digitalocean:index/spacesKey:SpacesKey":
     "free; the subscription is priced on the Spaces component",

@@ -2,7 +2,7 @@ import { machineByName, SERVICES } from "../../catalog";
 import { NETWORK_STORAGE_CLASS } from "../../components/hetzner/addons";
 import { VOLUME_MIN_GB } from "../../components/hetzner/data-volume";
 import type { LayerPricing, VolumeRate } from "../../components/kit/cloud-layer";
-import type { Pricer } from "../cost";
+import { type Pricer, unpriced } from "../cost";
 
 // Hetzner Cloud list prices from the catalog (prices.md §3: the 1 April 2026 rate in EUR, at the
 // catalog's USD rate). Two things the layer does not create itself are priced on components that
@@ -103,12 +103,12 @@ export const hetznerVolumeRate = (storageClass: string | undefined): VolumeRate 
     : { free: "local-path on the node's disk, priced with its server and volume" };
 
 /** Types the Hetzner layer registers that the plan does not price, and why. */
-export const HETZNER_UNPRICED: Record<string, string> = {
-  "hcloud:index/firewall:Firewall": "free",
-  "hcloud:index/network:Network": "free",
-  "hcloud:index/networkSubnet:NetworkSubnet": "free",
-  "hcloud:index/placementGroup:PlacementGroup": "free",
-};
+export const HETZNER_UNPRICED: Record<string, string> = unpriced("free", [
+  "hcloud:index/firewall:Firewall",
+  "hcloud:index/network:Network",
+  "hcloud:index/networkSubnet:NetworkSubnet",
+  "hcloud:index/placementGroup:PlacementGroup",
+]);
 
 /** What the offline plan prices of the layer, for its CloudLayer. */
 export const HETZNER_PRICING: LayerPricing = {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { reportUnprotected, requireProtect } from "../lib/protect";
 
 const PROTECT = "set the resource option protect: true so Pulumi refuses to delete it.";
 /** The longest waiting period KMS allows before it deletes a key (7 to 30 days). */
@@ -13,23 +14,15 @@ export const awsDataRequireDeletionProtection: ResourceValidationPolicy = {
     validateResourceOfType(aws.rds.Instance, (db, args, report) => {
       if (db.deletionProtection !== true)
         report("deletionProtection is not true on the RDS instance.");
-      if (!args.opts.protect) report(`RDS instance is unprotected: ${PROTECT}`);
+      reportUnprotected(args, report, "RDS instance", PROTECT);
     }),
-    validateResourceOfType(aws.elasticache.ReplicationGroup, (_group, args, report) => {
-      if (!args.opts.protect) report(`ElastiCache replication group is unprotected: ${PROTECT}`);
-    }),
-    validateResourceOfType(aws.ebs.Volume, (_volume, args, report) => {
-      if (!args.opts.protect) report(`EBS volume is unprotected: ${PROTECT}`);
-    }),
-    validateResourceOfType(aws.s3.Bucket, (_bucket, args, report) => {
-      if (!args.opts.protect) report(`S3 bucket is unprotected: ${PROTECT}`);
-    }),
-    validateResourceOfType(aws.s3.BucketV2, (_bucket, args, report) => {
-      if (!args.opts.protect) report(`S3 bucket is unprotected: ${PROTECT}`);
-    }),
+    requireProtect(aws.elasticache.ReplicationGroup, "ElastiCache replication group", PROTECT),
+    requireProtect(aws.ebs.Volume, "EBS volume", PROTECT),
+    requireProtect(aws.s3.Bucket, "S3 bucket", PROTECT),
+    requireProtect(aws.s3.BucketV2, "S3 bucket", PROTECT),
     // Deleting a key makes everything encrypted with it unreadable, backups included.
     validateResourceOfType(aws.kms.Key, (key, args, report) => {
-      if (!args.opts.protect) report(`KMS key is unprotected: ${PROTECT}`);
+      reportUnprotected(args, report, "KMS key", PROTECT);
       const window = key.deletionWindowInDays ?? KMS_MAX_WINDOW_DAYS;
       if (window < KMS_MAX_WINDOW_DAYS)
         report(

@@ -4,7 +4,7 @@ import {
   fromAwsIngressRule,
   fromAwsSecurityGroup,
   fromAwsSecurityGroupRule,
-  publicPortFindings,
+  publicPortCheck,
 } from "../lib/ingress";
 
 export const awsEc2LimitPublicIngress: ResourceValidationPolicy = {
@@ -12,14 +12,8 @@ export const awsEc2LimitPublicIngress: ResourceValidationPolicy = {
   description:
     "Infrastructure recommendations, Security Infrastructure (only HTTP/HTTPS from anywhere; PostgreSQL and Redis internal only): security groups open nothing but 80 and 443 to the internet, so Postgres, Valkey, Sentinel, MinIO, the Kubernetes API and exporters stay internal.",
   validateResource: [
-    validateResourceOfType(aws.ec2.SecurityGroup, (sg, _args, report) =>
-      publicPortFindings(fromAwsSecurityGroup(sg)).forEach((m) => report(m)),
-    ),
-    validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, _args, report) =>
-      publicPortFindings(fromAwsSecurityGroupRule(rule)).forEach((m) => report(m)),
-    ),
-    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, _args, report) =>
-      publicPortFindings(fromAwsIngressRule(rule)).forEach((m) => report(m)),
-    ),
+    validateResourceOfType(aws.ec2.SecurityGroup, publicPortCheck(fromAwsSecurityGroup)),
+    validateResourceOfType(aws.ec2.SecurityGroupRule, publicPortCheck(fromAwsSecurityGroupRule)),
+    validateResourceOfType(aws.vpc.SecurityGroupIngressRule, publicPortCheck(fromAwsIngressRule)),
   ],
 };

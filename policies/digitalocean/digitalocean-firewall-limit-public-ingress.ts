@@ -1,12 +1,13 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { fromDigitalOceanFirewall, publicPortFindings } from "../lib/ingress";
+import { fromDigitalOceanFirewall, publicPortCheck } from "../lib/ingress";
 
 export const digitaloceanFirewallLimitPublicIngress: ResourceValidationPolicy = {
   name: "digitalocean-firewall-limit-public-ingress",
   description:
     "Infrastructure recommendations, Security Infrastructure (only HTTP/HTTPS from anywhere; PostgreSQL and Redis internal only): DigitalOcean firewalls open nothing but 80 and 443 to the internet.",
-  validateResource: validateResourceOfType(digitalocean.Firewall, (fw, _args, report) =>
-    publicPortFindings(fromDigitalOceanFirewall(fw)).forEach((m) => report(m)),
+  validateResource: validateResourceOfType(
+    digitalocean.Firewall,
+    publicPortCheck(fromDigitalOceanFirewall),
   ),
 };

@@ -1,5 +1,6 @@
 import * as hcloud from "@pulumi/hcloud";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { reportUnprotected } from "../lib/protect";
 import { isStatefulRole, ROLE_LABEL } from "../lib/roles";
 
 const PROTECT = "set the resource option protect: true as well.";
@@ -11,7 +12,7 @@ export const hetznerDataRequireDeletionProtection: ResourceValidationPolicy = {
   validateResource: [
     validateResourceOfType(hcloud.Volume, (volume, args, report) => {
       if (volume.deleteProtection !== true) report("deleteProtection is not true on the volume.");
-      if (!args.opts.protect) report(`volume is unprotected: ${PROTECT}`);
+      reportUnprotected(args, report, "volume", PROTECT);
     }),
     validateResourceOfType(hcloud.Server, (server, args, report) => {
       const role = server.labels?.[ROLE_LABEL];
@@ -20,7 +21,7 @@ export const hetznerDataRequireDeletionProtection: ResourceValidationPolicy = {
       if (server.deleteProtection !== true || server.rebuildProtection !== true) {
         report(`${role} server lacks deleteProtection and rebuildProtection.`);
       }
-      if (!args.opts.protect) report(`${role} server is unprotected: ${PROTECT}`);
+      reportUnprotected(args, report, `${role} server`, PROTECT);
     }),
   ],
 };

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { validateCustomResource } from "../lib/crd";
+import { reportUnprotected, requireProtect } from "../lib/protect";
 
 const PROTECT = "set the resource option protect: true so Pulumi refuses to delete its data.";
 
@@ -25,15 +26,13 @@ export const kubernetesDataRequireDeletionProtection: ResourceValidationPolicy =
   validateResource: [
     validateResourceOfType(k8s.apps.v1.StatefulSet, (sts, args, report) => {
       const claims = sts.spec?.volumeClaimTemplates ?? [];
-      if (claims.length > 0 && !args.opts.protect)
-        report(`StatefulSet with volume claims is unprotected: ${PROTECT}`);
+      if (claims.length > 0)
+        reportUnprotected(args, report, "StatefulSet with volume claims", PROTECT);
     }),
-    validateResourceOfType(k8s.core.v1.PersistentVolumeClaim, (_pvc, args, report) => {
-      if (!args.opts.protect) report(`PersistentVolumeClaim is unprotected: ${PROTECT}`);
-    }),
-    validateCustomResource("postgresql.cnpg.io/v1", "Cluster", (_cluster, args, report) => {
-      if (!args.opts.protect) report(`CloudNativePG cluster is unprotected: ${PROTECT}`);
-    }),
+    requireProtect(k8s.core.v1.PersistentVolumeClaim, "PersistentVolumeClaim", PROTECT),
+    validateCustomResource("postgresql.cnpg.io/v1", "Cluster", (_cluster, args, report) =>
+      reportUnprotected(args, report, "CloudNativePG cluster", PROTECT),
+    ),
     validateResourceOfType(k8s.helm.v3.Release, (release, args, report) => {
       const chart =
         String(release.chart ?? "")

@@ -1,5 +1,10 @@
 import * as aws from "@pulumi/aws";
-import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ReportViolation,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { whenKnown } from "./props";
 import { describe, ofType, refersTo, TypeRef } from "./stack";
 
@@ -43,4 +48,16 @@ export function checkBucketCompanions(
       report(`${describe(bucket)}: ${problems[0]}`, bucket.urn);
     }
   }
+}
+
+/** A stack policy that holds every S3 bucket of the stack to one companion rule. */
+export function bucketCompanionPolicy(
+  policy: Pick<StackValidationPolicy, "name" | "description"> & CompanionRule,
+): StackValidationPolicy {
+  const { name, description, ...rule } = policy;
+  return {
+    name,
+    description,
+    validateStack: (args, report) => checkBucketCompanions(args, report, rule),
+  };
 }

@@ -20,6 +20,11 @@ export interface ProxiedZone {
 const read = <T>(r: PolicyResource, key: string, fallback: T): T =>
   whenKnown(() => (r.props[key] ?? fallback) as T, fallback);
 
+/** How messages name a zone: its id and the hosts it proxies. */
+export function zoneLabel(zone: ProxiedZone): string {
+  return `zone ${zone.zoneId} (${zone.hosts.join(", ")})`;
+}
+
 /** Zones with at least one proxied record or load balancer, in stack order. */
 export function proxiedZones(resources: PolicyResource[]): ProxiedZone[] {
   const zones = new Map<string, ProxiedZone>();

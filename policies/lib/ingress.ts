@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as digitalocean from "@pulumi/digitalocean";
 import type * as hcloud from "@pulumi/hcloud";
+import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type { Unwrap } from "@pulumi/pulumi";
 import { cidrWithinAny, isInternet, isPrivate } from "./cidr";
 import { typeToken } from "./stack";
@@ -146,6 +147,24 @@ export function sshFindings(rules: IngressRule[], adminCidrs: readonly string[])
       return [];
     });
   });
+}
+
+/**
+ * A resource check that reports each SSH finding on the rules `rulesOf` reads, against the
+ * adminCidrs that `adminCidrsOf` reads from the policy's config.
+ */
+export function sshCheck<T>(
+  rulesOf: (props: T) => IngressRule[],
+  adminCidrsOf: (args: ResourceValidationArgs) => readonly string[],
+) {
+  return (props: T, args: ResourceValidationArgs, report: ReportViolation): void =>
+    sshFindings(rulesOf(props), adminCidrsOf(args)).forEach((m) => report(m));
+}
+
+/** A resource check that reports each public-port finding on the rules `rulesOf` reads. */
+export function publicPortCheck<T>(rulesOf: (props: T) => IngressRule[]) {
+  return (props: T, _args: ResourceValidationArgs, report: ReportViolation): void =>
+    publicPortFindings(rulesOf(props)).forEach((m) => report(m));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { proxiedZones, zoneSetting } from "../lib/cloudflare";
+import { proxiedZones, zoneLabel, zoneSetting } from "../lib/cloudflare";
 import { HSTS_MAX_AGE } from "../lib/tls";
 
 interface SecurityHeader {
@@ -15,7 +15,7 @@ export const stackCloudflareRequireHsts: StackValidationPolicy = {
       const value = zoneSetting(args.resources, zone.zoneId, "security_header") as
         SecurityHeader | undefined;
       const hsts = value?.strict_transport_security;
-      const where = `zone ${zone.zoneId} (${zone.hosts.join(", ")})`;
+      const where = zoneLabel(zone);
       if (!hsts || hsts.enabled !== true) {
         report(
           `${where}: HSTS is not enabled (security_header.strict_transport_security).`,

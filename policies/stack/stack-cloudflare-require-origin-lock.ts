@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { proxiedZones, zoneSetting } from "../lib/cloudflare";
+import { proxiedZones, zoneLabel, zoneSetting } from "../lib/cloudflare";
 import { CR, GatewayListener } from "../lib/crd";
 import { kubeNameOf, namespaceOf } from "../lib/k8s";
 import { whenKnown } from "../lib/props";
@@ -53,7 +53,7 @@ export const stackCloudflareRequireOriginLock: StackValidationPolicy = {
     const locked = lockedListeners(args);
     const gateways = ofType(args.resources, CR.gateway).length > 0;
     for (const zone of zones) {
-      const where = `zone ${zone.zoneId} (${zone.hosts.join(", ")})`;
+      const where = zoneLabel(zone);
       const zoneAop = ofType(args.resources, cloudflare.AuthenticatedOriginPullsSettings).some(
         (s) => s.props.zoneId === zone.zoneId && s.props.enabled === true,
       );

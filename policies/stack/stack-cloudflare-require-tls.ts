@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { phaseRules, proxiedZones, tlsAtLeast, zoneSetting } from "../lib/cloudflare";
+import { phaseRules, proxiedZones, tlsAtLeast, zoneLabel, zoneSetting } from "../lib/cloudflare";
 
 /** Self-hosted §2.1 and the tiers document, SSL/TLS: TLS 1.2 at least. */
 const MIN_TLS = "1.2";
@@ -20,7 +20,7 @@ export const stackCloudflareRequireTls: StackValidationPolicy = {
   validateStack: (args, report) => {
     for (const zone of proxiedZones(args.resources)) {
       const get = (id: string) => zoneSetting(args.resources, zone.zoneId, id);
-      const where = `zone ${zone.zoneId} (${zone.hosts.join(", ")})`;
+      const where = zoneLabel(zone);
       const ssl = get("ssl");
       if (ssl !== "strict" && ssl !== "origin_pull")
         report(

@@ -1,5 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { phaseRules, proxiedZones } from "../lib/cloudflare";
+import { phaseRules, proxiedZones, zoneLabel } from "../lib/cloudflare";
 
 /**
  * Cloudflare's WAF managed rulesets (cloudflare-docs waf/managed-rules): the Free Managed Ruleset
@@ -17,7 +17,7 @@ export const stackCloudflareRequireWaf: StackValidationPolicy = {
     "Infrastructure recommendations, Security Infrastructure (layer-7 WAF with rate limiting) and self-hosted deployment §6.1 (10 r/s, burst 20 per client): a Cloudflare zone that proxies the stack's hosts executes a Cloudflare WAF managed ruleset and blocks clients over a per-IP rate limit.",
   validateStack: (args, report) => {
     for (const zone of proxiedZones(args.resources)) {
-      const where = `zone ${zone.zoneId} (${zone.hosts.join(", ")})`;
+      const where = zoneLabel(zone);
       const managed = phaseRules(args.resources, zone.zoneId, "http_request_firewall_managed").some(
         (r) => r.action === "execute" && MANAGED.has(r.actionParameters?.id ?? ""),
       );

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { StackValidationPolicy } from "@pulumi/policy";
-import { checkBucketCompanions } from "../lib/buckets";
+import { bucketCompanionPolicy } from "../lib/buckets";
 
 interface Statement {
   Effect?: string;
@@ -29,18 +29,15 @@ export function deniesInsecureTransport(policy: unknown): boolean {
   });
 }
 
-export const stackS3RequireSecureTransport: StackValidationPolicy = {
+export const stackS3RequireSecureTransport: StackValidationPolicy = bucketCompanionPolicy({
   name: "stack-s3-require-secure-transport",
   description:
     "Self-hosted deployment §2.2 (encrypt data in transit): every S3 bucket has a bucket policy that denies all s3 actions when aws:SecureTransport is false.",
-  validateStack: (args, report) =>
-    checkBucketCompanions(args, report, {
-      types: [aws.s3.BucketPolicy],
-      what: "bucket policy",
-      problem: (p) =>
-        deniesInsecureTransport(p.policy)
-          ? undefined
-          : "its bucket policy does not deny aws:SecureTransport=false.",
-      inline: (b) => deniesInsecureTransport(b.policy),
-    }),
-};
+  types: [aws.s3.BucketPolicy],
+  what: "bucket policy",
+  problem: (p) =>
+    deniesInsecureTransport(p.policy)
+      ? undefined
+      : "its bucket policy does not deny aws:SecureTransport=false.",
+  inline: (b) => deniesInsecureTransport(b.policy),
+});
