@@ -5,3 +5,7 @@
 export * from "./namespace";
 export * from "./network-policy";
 export * from "./placement";
+export * from "./disruption-budget";
+export * from "./secret";
+export * from "./pod-parts";
+export * from "./self-hosted";

@@ -37,3 +37,41 @@ export function apiServerEgress(
     opts,
   );
 }
+
+/** The `ports` of a NetworkPolicy rule: each port over TCP. */
+export function tcpPorts(...ports: pulumi.Input<number>[]) {
+  return ports.map((port) => ({ protocol: "TCP", port }));
+}
+
+type PolicyRules =
+  | { ingress: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyIngressRule>[] }
+  | { egress: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyEgressRule>[] };
+
+/**
+ * A NetworkPolicy of one direction for the pods carrying `podSelector`'s labels: beside the
+ * namespace's defaults, its rules are all they may receive (`ingress`) or reach (`egress`).
+ */
+export function podPolicy(
+  resourceName: string,
+  args: {
+    name: string;
+    namespace: pulumi.Input<string>;
+    labels?: Record<string, string>;
+    podSelector: Record<string, string>;
+  } & PolicyRules,
+  opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(
+    resourceName,
+    {
+      metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+      spec: {
+        podSelector: { matchLabels: args.podSelector },
+        ...("ingress" in args
+          ? { policyTypes: ["Ingress"], ingress: args.ingress }
+          : { policyTypes: ["Egress"], egress: args.egress }),
+      },
+    },
+    opts,
+  );
+}
