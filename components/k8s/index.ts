@@ -9,3 +9,4 @@ export * from "./disruption-budget";
 export * from "./secret";
 export * from "./pod-parts";
 export * from "./self-hosted";
+export * from "./custom-resource";
