@@ -6,7 +6,7 @@ import {
   configChecksum,
   disruptionBudget,
   fromNamespace,
-  placement,
+  ingressFrom,
   podPolicy,
   requireSelfHosted,
   stringSecret,
@@ -129,7 +129,7 @@ export class Valkey extends pulumi.ComponentResource {
       parent,
     );
     const pods: ValkeyPods = {
-      pool: placement("db", args.pools),
+      pools: args.pools,
       checksum: configChecksum(
         JSON.stringify(Object.entries(configData).filter(([, v]) => typeof v === "string")),
       ),
@@ -256,7 +256,7 @@ export class Valkey extends pulumi.ComponentResource {
             from: [fromNamespace(args.appsNamespace), { podSelector: { matchLabels: instance } }],
             ports: tcpPorts(VALKEY_PORT, SENTINEL_PORT),
           },
-          { from: [fromNamespace(args.monitoringNamespace)], ports: tcpPorts(EXPORTER_PORT) },
+          ingressFrom(args.monitoringNamespace, EXPORTER_PORT),
         ],
       },
       parent,

@@ -4,14 +4,10 @@
  * (./index.ts) registers the resources.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { Role } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
-import {
-  CONFIG_CHECKSUM,
-  containerResources,
-  httpProbe,
-  type placement,
-  spreadOverHosts,
-} from "../k8s";
+import { CONFIG_CHECKSUM, containerResources, httpProbe, placement, spreadOverHosts } from "../k8s";
 import { dataClaimTemplate } from "../storage/volume-claims";
 import {
   EXPORTER_IMAGE,
@@ -32,8 +28,8 @@ const n = VALKEY_NAMES;
 
 /** What every pod of the set shares. */
 export interface ValkeyPods {
-  /** nodeSelector and tolerations of the `db` pool, when the cluster has one. */
-  pool: ReturnType<typeof placement>;
+  /** Roles with dedicated node pools; the pods go to the `db` pool when there is one. */
+  pools: readonly Role[];
   /** SHA-256 of the files servers and sentinels read at start (see `CONFIG_CHECKSUM`). */
   checksum: string;
   /** The ConfigMap holding those files. */
@@ -60,7 +56,7 @@ function podBase(pods: ValkeyPods) {
     // Service links would put VALKEY_PORT=tcp://... into the environment of every container.
     enableServiceLinks: false,
     securityContext: restrictedPod(VALKEY_UID),
-    ...pods.pool,
+    ...placement("db", pods.pools),
   };
 }
 
@@ -80,6 +76,30 @@ function commonEnv(pods: ValkeyPods) {
   ];
 }
 
+/** A StatefulSet of the set: its pods start together, one per node where the nodes allow. */
+function statefulSetSpec(
+  pods: ValkeyPods,
+  serviceName: string,
+  labels: Record<string, string>,
+  replicas: number,
+  pod: Pick<
+    k8s.types.input.core.v1.PodSpec,
+    "terminationGracePeriodSeconds" | "containers" | "volumes"
+  >,
+) {
+  return {
+    serviceName,
+    replicas,
+    // A replica must be able to start while pod 0 is down (Sentinel may have promoted it).
+    podManagementPolicy: "Parallel",
+    selector: { matchLabels: labels },
+    template: {
+      metadata: templateMeta(pods, labels),
+      spec: { ...podBase(pods), affinity: spreadOverHosts(labels), ...pod },
+    },
+  };
+}
+
 function cli(port: number, accept: string) {
   return { exec: { command: ["sh", "-c", `valkey-cli -p ${port} ping | grep -Eq '${accept}'`] } };
 }
@@ -96,76 +116,66 @@ export function valkeyServerSpec(
 ) {
   const labels = args.labels;
   return {
-    serviceName: n.headless,
-    replicas: args.replicas,
-    // A replica must be able to start while pod 0 is down (Sentinel may have promoted it).
-    podManagementPolicy: "Parallel",
-    selector: { matchLabels: labels },
-    template: {
-      metadata: templateMeta(pods, labels),
-      spec: {
-        ...podBase(pods),
-        affinity: spreadOverHosts(labels),
-        terminationGracePeriodSeconds: 30,
-        containers: [
-          {
-            name: "valkey",
-            image: VALKEY_IMAGE,
-            // The role comes from the start script at every start, so Sentinel's CONFIG
-            // REWRITE after a failover may fail on the read-only file without harm.
-            command: ["sh", "/etc/valkey/start-valkey.sh"],
-            env: commonEnv(pods),
-            ports: [{ name: "valkey", containerPort: VALKEY_PORT }],
-            resources: valkeyResources(args.memoryMb),
-            securityContext: restrictedContainer,
-            // Loading a large AOF answers LOADING: alive, not yet ready.
-            startupProbe: {
-              ...cli(VALKEY_PORT, "PONG|LOADING"),
-              periodSeconds: 5,
-              failureThreshold: 120,
-            },
-            livenessProbe: {
-              ...cli(VALKEY_PORT, "PONG|LOADING"),
-              periodSeconds: 15,
-              timeoutSeconds: 5,
-              failureThreshold: 4,
-            },
-            readinessProbe: {
-              ...cli(VALKEY_PORT, "PONG"),
-              periodSeconds: 5,
-              timeoutSeconds: 3,
-              failureThreshold: 3,
-            },
-            volumeMounts: [
-              { name: "data", mountPath: "/data" },
-              { name: "config", mountPath: "/etc/valkey", readOnly: true },
-              { name: "run", mountPath: "/run/valkey" },
-            ],
+    ...statefulSetSpec(pods, n.headless, labels, args.replicas, {
+      terminationGracePeriodSeconds: 30,
+      containers: [
+        {
+          name: "valkey",
+          image: VALKEY_IMAGE,
+          // The role comes from the start script at every start, so Sentinel's CONFIG
+          // REWRITE after a failover may fail on the read-only file without harm.
+          command: ["sh", "/etc/valkey/start-valkey.sh"],
+          env: commonEnv(pods),
+          ports: [{ name: "valkey", containerPort: VALKEY_PORT }],
+          resources: valkeyResources(args.memoryMb),
+          securityContext: restrictedContainer,
+          // Loading a large AOF answers LOADING: alive, not yet ready.
+          startupProbe: {
+            ...cli(VALKEY_PORT, "PONG|LOADING"),
+            periodSeconds: 5,
+            failureThreshold: 120,
           },
-          {
-            name: "exporter",
-            image: EXPORTER_IMAGE,
-            env: [
-              { name: "REDIS_ADDR", value: `redis://localhost:${VALKEY_PORT}` },
-              {
-                name: "REDIS_PASSWORD",
-                valueFrom: { secretKeyRef: { name: n.secret, key: "password" } },
-              },
-            ],
-            ports: [{ name: "metrics", containerPort: EXPORTER_PORT }],
-            resources: SMALL,
-            securityContext: restrictedContainer,
-            livenessProbe: httpProbe("/health", "metrics", 20),
-            readinessProbe: httpProbe("/health", "metrics", 10),
+          livenessProbe: {
+            ...cli(VALKEY_PORT, "PONG|LOADING"),
+            periodSeconds: 15,
+            timeoutSeconds: 5,
+            failureThreshold: 4,
           },
-        ],
-        volumes: [
-          { name: "config", configMap: { name: pods.configMap, defaultMode: 0o444 } },
-          // The runtime include holds the password: memory only, never on a node's disk.
-          { name: "run", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
-        ],
-      },
-    },
+          readinessProbe: {
+            ...cli(VALKEY_PORT, "PONG"),
+            periodSeconds: 5,
+            timeoutSeconds: 3,
+            failureThreshold: 3,
+          },
+          volumeMounts: [
+            { name: "data", mountPath: "/data" },
+            { name: "config", mountPath: "/etc/valkey", readOnly: true },
+            { name: "run", mountPath: "/run/valkey" },
+          ],
+        },
+        {
+          name: "exporter",
+          image: EXPORTER_IMAGE,
+          env: [
+            { name: "REDIS_ADDR", value: `redis://localhost:${VALKEY_PORT}` },
+            {
+              name: "REDIS_PASSWORD",
+              valueFrom: { secretKeyRef: { name: n.secret, key: "password" } },
+            },
+          ],
+          ports: [{ name: "metrics", containerPort: EXPORTER_PORT }],
+          resources: SMALL,
+          securityContext: restrictedContainer,
+          livenessProbe: httpProbe("/health", "metrics", 20),
+          readinessProbe: httpProbe("/health", "metrics", 10),
+        },
+      ],
+      volumes: [
+        { name: "config", configMap: { name: pods.configMap, defaultMode: 0o444 } },
+        // The runtime include holds the password: memory only, never on a node's disk.
+        { name: "run", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+      ],
+    }),
     volumeClaimTemplates: [
       dataClaimTemplate(labels, args.storageClass, `${valkeyVolumeGi(args.memoryMb)}Gi`),
     ],
@@ -174,41 +184,30 @@ export function valkeyServerSpec(
 
 /** The sentinels' StatefulSet spec: they watch the primary and promote a replica when it fails. */
 export function sentinelSpec(pods: ValkeyPods, labels: Record<string, string>, replicas: number) {
-  return {
-    serviceName: n.sentinelHeadless,
-    replicas,
-    podManagementPolicy: "Parallel",
-    selector: { matchLabels: labels },
-    template: {
-      metadata: templateMeta(pods, labels),
-      spec: {
-        ...podBase(pods),
-        affinity: spreadOverHosts(labels),
-        containers: [
-          {
-            name: "sentinel",
-            image: VALKEY_IMAGE,
-            command: ["sh", "/etc/valkey/start-sentinel.sh"],
-            env: [...commonEnv(pods), { name: "SENTINEL_HEADLESS", value: n.sentinelHeadless }],
-            ports: [{ name: "sentinel", containerPort: SENTINEL_PORT }],
-            resources: SMALL,
-            securityContext: restrictedContainer,
-            livenessProbe: { ...cli(SENTINEL_PORT, "PONG"), periodSeconds: 15, timeoutSeconds: 5 },
-            readinessProbe: { ...cli(SENTINEL_PORT, "PONG"), periodSeconds: 5, timeoutSeconds: 3 },
-            volumeMounts: [
-              { name: "config", mountPath: "/etc/valkey", readOnly: true },
-              { name: "state", mountPath: "/run/sentinel" },
-            ],
-          },
-        ],
-        volumes: [
-          { name: "config", configMap: { name: pods.configMap, defaultMode: 0o444 } },
-          // Sentinel rewrites its config file (with the password): memory only.
-          { name: "state", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+  return statefulSetSpec(pods, n.sentinelHeadless, labels, replicas, {
+    containers: [
+      {
+        name: "sentinel",
+        image: VALKEY_IMAGE,
+        command: ["sh", "/etc/valkey/start-sentinel.sh"],
+        env: [...commonEnv(pods), { name: "SENTINEL_HEADLESS", value: n.sentinelHeadless }],
+        ports: [{ name: "sentinel", containerPort: SENTINEL_PORT }],
+        resources: SMALL,
+        securityContext: restrictedContainer,
+        livenessProbe: { ...cli(SENTINEL_PORT, "PONG"), periodSeconds: 15, timeoutSeconds: 5 },
+        readinessProbe: { ...cli(SENTINEL_PORT, "PONG"), periodSeconds: 5, timeoutSeconds: 3 },
+        volumeMounts: [
+          { name: "config", mountPath: "/etc/valkey", readOnly: true },
+          { name: "state", mountPath: "/run/sentinel" },
         ],
       },
-    },
-  };
+    ],
+    volumes: [
+      { name: "config", configMap: { name: pods.configMap, defaultMode: 0o444 } },
+      // Sentinel rewrites its config file (with the password): memory only.
+      { name: "state", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+    ],
+  });
 }
 
 /** The HAProxy Deployment spec: two proxies that always send clients to the current primary. */

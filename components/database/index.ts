@@ -3,7 +3,7 @@ import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { PROFILES } from "../../catalog/profiles";
 import {
-  customResource,
+  customResources,
   disruptionBudget,
   placement,
   requireSelfHosted,
@@ -19,13 +19,12 @@ import {
 import { CnpgOperator } from "./operator";
 import { POOLER_LABELS, postgresNetworkPolicies } from "./postgres-access";
 import {
-  CNPG_API,
   POSTGRES_NAMES,
   POSTGRES_PORT as PORT,
-  clusterSpec,
-  objectStoreSpec,
-  poolerSpec,
-  scheduledBackupSpec,
+  barmanObjectStore,
+  cnpgCluster,
+  cnpgPooler,
+  cnpgScheduledBackup,
 } from "./postgres-cluster";
 import { postgresParameters } from "./tuning";
 
@@ -158,27 +157,19 @@ export class Postgres extends pulumi.ComponentResource {
     } else {
       s3Credentials = { inheritFromIAMRole: true };
     }
-    const cnpg = (
-      role: string,
-      kind: keyof typeof CNPG_API,
-      objectName: string,
-      spec: Record<string, unknown>,
-      opts: pulumi.CustomResourceOptions,
-    ) =>
-      customResource(
-        `${name}-${role}`,
-        { apiVersion: CNPG_API[kind], kind, name: objectName, namespace: ns, labels, spec },
-        opts,
-      );
-    const store = objectStoreSpec(target, s3Credentials, this.backupRetentionDays);
-    const objectStore = cnpg("object-store", "ObjectStore", n.objectStore, store, afterOperator);
+    const cnpg = customResources(name, ns, labels);
+    const objectStore = cnpg(
+      "object-store",
+      barmanObjectStore(target, s3Credentials, this.backupRetentionDays),
+      afterOperator,
+    );
 
     const roleAnnotations =
       target.credentials.kind === "role"
         ? { [target.credentials.annotationKey]: target.credentials.roleArn }
         : undefined;
     const pool = placement("db", args.pools);
-    const clusterOf = clusterSpec({
+    const clusterObject = cnpgCluster({
       db,
       instances: postgresInstances(db.replicas),
       dbNodes: args.dbNodes,
@@ -186,25 +177,22 @@ export class Postgres extends pulumi.ComponentResource {
       resources,
       tuned,
       pool,
-      database: n.database,
-      owner: n.owner,
       credentials: credentials.metadata.name,
       objectStore: objectStore.metadata.name,
       roleAnnotations,
     });
-    const cluster = cnpg("cluster", "Cluster", n.cluster, clusterOf, {
+    const cluster = cnpg("cluster", clusterObject, {
       ...afterOperator,
       dependsOn: [...operator.ready, objectStore],
       protect: true,
     });
     const afterCluster = { ...afterOperator, dependsOn: [...operator.ready, cluster] };
     // Tiers document, Database Backups: full backup daily at 2 AM UTC.
-    const backup = scheduledBackupSpec(n.cluster, args.backupSchedule ?? "0 2 * * *");
-    cnpg("scheduled-backup", "ScheduledBackup", n.scheduledBackup, backup, afterCluster);
+    const schedule = args.backupSchedule ?? "0 2 * * *";
+    cnpg("scheduled-backup", cnpgScheduledBackup(schedule), afterCluster);
 
     if (db.pooler.enabled) {
-      const pooler = poolerSpec(n.cluster, db.pooler, pool, labels);
-      cnpg("pooler", "Pooler", n.pooler, pooler, afterCluster);
+      cnpg("pooler", cnpgPooler(db.pooler, pool, labels), afterCluster);
       disruptionBudget(
         `${name}-pooler-pdb`,
         { name: n.pooler, namespace: ns, labels, selector: POOLER_LABELS },

@@ -6,14 +6,13 @@ import { type ManagedDatabase } from "../contract";
 import {
   OWN_EGRESS_LABEL,
   configChecksum,
-  customResource,
+  customResources,
   disruptionBudget,
-  fromNamespace,
+  ingressFrom,
   placement,
   podPolicy,
   serverEgress,
   stringSecret,
-  tcpPorts,
 } from "../k8s";
 import { pgbouncerCertificate, pgbouncerPod } from "./pgbouncer-pod";
 import {
@@ -160,38 +159,22 @@ export class PgBouncer extends pulumi.ComponentResource {
     );
 
     // The clients' TLS certificate, from a self-signed Issuer (see pgbouncerCertificate).
-    const object = (
-      role: string,
-      apiVersion: string,
-      kind: string,
-      objectName: string,
-      spec: Record<string, unknown>,
-      opts: pulumi.CustomResourceOptions,
-    ) =>
-      customResource(
-        `${name}-${role}`,
-        { apiVersion, kind, name: objectName, namespace: ns, labels, spec },
-        opts,
-      );
+    const object = customResources(name, ns, labels);
     const afterCertManager = { ...parent, dependsOn: args.certManager };
     const issuer = object(
       "issuer",
-      CERT_MANAGER,
-      "Issuer",
-      n.issuer,
-      { selfSigned: {} },
+      { apiVersion: CERT_MANAGER, kind: "Issuer", name: n.issuer, spec: { selfSigned: {} } },
       afterCertManager,
     );
     const certificate = object(
       "certificate",
-      CERT_MANAGER,
-      "Certificate",
-      n.tls,
-      pgbouncerCertificate(ns),
       {
-        ...afterCertManager,
-        dependsOn: [...args.certManager, issuer],
+        apiVersion: CERT_MANAGER,
+        kind: "Certificate",
+        name: n.tls,
+        spec: pgbouncerCertificate(ns),
       },
+      { ...afterCertManager, dependsOn: [...args.certManager, issuer] },
     );
 
     new k8s.apps.v1.Deployment(
@@ -229,16 +212,17 @@ export class PgBouncer extends pulumi.ComponentResource {
       parent,
     );
     disruptionBudget(`${name}-pdb`, { name: n.deployment, namespace: ns, labels }, parent);
-    if (args.monitoring?.length) {
-      const monitor = {
-        selector: { matchLabels: labels },
-        podMetricsEndpoints: [{ port: "metrics" }],
-      };
-      object("pod-monitor", "monitoring.coreos.com/v1", "PodMonitor", n.deployment, monitor, {
-        ...parent,
-        dependsOn: args.monitoring,
-      });
-    }
+    if (args.monitoring?.length)
+      object(
+        "pod-monitor",
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          name: n.deployment,
+          spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "metrics" }] },
+        },
+        { ...parent, dependsOn: args.monitoring },
+      );
 
     // Tiers document, Firewall Rules: PostgreSQL internal only: the apps, and monitoring.
     podPolicy(
@@ -249,11 +233,8 @@ export class PgBouncer extends pulumi.ComponentResource {
         labels,
         podSelector: labels,
         ingress: [
-          { from: [fromNamespace(args.appsNamespace)], ports: tcpPorts(PGBOUNCER_PORT) },
-          {
-            from: [fromNamespace(args.monitoringNamespace)],
-            ports: tcpPorts(PGBOUNCER_EXPORTER_PORT),
-          },
+          ingressFrom(args.appsNamespace, PGBOUNCER_PORT),
+          ingressFrom(args.monitoringNamespace, PGBOUNCER_EXPORTER_PORT),
         ],
       },
       parent,

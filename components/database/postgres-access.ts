@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { fromNamespace, podPolicy, tcpPorts } from "../k8s";
+import { fromNamespace, ingressFrom, podPolicy, tcpPorts } from "../k8s";
 import { apiServerEgress } from "./operator";
 import { POSTGRES_NAMES, POSTGRES_PORT } from "./postgres-cluster";
 
@@ -59,7 +59,7 @@ export function postgresNetworkPolicies(
           from: [fromNamespace(args.operatorNamespace), clusterPods],
           ports: tcpPorts(STATUS_PORT),
         },
-        { from: [fromNamespace(args.monitoringNamespace)], ports: tcpPorts(METRICS_PORT) },
+        ingressFrom(args.monitoringNamespace, METRICS_PORT),
       ],
     },
     parent,
@@ -72,11 +72,8 @@ export function postgresNetworkPolicies(
         namespace: ns,
         podSelector: POOLER_LABELS,
         ingress: [
-          { from: [fromNamespace(args.appsNamespace)], ports: tcpPorts(POSTGRES_PORT) },
-          {
-            from: [fromNamespace(args.monitoringNamespace)],
-            ports: tcpPorts(POOLER_METRICS_PORT),
-          },
+          ingressFrom(args.appsNamespace, POSTGRES_PORT),
+          ingressFrom(args.monitoringNamespace, POOLER_METRICS_PORT),
         ],
       },
       parent,

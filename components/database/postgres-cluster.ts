@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config";
-import { containerResources, type placement } from "../k8s";
+import { containerResources, type OperatorObject, type placement } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   BARMAN_PLUGIN,
@@ -35,23 +35,19 @@ export const POSTGRES_NAMES = {
 /** Port of the instances and of the pooler. */
 export const POSTGRES_PORT = 5432;
 
-/** API group and version of each CloudNativePG object the component makes. */
-export const CNPG_API = {
-  ObjectStore: "barmancloud.cnpg.io/v1",
-  Cluster: "postgresql.cnpg.io/v1",
-  ScheduledBackup: "postgresql.cnpg.io/v1",
-  Pooler: "postgresql.cnpg.io/v1",
-} as const;
+const CNPG_API = "postgresql.cnpg.io/v1";
+const BARMAN_API = "barmancloud.cnpg.io/v1";
+const n = POSTGRES_NAMES;
 
 type SelfHostedDatabase = StackConfig["database"];
 
 /** Where WAL and base backups go: `postgres/` of the backup bucket, gzip, kept `retentionDays`. */
-export function objectStoreSpec(
+export function barmanObjectStore(
   target: S3Target,
   s3Credentials: Record<string, unknown>,
   retentionDays: number,
-) {
-  return {
+): OperatorObject {
+  const spec = {
     configuration: {
       destinationPath: pulumi.interpolate`s3://${target.bucket}/postgres/`,
       endpointURL: target.endpoint,
@@ -63,10 +59,11 @@ export function objectStoreSpec(
     retentionPolicy: `${retentionDays}d`,
     instanceSidecarConfiguration: { resources: containerResources("100m", "128Mi", "1", "512Mi") },
   };
+  return { apiVersion: BARMAN_API, kind: "ObjectStore", name: n.objectStore, spec };
 }
 
 /** The Cluster: `instances` tuned servers, TLS only, WAL archived through the Barman Cloud plugin. */
-export function clusterSpec(args: {
+export function cnpgCluster(args: {
   db: SelfHostedDatabase;
   instances: number;
   /** Nodes that take the instances; unlimited when absent. */
@@ -76,16 +73,14 @@ export function clusterSpec(args: {
   /** Parameters from the server's memory (./tuning.ts). */
   tuned: Record<string, string>;
   pool: ReturnType<typeof placement>;
-  database: string;
-  owner: string;
   /** The Secret with the owner's password. */
   credentials: pulumi.Input<string>;
   objectStore: pulumi.Input<string>;
   /** The service account's annotations for an IAM role; none with static keys. */
   roleAnnotations?: Record<string, pulumi.Input<string>>;
-}) {
+}): OperatorObject {
   const { db, instances, pool, roleAnnotations } = args;
-  return {
+  const spec = {
     instances,
     imageName: POSTGRES_IMAGES[db.version],
     primaryUpdateStrategy: "unsupervised",
@@ -107,8 +102,8 @@ export function clusterSpec(args: {
     postgresql: { parameters: cnpgParameters(args.tuned), pg_hba: PG_HBA },
     bootstrap: {
       initdb: {
-        database: args.database,
-        owner: args.owner,
+        database: n.database,
+        owner: n.owner,
         secret: { name: args.credentials },
         postInitApplicationSQL: extensionSql(),
       },
@@ -125,30 +120,31 @@ export function clusterSpec(args: {
       ? { serviceAccountTemplate: { metadata: { annotations: roleAnnotations } } }
       : {}),
   };
+  return { apiVersion: CNPG_API, kind: "Cluster", name: n.cluster, spec };
 }
 
-/** The daily base backup of `cluster`, at a five-field cron in UTC. */
-export function scheduledBackupSpec(cluster: string, fiveFieldCron: string) {
-  return {
+/** The daily base backup of the cluster, at a five-field cron in UTC. */
+export function cnpgScheduledBackup(fiveFieldCron: string): OperatorObject {
+  const spec = {
     schedule: cnpgSchedule(fiveFieldCron),
-    cluster: { name: cluster },
+    cluster: { name: n.cluster },
     method: "plugin",
     pluginConfiguration: { name: BARMAN_PLUGIN },
     backupOwnerReference: "self",
     // A first base backup right away, so point-in-time recovery works from day one.
     immediate: true,
   };
+  return { apiVersion: CNPG_API, kind: "ScheduledBackup", name: n.scheduledBackup, spec };
 }
 
-/** Two PgBouncer pods in transaction mode in front of the primary of `cluster`. */
-export function poolerSpec(
-  cluster: string,
+/** Two PgBouncer pods in transaction mode in front of the cluster's primary. */
+export function cnpgPooler(
   pooler: SelfHostedDatabase["pooler"],
   pool: ReturnType<typeof placement>,
   labels: Record<string, string>,
-) {
-  return {
-    cluster: { name: cluster },
+): OperatorObject {
+  const spec = {
+    cluster: { name: n.cluster },
     instances: 2,
     type: "rw",
     pgbouncer: { poolMode: "transaction", parameters: pgbouncerParameters(pooler) },
@@ -158,4 +154,5 @@ export function poolerSpec(
       spec: { ...pool, containers: [{ name: "pgbouncer", resources: PGBOUNCER_RESOURCES }] },
     },
   };
+  return { apiVersion: CNPG_API, kind: "Pooler", name: n.pooler, spec };
 }

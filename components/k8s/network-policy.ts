@@ -75,3 +75,8 @@ export function podPolicy(
     opts,
   );
 }
+
+/** An ingress rule admitting every pod of one namespace to the given TCP ports. */
+export function ingressFrom(namespace: pulumi.Input<string>, ...ports: pulumi.Input<number>[]) {
+  return { from: [fromNamespace(namespace)], ports: tcpPorts(...ports) };
+}
