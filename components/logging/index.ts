@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role, StackConfig, Tier } from "../../config";
-import { placement, apiServerEgress, fromNamespace, Namespace } from "../k8s";
+import { placement, apiServerEgress, fromNamespace, Namespace, stringSecret } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   ECK_CHART,
@@ -93,11 +93,12 @@ export class Logging extends pulumi.ComponentResource {
 
       let credentialsSecret: k8s.core.v1.Secret | undefined;
       if (bucket?.credentials.kind === "keys") {
-        credentialsSecret = new k8s.core.v1.Secret(
+        credentialsSecret = stringSecret(
           `${name}-loki-bucket`,
           {
-            metadata: { name: "loki-bucket-credentials", namespace, labels: part },
-            type: "Opaque",
+            name: "loki-bucket-credentials",
+            namespace,
+            labels: part,
             stringData: pulumi.secret({
               AWS_ACCESS_KEY_ID: bucket.credentials.accessKeyId,
               AWS_SECRET_ACCESS_KEY: bucket.credentials.secretAccessKey,

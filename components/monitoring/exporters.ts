@@ -7,7 +7,7 @@ import {
   EXPORTER_PORT as REDIS_EXPORTER_PORT,
 } from "../cache/valkey-topology";
 import { type ManagedCache, type ManagedDatabase } from "../contract";
-import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace } from "../k8s";
+import { placement, OWN_EGRESS_LABEL, serverEgress, fromNamespace, stringSecret } from "../k8s";
 import { postgresUrl } from "../platform/env";
 
 /**
@@ -141,11 +141,12 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
       "app.kubernetes.io/component": "metrics",
       "app.kubernetes.io/part-of": "platform",
     };
-    const secret = new k8s.core.v1.Secret(
+    const secret = stringSecret(
       `${name}-connection`,
       {
-        metadata: { name: `${e.name}-connection`, namespace: ns, labels },
-        type: "Opaque",
+        name: `${e.name}-connection`,
+        namespace: ns,
+        labels,
         stringData: Object.fromEntries(
           Object.entries(e.secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
         ),

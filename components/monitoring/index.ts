@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig, Tier } from "../../config";
 import { NAMESPACE, pagerOf } from "../../config";
-import { placement, Namespace, apiServerEgress, fromNamespace } from "../k8s";
+import { placement, Namespace, apiServerEgress, fromNamespace, stringSecret } from "../k8s";
 import {
   alertRules,
   AlertThresholds,
@@ -105,13 +105,9 @@ export class Monitoring extends pulumi.ComponentResource {
     ) as pulumi.Output<Record<string, unknown>>;
     const receiverSecret =
       Object.keys(secretData).length > 0
-        ? new k8s.core.v1.Secret(
+        ? stringSecret(
             `${name}-receivers`,
-            {
-              metadata: { name: RECEIVER_SECRET, namespace, labels: part },
-              type: "Opaque",
-              stringData: secretData,
-            },
+            { name: RECEIVER_SECRET, namespace, labels: part, stringData: secretData },
             parent,
           )
         : undefined;
@@ -129,11 +125,12 @@ export class Monitoring extends pulumi.ComponentResource {
       parent,
     );
     this.grafanaAdminPassword = pulumi.secret(password.result);
-    const adminSecret = new k8s.core.v1.Secret(
+    const adminSecret = stringSecret(
       `${name}-grafana-admin`,
       {
-        metadata: { name: "grafana-admin", namespace, labels: part },
-        type: "Opaque",
+        name: "grafana-admin",
+        namespace,
+        labels: part,
         stringData: { "admin-user": "admin", "admin-password": this.grafanaAdminPassword },
       },
       parent,
