@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { AppConfig } from "../../config";
-import { placement } from "../k8s";
+import { disruptionBudget, placement, stringSecret } from "../k8s";
 import type { Role } from "../../config";
 import {
   errorRateTemplate,
@@ -112,11 +112,12 @@ export class App extends pulumi.ComponentResource {
     );
     // Self-hosted §2.2 keeps the JWT secret out of the image and the environment file.
     const jwt = new random.RandomPassword(`${name}-jwt`, { length: 48, special: false }, parent);
-    const secret = new k8s.core.v1.Secret(
+    const secret = stringSecret(
       `${name}-secret`,
       {
-        metadata: { name: `${app.name}-secret`, namespace, labels },
-        type: "Opaque",
+        name: `${app.name}-secret`,
+        namespace,
+        labels,
         stringData: {
           ...(args.envIsSecret
             ? Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, pulumi.secret(v)]))
@@ -318,12 +319,9 @@ export class App extends pulumi.ComponentResource {
       );
     }
     if (replicas > 1 || app.autoscaling) {
-      new k8s.policy.v1.PodDisruptionBudget(
+      disruptionBudget(
         `${scaled}-pdb`,
-        {
-          metadata: { name: target.name, namespace, labels: podLabels },
-          spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
-        },
+        { name: target.name, namespace, labels: podLabels },
         parent,
       );
     }

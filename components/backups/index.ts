@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
-import { placement } from "../k8s";
+import { placement, podPolicy, stringSecret, tcpPorts } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   AWS_CLI_IMAGE,
@@ -182,13 +182,9 @@ export class Backups extends pulumi.ComponentResource {
     const secretName = `${prefix}-backup-credentials`;
     const hasSecret = Object.keys(secretData).length > 0;
     const secret = hasSecret
-      ? new k8s.core.v1.Secret(
+      ? stringSecret(
           `${name}-credentials`,
-          {
-            metadata: { name: secretName, namespace, labels: part },
-            type: "Opaque",
-            stringData: pulumi.secret(secretData),
-          },
+          { name: secretName, namespace, labels: part, stringData: pulumi.secret(secretData) },
           parent,
         )
       : undefined;
@@ -385,20 +381,14 @@ export class Backups extends pulumi.ComponentResource {
 
     // Managed databases sit outside the cluster, on a port the namespace's egress baseline does
     // not open; only the dump pods get it.
-    new k8s.networking.v1.NetworkPolicy(
+    podPolicy(
       `${name}-egress`,
       {
-        metadata: { name: `${prefix}-backup-egress`, namespace, labels: part },
-        spec: {
-          podSelector: { matchLabels: { "app.kubernetes.io/name": dumpName } },
-          policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
-              ports: [{ protocol: "TCP", port: args.database.port }],
-            },
-          ],
-        },
+        name: `${prefix}-backup-egress`,
+        namespace,
+        labels: part,
+        podSelector: { "app.kubernetes.io/name": dumpName },
+        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcpPorts(args.database.port) }],
       },
       parent,
     );

@@ -3,16 +3,13 @@
  * job runs. No resources are created here.
  */
 import type { StackConfig } from "../../config";
+import { postgresImages, type PostgresMajor } from "../database/cnpg";
 
 export type BackupsConfig = StackConfig["backups"];
 
 /** Postgres client images, one per server major (pg_dump must be at least the server's version). */
-export const POSTGRES_CLIENT_IMAGES = {
-  "15": "postgres:15.19-alpine",
-  "16": "postgres:16.15-alpine",
-  "17": "postgres:17.11-alpine",
-} as const;
-export type PostgresMajor = keyof typeof POSTGRES_CLIENT_IMAGES;
+export const POSTGRES_CLIENT_IMAGES = postgresImages((minor) => `postgres:${minor}-alpine`);
+export type { PostgresMajor };
 
 /**
  * MinIO client, from quay.io: Docker Hub stopped serving minio/mc in 2026. Self-hosted §3.1/§3.2

@@ -27,16 +27,24 @@ export const BARMAN_PLUGIN_CHART = {
 /** Name under which the Barman Cloud plugin registers with the operator. */
 export const BARMAN_PLUGIN = "barman-cloud.cloudnative-pg.io";
 
+/** The newest minor of each supported major; the server and its dump client follow it alike. */
+export const POSTGRES_MINORS = { "15": "15.19", "16": "16.15", "17": "17.11" } as const;
+export type PostgresMajor = keyof typeof POSTGRES_MINORS;
+
+/** One image per supported major, from its newest minor. */
+export function postgresImages(image: (minor: string) => string): Record<PostgresMajor, string> {
+  return Object.fromEntries(
+    Object.entries(POSTGRES_MINORS).map(([major, minor]) => [major, image(minor)]),
+  ) as Record<PostgresMajor, string>;
+}
+
 /**
  * Operand images, a full minor version per major (the PostgreSQL project's August 2026 releases).
  * The `standard` flavour carries no Barman tools: the plugin's sidecar brings its own.
  */
-export const POSTGRES_IMAGES = {
-  "15": "ghcr.io/cloudnative-pg/postgresql:15.19-standard-trixie",
-  "16": "ghcr.io/cloudnative-pg/postgresql:16.15-standard-trixie",
-  "17": "ghcr.io/cloudnative-pg/postgresql:17.11-standard-trixie",
-} as const;
-export type PostgresMajor = keyof typeof POSTGRES_IMAGES;
+export const POSTGRES_IMAGES = postgresImages(
+  (minor) => `ghcr.io/cloudnative-pg/postgresql:${minor}-standard-trixie`,
+);
 
 /**
  * Parameters CloudNativePG owns: its webhook rejects `shared_preload_libraries`, `hot_standby`,

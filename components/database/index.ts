@@ -1,32 +1,39 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
 import { PROFILES } from "../../catalog/profiles";
-import { placement } from "../k8s";
+import {
+  customResources,
+  disruptionBudget,
+  placement,
+  requireSelfHosted,
+  stringSecret,
+} from "../k8s";
 import type { S3Target } from "../storage/target";
 import type { PostgresEndpoint } from "../contract";
 import {
-  BARMAN_PLUGIN,
-  PG_HBA,
-  POSTGRES_IMAGES,
   backupRetentionDays,
-  cnpgParameters,
-  cnpgSchedule,
   databaseMemoryGb,
-  extensionSql,
-  pgbouncerParameters,
-  podAntiAffinityType,
   postgresInstances,
   postgresResources,
 } from "./cnpg";
-import { CnpgOperator, apiServerEgress } from "./operator";
+import { CnpgOperator } from "./operator";
+import { POOLER_LABELS, postgresNetworkPolicies } from "./postgres-access";
+import {
+  POSTGRES_NAMES,
+  POSTGRES_PORT as PORT,
+  barmanObjectStore,
+  cnpgCluster,
+  cnpgPooler,
+  cnpgScheduledBackup,
+} from "./postgres-cluster";
 import { postgresParameters } from "./tuning";
 
 export * from "./cnpg";
 export * from "./pgbouncer-sizing";
 export { CnpgOperator } from "./operator";
 export { PgBouncer, type PgBouncerArgs } from "./pgbouncer";
+export { POSTGRES_NAMES } from "./postgres-cluster";
 
 export interface PostgresArgs {
   /** The stack's `database` section; its mode must be `self-hosted`. @example config.database */
@@ -53,23 +60,6 @@ export interface PostgresArgs {
   dbNodes?: number;
 }
 
-/** Names of the in-cluster objects; the Services CloudNativePG creates follow from `cluster`. */
-export const POSTGRES_NAMES = {
-  cluster: "postgres",
-  pooler: "postgres-pooler-rw",
-  objectStore: "postgres-backup",
-  scheduledBackup: "postgres-daily",
-  credentials: "postgres-app",
-  backupCredentials: "postgres-backup-s3",
-  database: "app",
-  owner: "app",
-} as const;
-
-const PORT = 5432;
-const METRICS_PORT = 9187;
-const POOLER_METRICS_PORT = 9127;
-const STATUS_PORT = 8000;
-
 /**
  * Self-hosted PostgreSQL on CloudNativePG: a primary with `database.replicas` streaming replicas
  * (one per host), tuned from the server's memory, TLS only, WAL archiving and a daily base backup
@@ -95,11 +85,7 @@ export class Postgres extends pulumi.ComponentResource {
     super("platform:data:Postgres", name, {}, opts);
     const parent = { parent: this };
     const db = args.database;
-    if (db.mode !== "self-hosted")
-      throw new pulumi.InputPropertyError({
-        propertyPath: "database.mode",
-        reason: `is "${db.mode}"; the in-cluster Postgres is built only for "self-hosted"`,
-      });
+    requireSelfHosted("database", db.mode, "Postgres");
     const ns = args.namespace;
     const n = POSTGRES_NAMES;
     const labels = {
@@ -136,14 +122,12 @@ export class Postgres extends pulumi.ComponentResource {
     this.user = n.owner;
     this.database = n.database;
     this.port = PORT;
-    const credentials = new k8s.core.v1.Secret(
+    const credentials = stringSecret(
       `${name}-app-credentials`,
       {
-        metadata: {
-          name: n.credentials,
-          namespace: ns,
-          labels: { ...labels, "cnpg.io/reload": "true" },
-        },
+        name: n.credentials,
+        namespace: ns,
+        labels: { ...labels, "cnpg.io/reload": "true" },
         type: "kubernetes.io/basic-auth",
         stringData: { username: n.owner, password: password.result },
       },
@@ -154,11 +138,12 @@ export class Postgres extends pulumi.ComponentResource {
     const target = args.backup;
     let s3Credentials: Record<string, unknown>;
     if (target.credentials.kind === "keys") {
-      const keys = new k8s.core.v1.Secret(
+      const keys = stringSecret(
         `${name}-backup-credentials`,
         {
-          metadata: { name: n.backupCredentials, namespace: ns, labels },
-          type: "Opaque",
+          name: n.backupCredentials,
+          namespace: ns,
+          labels,
           stringData: {
             ACCESS_KEY_ID: target.credentials.accessKeyId,
             ACCESS_SECRET_KEY: target.credentials.secretAccessKey,
@@ -173,30 +158,10 @@ export class Postgres extends pulumi.ComponentResource {
     } else {
       s3Credentials = { inheritFromIAMRole: true };
     }
-    const objectStore = new k8s.apiextensions.CustomResource(
-      `${name}-object-store`,
-      {
-        apiVersion: "barmancloud.cnpg.io/v1",
-        kind: "ObjectStore",
-        metadata: { name: n.objectStore, namespace: ns, labels },
-        spec: {
-          configuration: {
-            destinationPath: pulumi.interpolate`s3://${target.bucket}/postgres/`,
-            endpointURL: target.endpoint,
-            s3Credentials,
-            wal: { compression: "gzip", maxParallel: 2 },
-            data: { compression: "gzip", jobs: 2 },
-          },
-          // Tiers document, Database Backups: 30 days (the plugin keeps retention on the store).
-          retentionPolicy: `${this.backupRetentionDays}d`,
-          instanceSidecarConfiguration: {
-            resources: {
-              requests: { cpu: "100m", memory: "128Mi" },
-              limits: { cpu: "1", memory: "512Mi" },
-            },
-          },
-        },
-      },
+    const cnpg = customResources(name, ns, labels);
+    const objectStore = cnpg(
+      "object-store",
+      barmanObjectStore(target, s3Credentials, this.backupRetentionDays),
       afterOperator,
     );
 
@@ -205,121 +170,48 @@ export class Postgres extends pulumi.ComponentResource {
         ? { [target.credentials.annotationKey]: target.credentials.roleArn }
         : undefined;
     const pool = placement("db", args.pools);
-    const instances = postgresInstances(db.replicas);
-    const cluster = new k8s.apiextensions.CustomResource(
-      `${name}-cluster`,
-      {
-        apiVersion: "postgresql.cnpg.io/v1",
-        kind: "Cluster",
-        metadata: { name: n.cluster, namespace: ns, labels },
-        spec: {
-          instances,
-          imageName: POSTGRES_IMAGES[db.version],
-          primaryUpdateStrategy: "unsupervised",
-          enableSuperuserAccess: false,
-          storage: {
-            size: `${db.storageGb}Gi`,
-            ...(args.storageClass ? { storageClass: args.storageClass } : {}),
-          },
-          resources,
-          // One instance per server where there are enough database nodes (podAntiAffinityType).
-          // The documents' single database node (medium tier, self-hosted design) holds primary and
-          // replica: there the spread is preferred, so the replica starts beside the primary.
-          affinity: {
-            enablePodAntiAffinity: true,
-            podAntiAffinityType: podAntiAffinityType(instances, args.dbNodes),
-            topologyKey: "kubernetes.io/hostname",
-            ...pool,
-          },
-          postgresql: { parameters: cnpgParameters(tuned), pg_hba: PG_HBA },
-          bootstrap: {
-            initdb: {
-              database: n.database,
-              owner: n.owner,
-              secret: { name: credentials.metadata.name },
-              postInitApplicationSQL: extensionSql(),
-            },
-          },
-          monitoring: { enablePodMonitor: true },
-          plugins: [
-            {
-              name: BARMAN_PLUGIN,
-              isWALArchiver: true,
-              parameters: { barmanObjectName: objectStore.metadata.name },
-            },
-          ],
-          ...(roleAnnotations
-            ? { serviceAccountTemplate: { metadata: { annotations: roleAnnotations } } }
-            : {}),
-        },
-      },
-      { ...afterOperator, dependsOn: [...operator.ready, objectStore], protect: true },
-    );
+    const clusterObject = cnpgCluster({
+      db,
+      instances: postgresInstances(db.replicas),
+      dbNodes: args.dbNodes,
+      storageClass: args.storageClass,
+      resources,
+      tuned,
+      pool,
+      credentials: credentials.metadata.name,
+      objectStore: objectStore.metadata.name,
+      roleAnnotations,
+    });
+    const cluster = cnpg("cluster", clusterObject, {
+      ...afterOperator,
+      dependsOn: [...operator.ready, objectStore],
+      protect: true,
+    });
+    const afterCluster = { ...afterOperator, dependsOn: [...operator.ready, cluster] };
+    // Tiers document, Database Backups: full backup daily at 2 AM UTC.
+    const schedule = args.backupSchedule ?? "0 2 * * *";
+    cnpg("scheduled-backup", cnpgScheduledBackup(schedule), afterCluster);
 
-    new k8s.apiextensions.CustomResource(
-      `${name}-scheduled-backup`,
-      {
-        apiVersion: "postgresql.cnpg.io/v1",
-        kind: "ScheduledBackup",
-        metadata: { name: n.scheduledBackup, namespace: ns, labels },
-        spec: {
-          // Tiers document, Database Backups: full backup daily at 2 AM UTC.
-          schedule: cnpgSchedule(args.backupSchedule ?? "0 2 * * *"),
-          cluster: { name: n.cluster },
-          method: "plugin",
-          pluginConfiguration: { name: BARMAN_PLUGIN },
-          backupOwnerReference: "self",
-          // A first base backup right away, so point-in-time recovery works from day one.
-          immediate: true,
-        },
-      },
-      { ...afterOperator, dependsOn: [...operator.ready, cluster] },
-    );
-
-    const poolerLabels = { "cnpg.io/poolerName": n.pooler };
     if (db.pooler.enabled) {
-      new k8s.apiextensions.CustomResource(
-        `${name}-pooler`,
-        {
-          apiVersion: "postgresql.cnpg.io/v1",
-          kind: "Pooler",
-          metadata: { name: n.pooler, namespace: ns, labels },
-          spec: {
-            cluster: { name: n.cluster },
-            instances: 2,
-            type: "rw",
-            pgbouncer: { poolMode: "transaction", parameters: pgbouncerParameters(db.pooler) },
-            monitoring: { enablePodMonitor: true },
-            template: {
-              metadata: { labels },
-              spec: {
-                ...pool,
-                containers: [
-                  {
-                    name: "pgbouncer",
-                    resources: {
-                      requests: { cpu: "250m", memory: "128Mi" },
-                      limits: { cpu: "1", memory: "512Mi" },
-                    },
-                  },
-                ],
-              },
-            },
-          },
-        },
-        { ...afterOperator, dependsOn: [...operator.ready, cluster] },
-      );
-      new k8s.policy.v1.PodDisruptionBudget(
+      cnpg("pooler", cnpgPooler(db.pooler, pool, labels), afterCluster);
+      disruptionBudget(
         `${name}-pooler-pdb`,
-        {
-          metadata: { name: n.pooler, namespace: ns, labels },
-          spec: { maxUnavailable: 1, selector: { matchLabels: poolerLabels } },
-        },
+        { name: n.pooler, namespace: ns, labels, selector: POOLER_LABELS },
         parent,
       );
     }
 
-    this.networkPolicies(name, args, poolerLabels, operator.namespace);
+    postgresNetworkPolicies(
+      name,
+      {
+        namespace: ns,
+        appsNamespace: args.appsNamespace,
+        monitoringNamespace: args.monitoringNamespace,
+        operatorNamespace: operator.namespace,
+        poolerEnabled: db.pooler.enabled,
+      },
+      parent,
+    );
 
     const svc = (service: string) => pulumi.interpolate`${service}.${ns}.svc`;
     const rwService = db.pooler.enabled ? n.pooler : `${n.cluster}-rw`;
@@ -336,85 +228,5 @@ export class Postgres extends pulumi.ComponentResource {
       password: pulumi.secret(password.result),
     };
     this.registerOutputs({ host: this.host, endpoint: this.endpoint });
-  }
-
-  private networkPolicies(
-    name: string,
-    args: PostgresArgs,
-    poolerLabels: Record<string, string>,
-    operatorNamespace: string,
-  ) {
-    const parent = { parent: this };
-    const ns = args.namespace;
-    const fromNamespace = (namespace: string) => ({
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
-    });
-    const instanceLabels = {
-      "cnpg.io/cluster": POSTGRES_NAMES.cluster,
-      "cnpg.io/podRole": "instance",
-    };
-    // Every pod of the cluster: instances and the operator's initdb / join Jobs (a new replica
-    // copies the primary with pg_basebackup from its join Job).
-    const clusterPods = {
-      podSelector: { matchLabels: { "cnpg.io/cluster": POSTGRES_NAMES.cluster } },
-    };
-    const tcp = (port: number) => [{ protocol: "TCP", port }];
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-instances-ingress`,
-      {
-        metadata: { name: "postgres-instances-ingress", namespace: ns },
-        spec: {
-          podSelector: { matchLabels: instanceLabels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            // Tiers document, Firewall Rules: PostgreSQL (5432) internal only: the apps, the pooler
-            // and the other instances (streaming replication, base backups of new replicas).
-            {
-              from: [
-                fromNamespace(args.appsNamespace),
-                { podSelector: { matchLabels: poolerLabels } },
-                clusterPods,
-              ],
-              ports: tcp(PORT),
-            },
-            // The operator and the peers read each instance's status endpoint.
-            {
-              from: [fromNamespace(operatorNamespace), clusterPods],
-              ports: tcp(STATUS_PORT),
-            },
-            { from: [fromNamespace(args.monitoringNamespace)], ports: tcp(METRICS_PORT) },
-          ],
-        },
-      },
-      parent,
-    );
-    if (args.database.pooler.enabled)
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-pooler-ingress`,
-        {
-          metadata: { name: "postgres-pooler-ingress", namespace: ns },
-          spec: {
-            podSelector: { matchLabels: poolerLabels },
-            policyTypes: ["Ingress"],
-            ingress: [
-              { from: [fromNamespace(args.appsNamespace)], ports: tcp(PORT) },
-              { from: [fromNamespace(args.monitoringNamespace)], ports: tcp(POOLER_METRICS_PORT) },
-            ],
-          },
-        },
-        parent,
-      );
-    const exists = (key: string) => ({ matchExpressions: [{ key, operator: "Exists" }] });
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-apiserver-egress`,
-      apiServerEgress("postgres-apiserver-egress", ns, exists("cnpg.io/cluster")),
-      parent,
-    );
-    if (args.database.pooler.enabled)
-      new k8s.networking.v1.NetworkPolicy(
-        `${name}-pooler-apiserver-egress`,
-        apiServerEgress("postgres-pooler-apiserver-egress", ns, exists("cnpg.io/poolerName")),
-        parent,
-      );
   }
 }

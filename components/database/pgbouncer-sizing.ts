@@ -3,6 +3,7 @@
  * images, pool sizes within the server's max_connections, pgbouncer.ini and the user list.
  * No resources are created here.
  */
+import { containerResources } from "../k8s";
 import { pgbouncerParameters } from "./cnpg";
 
 /**
@@ -22,6 +23,8 @@ export const PGBOUNCER_EXPORTER_PORT = 9127;
 export const PGBOUNCER_UID = 998;
 /** The exporter's login: a `stats_users` member, so it reads SHOW STATS/POOLS and nothing else. */
 export const PGBOUNCER_STATS_USER = "pgbouncer_exporter";
+/** A PgBouncer container's share: it runs on one core; 2,000 clients hold a few MiB of buffers. */
+export const PGBOUNCER_RESOURCES = containerResources("250m", "128Mi", "1", "512Mi");
 
 /** Where the pod mounts its files: config (ConfigMap), credentials (Secret), TLS (cert-manager). */
 export const PGBOUNCER_FILES = {

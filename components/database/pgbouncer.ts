@@ -1,25 +1,33 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
-import { restrictedContainer, restrictedPod, spread } from "../apps/pod";
 import { type ManagedDatabase } from "../contract";
-import { placement, OWN_EGRESS_LABEL, serverEgress } from "../k8s";
 import {
-  PGBOUNCER_EXPORTER_IMAGE,
+  OWN_EGRESS_LABEL,
+  configChecksum,
+  customResources,
+  disruptionBudget,
+  ingressFrom,
+  placement,
+  podPolicy,
+  serverEgress,
+  stringSecret,
+} from "../k8s";
+import { pgbouncerCertificate, pgbouncerPod } from "./pgbouncer-pod";
+import {
   PGBOUNCER_EXPORTER_PORT,
-  PGBOUNCER_FILES,
-  PGBOUNCER_IMAGE,
   PGBOUNCER_NAMES,
   PGBOUNCER_PORT,
   PGBOUNCER_STATS_USER,
-  PGBOUNCER_UID,
   pgbouncerIni,
   pgbouncerPool,
   pgbouncerUserlist,
   readDatabaseName,
 } from "./pgbouncer-sizing";
+
+/** API of cert-manager's Issuer and Certificate. */
+const CERT_MANAGER = "cert-manager.io/v1";
 
 /** PgBouncer's admin console in the same pod, which the exporter reads. */
 const LOCAL_CONSOLE = `localhost:${PGBOUNCER_PORT}/pgbouncer?sslmode=require`;
@@ -124,11 +132,12 @@ export class PgBouncer extends pulumi.ComponentResource {
       { length: 32, special: false },
       parent,
     );
-    const auth = new k8s.core.v1.Secret(
+    const auth = stringSecret(
       `${name}-auth`,
       {
-        metadata: { name: n.auth, namespace: ns, labels },
-        type: "Opaque",
+        name: n.auth,
+        namespace: ns,
+        labels,
         stringData: {
           "userlist.txt": pulumi.secret(
             pulumi
@@ -149,55 +158,25 @@ export class PgBouncer extends pulumi.ComponentResource {
       parent,
     );
 
-    // A private name inside the cluster cannot come from Let's Encrypt: a self-signed certificate,
-    // which clients with sslmode=require use for encryption without checking it. A year long,
-    // renewed a month ahead; PgBouncer reads it at start, and any restart picks up the new one.
+    // The clients' TLS certificate, from a self-signed Issuer (see pgbouncerCertificate).
+    const object = customResources(name, ns, labels);
     const afterCertManager = { ...parent, dependsOn: args.certManager };
-    const issuer = new k8s.apiextensions.CustomResource(
-      `${name}-issuer`,
-      {
-        apiVersion: "cert-manager.io/v1",
-        kind: "Issuer",
-        metadata: { name: n.issuer, namespace: ns, labels },
-        spec: { selfSigned: {} },
-      },
+    const issuer = object(
+      "issuer",
+      { apiVersion: CERT_MANAGER, kind: "Issuer", name: n.issuer, spec: { selfSigned: {} } },
       afterCertManager,
     );
-    const certificate = new k8s.apiextensions.CustomResource(
-      `${name}-certificate`,
+    const certificate = object(
+      "certificate",
       {
-        apiVersion: "cert-manager.io/v1",
+        apiVersion: CERT_MANAGER,
         kind: "Certificate",
-        metadata: { name: n.tls, namespace: ns, labels },
-        spec: {
-          secretName: n.tls,
-          commonName: n.service,
-          dnsNames: [
-            n.service,
-            pulumi.interpolate`${n.service}.${ns}`,
-            pulumi.interpolate`${n.service}.${ns}.svc`,
-            pulumi.interpolate`${n.service}.${ns}.svc.cluster.local`,
-          ],
-          duration: "8760h",
-          renewBefore: "720h",
-          privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
-          issuerRef: { group: "cert-manager.io", kind: "Issuer", name: n.issuer },
-        },
+        name: n.tls,
+        spec: pgbouncerCertificate(ns),
       },
       { ...afterCertManager, dependsOn: [...args.certManager, issuer] },
     );
 
-    const podLabels = { ...labels, [OWN_EGRESS_LABEL]: "own" };
-    const small = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
-      requests: { cpu, memory },
-      limits: { cpu: cpuLimit, memory: memoryLimit },
-    });
-    const mount = (volume: string, file: string) => ({
-      name: volume,
-      mountPath: file.slice(0, file.lastIndexOf("/")),
-      readOnly: true,
-    });
-    const tcp = (port: string) => ({ tcpSocket: { port } });
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -207,73 +186,12 @@ export class PgBouncer extends pulumi.ComponentResource {
           selector: { matchLabels: labels },
           // One extra pod during an update, never one fewer: the pool sizes count on that surge.
           strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-          template: {
-            metadata: {
-              labels: podLabels,
-              annotations: {
-                "platform/config-sha256": ini.apply((text) =>
-                  createHash("sha256").update(text).digest("hex"),
-                ),
-              },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPod(PGBOUNCER_UID),
-              ...placement("db", args.pools),
-              topologySpreadConstraints: spread(labels),
-              terminationGracePeriodSeconds: 30,
-              containers: [
-                {
-                  name: "pgbouncer",
-                  image: PGBOUNCER_IMAGE,
-                  command: ["pgbouncer", PGBOUNCER_FILES.ini],
-                  ports: [{ name: "pgbouncer", containerPort: PGBOUNCER_PORT }],
-                  // PgBouncer runs on one core; 2,000 clients hold a few MiB of buffers.
-                  resources: small("250m", "128Mi", "1", "512Mi"),
-                  securityContext: restrictedContainer,
-                  readinessProbe: { ...tcp("pgbouncer"), periodSeconds: 5, failureThreshold: 3 },
-                  livenessProbe: { ...tcp("pgbouncer"), periodSeconds: 10, failureThreshold: 6 },
-                  // The Service drops the pod before PgBouncer stops taking new clients.
-                  lifecycle: { preStop: { exec: { command: ["sleep", "5"] } } },
-                  volumeMounts: [
-                    mount("config", PGBOUNCER_FILES.ini),
-                    mount("auth", PGBOUNCER_FILES.userlist),
-                    mount("tls", PGBOUNCER_FILES.tlsCert),
-                  ],
-                },
-                {
-                  name: "exporter",
-                  image: PGBOUNCER_EXPORTER_IMAGE,
-                  args: [`--web.listen-address=:${PGBOUNCER_EXPORTER_PORT}`],
-                  env: [
-                    {
-                      name: "PGBOUNCER_EXPORTER_CONNECTION_STRING",
-                      valueFrom: { secretKeyRef: { name: n.auth, key: "exporter-dsn" } },
-                    },
-                  ],
-                  ports: [{ name: "metrics", containerPort: PGBOUNCER_EXPORTER_PORT }],
-                  resources: small("50m", "32Mi", "200m", "128Mi"),
-                  securityContext: restrictedContainer,
-                  readinessProbe: { ...tcp("metrics"), periodSeconds: 10 },
-                  livenessProbe: { ...tcp("metrics"), periodSeconds: 20 },
-                },
-              ],
-              volumes: [
-                { name: "config", configMap: { name: n.config, defaultMode: 0o444 } },
-                // Group-readable only, through the pod's fsGroup.
-                {
-                  name: "auth",
-                  secret: {
-                    secretName: n.auth,
-                    items: [{ key: "userlist.txt", path: "userlist.txt" }],
-                    defaultMode: 0o440,
-                  },
-                },
-                { name: "tls", secret: { secretName: n.tls, defaultMode: 0o440 } },
-              ],
-            },
-          },
+          template: pgbouncerPod({
+            labels: { ...labels, [OWN_EGRESS_LABEL]: "own" },
+            selector: labels,
+            checksum: ini.apply(configChecksum),
+            pool: placement("db", args.pools),
+          }),
         },
       },
       { ...parent, dependsOn: [auth, certificate] },
@@ -293,74 +211,49 @@ export class PgBouncer extends pulumi.ComponentResource {
       },
       parent,
     );
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      {
-        metadata: { name: n.deployment, namespace: ns, labels },
-        spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
-      },
-      parent,
-    );
+    disruptionBudget(`${name}-pdb`, { name: n.deployment, namespace: ns, labels }, parent);
     if (args.monitoring?.length)
-      new k8s.apiextensions.CustomResource(
-        `${name}-pod-monitor`,
+      object(
+        "pod-monitor",
         {
           apiVersion: "monitoring.coreos.com/v1",
           kind: "PodMonitor",
-          metadata: { name: n.deployment, namespace: ns, labels },
-          spec: {
-            selector: { matchLabels: labels },
-            podMetricsEndpoints: [{ port: "metrics" }],
-          },
+          name: n.deployment,
+          spec: { selector: { matchLabels: labels }, podMetricsEndpoints: [{ port: "metrics" }] },
         },
         { ...parent, dependsOn: args.monitoring },
       );
-    this.networkPolicies(name, args, labels);
 
-    this.host = pulumi.interpolate`${n.service}.${ns}.svc`;
-    this.registerOutputs({ host: this.host, readDatabase: this.readDatabase });
-  }
-
-  private networkPolicies(name: string, args: PgBouncerArgs, labels: Record<string, string>) {
-    const parent = { parent: this };
-    const fromNamespace = (namespace: string) => ({
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
-    });
-    new k8s.networking.v1.NetworkPolicy(
+    // Tiers document, Firewall Rules: PostgreSQL internal only: the apps, and monitoring.
+    podPolicy(
       `${name}-ingress`,
       {
-        metadata: { name: "pgbouncer-ingress", namespace: args.namespace, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            // Tiers document, Firewall Rules: PostgreSQL internal only: the apps, and monitoring.
-            {
-              from: [fromNamespace(args.appsNamespace)],
-              ports: [{ protocol: "TCP", port: PGBOUNCER_PORT }],
-            },
-            {
-              from: [fromNamespace(args.monitoringNamespace)],
-              ports: [{ protocol: "TCP", port: PGBOUNCER_EXPORTER_PORT }],
-            },
-          ],
-        },
+        name: "pgbouncer-ingress",
+        namespace: ns,
+        labels,
+        podSelector: labels,
+        ingress: [
+          ingressFrom(args.appsNamespace, PGBOUNCER_PORT),
+          ingressFrom(args.monitoringNamespace, PGBOUNCER_EXPORTER_PORT),
+        ],
       },
       parent,
     );
     // The pods carry OWN_EGRESS_LABEL, so the namespace's baseline (HTTPS out, every pod) does not
     // apply to them: they reach the cluster DNS and the database port, nothing else.
-    new k8s.networking.v1.NetworkPolicy(
+    podPolicy(
       `${name}-egress`,
       {
-        metadata: { name: "pgbouncer-egress", namespace: args.namespace, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Egress"],
-          egress: serverEgress(args.serverNetwork, args.server.port),
-        },
+        name: "pgbouncer-egress",
+        namespace: ns,
+        labels,
+        podSelector: labels,
+        egress: serverEgress(args.serverNetwork, args.server.port),
       },
       parent,
     );
+
+    this.host = pulumi.interpolate`${n.service}.${ns}.svc`;
+    this.registerOutputs({ host: this.host, readDatabase: this.readDatabase });
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import { stringSecret } from "../k8s";
 import { K3S_POD_CIDR } from "./k3s";
 import { gatewayAnnotations, type GatewayLoadBalancerSpec } from "./load-balancer";
 
@@ -105,11 +106,10 @@ export class Addons extends pulumi.ComponentResource {
       parent,
     );
     const withBootstrap = { ...parent, provider: bootstrap };
-    const secret = new k8s.core.v1.Secret(
+    const secret = stringSecret(
       `${name}-hcloud`,
       {
-        metadata: { ...HCLOUD_SECRET },
-        type: "Opaque",
+        ...HCLOUD_SECRET,
         stringData: {
           token: pulumi.secret(args.hcloudToken),
           network: pulumi.output(args.networkId).apply(String),
@@ -124,11 +124,10 @@ export class Addons extends pulumi.ComponentResource {
       { length: 64, special: false },
       { ...parent, protect: true },
     );
-    const encryption = new k8s.core.v1.Secret(
+    const encryption = stringSecret(
       `${name}-csi-encryption`,
       {
-        metadata: { ...CSI_ENCRYPTION_SECRET },
-        type: "Opaque",
+        ...CSI_ENCRYPTION_SECRET,
         stringData: { "encryption-passphrase": pulumi.secret(passphrase.result) },
       },
       { ...withBootstrap, protect: true },

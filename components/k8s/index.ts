@@ -6,3 +6,8 @@ export * from "./chart";
 export * from "./namespace";
 export * from "./network-policy";
 export * from "./placement";
+export * from "./disruption-budget";
+export * from "./secret";
+export * from "./pod-parts";
+export * from "./self-hosted";
+export * from "./custom-resource";

@@ -102,3 +102,30 @@ export function apiServerEgress(
     opts,
   );
 }
+
+type PolicyRules =
+  | { ingress: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyIngressRule>[] }
+  | { egress: pulumi.Input<k8s.types.input.networking.v1.NetworkPolicyEgressRule>[] };
+
+/**
+ * A NetworkPolicy of one direction for the pods carrying `podSelector`'s labels: beside the
+ * namespace's defaults, its rules are all they may receive (`ingress`) or reach (`egress`).
+ */
+export function podPolicy(
+  resourceName: string,
+  args: {
+    name: string;
+    namespace: pulumi.Input<string>;
+    labels?: Record<string, string>;
+    podSelector: Record<string, string>;
+  } & PolicyRules,
+  opts: pulumi.CustomResourceOptions,
+): k8s.networking.v1.NetworkPolicy {
+  const { podSelector, ...rest } = args;
+  return networkPolicy(resourceName, { ...rest, podSelector: { matchLabels: podSelector } }, opts);
+}
+
+/** An ingress rule admitting every pod of one namespace to the given TCP ports. */
+export function ingressFrom(namespace: pulumi.Input<string>, ...ports: pulumi.Input<number>[]) {
+  return { from: [fromNamespace(namespace)], ports: tcpPorts(...ports) };
+}

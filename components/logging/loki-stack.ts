@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { chartRelease, fromNamespace, placement, policiesIn, tcpPorts } from "../k8s";
+import { chartRelease, fromNamespace, placement, policiesIn, stringSecret, tcpPorts } from "../k8s";
 import type { Namespace } from "../k8s";
 import type { LoggingArgs } from "./index";
 import { ALLOY_CHART, alloyValues } from "./alloy";
@@ -33,11 +33,12 @@ export function lokiStack(
 
   let credentialsSecret: k8s.core.v1.Secret | undefined;
   if (bucket?.credentials.kind === "keys") {
-    credentialsSecret = new k8s.core.v1.Secret(
+    credentialsSecret = stringSecret(
       `${name}-loki-bucket`,
       {
-        metadata: { name: "loki-bucket-credentials", namespace, labels: part },
-        type: "Opaque",
+        name: "loki-bucket-credentials",
+        namespace,
+        labels: part,
         stringData: pulumi.secret({
           AWS_ACCESS_KEY_ID: bucket.credentials.accessKeyId,
           AWS_SECRET_ACCESS_KEY: bucket.credentials.secretAccessKey,

@@ -13,6 +13,7 @@ import {
   serverEgress,
   fromNamespace,
   policiesIn,
+  stringSecret,
   tcpPorts,
 } from "../k8s";
 import { postgresUrl } from "../platform/app-env";
@@ -151,11 +152,12 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
       "app.kubernetes.io/component": "metrics",
       "app.kubernetes.io/part-of": "platform",
     };
-    const secret = new k8s.core.v1.Secret(
+    const secret = stringSecret(
       `${name}-connection`,
       {
-        metadata: { name: `${e.name}-connection`, namespace: ns, labels },
-        type: "Opaque",
+        name: `${e.name}-connection`,
+        namespace: ns,
+        labels,
         stringData: Object.fromEntries(
           Object.entries(secretEnv).map(([k, v]) => [k, pulumi.secret(v)]),
         ),

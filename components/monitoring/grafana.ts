@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { fromNamespace, policiesIn, tcpPorts } from "../k8s";
+import { fromNamespace, policiesIn, stringSecret, tcpPorts } from "../k8s";
 
 export interface GrafanaRoute {
   /** Host name Grafana answers on. @example "grafana.example.com" */
@@ -27,11 +27,12 @@ export function grafanaAdmin(
     { parent },
   );
   const password = pulumi.secret(generated.result);
-  const secret = new k8s.core.v1.Secret(
+  const secret = stringSecret(
     `${name}-grafana-admin`,
     {
-      metadata: { name: GRAFANA_ADMIN_SECRET, namespace, labels: part },
-      type: "Opaque",
+      name: GRAFANA_ADMIN_SECRET,
+      namespace,
+      labels: part,
       stringData: { "admin-user": "admin", "admin-password": password },
     },
     { parent },

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { NAMESPACE, pagerOf } from "../../config";
+import { stringSecret } from "../k8s";
 import { alertmanagerConfig } from "./alertmanager-config";
 import {
   RECEIVER_SECRET,
@@ -42,15 +43,12 @@ export function alertmanagerReceivers(
   ) as pulumi.Output<Record<string, unknown>>;
   const receiverSecret =
     Object.keys(secretData).length > 0
-      ? new k8s.core.v1.Secret(
+      ? stringSecret(
           `${name}-receivers`,
           {
-            metadata: {
-              name: RECEIVER_SECRET,
-              namespace,
-              labels: { "app.kubernetes.io/part-of": "platform" },
-            },
-            type: "Opaque",
+            name: RECEIVER_SECRET,
+            namespace,
+            labels: { "app.kubernetes.io/part-of": "platform" },
             stringData: secretData,
           },
           { parent },

@@ -1,27 +1,33 @@
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { Role, StackConfig } from "../../config";
-import { restrictedContainer, restrictedPod } from "../apps/pod";
-import { placement } from "../k8s";
 import type { ObjectStoreEndpoint } from "../contract";
 import {
-  MC_IMAGE,
+  CONFIG_CHECKSUM,
+  configChecksum,
+  disruptionBudget,
+  fromNamespace,
+  placement,
+  podPolicy,
+  requireSelfHosted,
+  stringSecret,
+  tcpPorts,
+} from "../k8s";
+import { bucketJobPod, minioServerSpec } from "./minio-pods";
+import {
   MINIO_API_PORT,
   MINIO_CONSOLE_PORT,
-  MINIO_IMAGE,
   MINIO_NAMES,
   bucketJobScript,
   bucketPolicy,
   bucketsFor,
   minioResources,
-  minioServerArgs,
   minioUsableGb,
   minioVolumeGb,
 } from "./minio-topology";
 import type { S3Target } from "./target";
-import { growClaims, keepClaimTemplates } from "./volume-claims";
+import { growDataClaims, keepClaimTemplates } from "./volume-claims";
 
 export * from "./minio-topology";
 export * from "./target";
@@ -52,7 +58,6 @@ export interface MinIOArgs {
   clusterDomain?: string;
 }
 
-const UID = 1000;
 /** MinIO's own default region; clients sign requests for it. */
 const REGION = "us-east-1";
 
@@ -81,11 +86,7 @@ export class MinIO extends pulumi.ComponentResource {
     super("platform:data:MinIO", name, {}, opts);
     const parent = { parent: this };
     const store = args.objectStorage;
-    if (store.mode !== "self-hosted")
-      throw new pulumi.InputPropertyError({
-        propertyPath: "objectStorage.mode",
-        reason: `is "${store.mode}"; the in-cluster MinIO is built only for "self-hosted"`,
-      });
+    requireSelfHosted("objectStorage", store.mode, "MinIO");
     const media = bucketsFor(store.buckets, "media");
     const backup = bucketsFor(store.buckets, "backup");
     if (!media.length || !backup.length)
@@ -96,9 +97,14 @@ export class MinIO extends pulumi.ComponentResource {
     const ns = args.namespace;
     const n = MINIO_NAMES;
     const servers = store.servers;
-    const domain = args.clusterDomain ?? "cluster.local";
     const labels = { "app.kubernetes.io/name": "minio", "app.kubernetes.io/part-of": "platform" };
     this.usableGb = minioUsableGb(store.storageGb, servers);
+    const secret = (
+      resourceName: string,
+      objectName: string,
+      stringData: Record<string, pulumi.Input<string>>,
+    ) =>
+      stringSecret(resourceName, { name: objectName, namespace: ns, labels, stringData }, parent);
 
     // Root credentials: generated, only the server and the bucket Job read them.
     const rootUser = new random.RandomString(
@@ -111,15 +117,10 @@ export class MinIO extends pulumi.ComponentResource {
       { length: 40, special: false },
       parent,
     );
-    const root = new k8s.core.v1.Secret(
-      `${name}-root`,
-      {
-        metadata: { name: n.root, namespace: ns, labels },
-        type: "Opaque",
-        stringData: { MINIO_ROOT_USER: rootUser.result, MINIO_ROOT_PASSWORD: rootPassword.result },
-      },
-      parent,
-    );
+    const root = secret(`${name}-root`, n.root, {
+      MINIO_ROOT_USER: rootUser.result,
+      MINIO_ROOT_PASSWORD: rootPassword.result,
+    });
     const user = (role: "app" | "backup") => ({
       key: new random.RandomString(
         `${name}-${role}-access-key`,
@@ -134,29 +135,16 @@ export class MinIO extends pulumi.ComponentResource {
     });
     const app = user("app");
     const backupUser = user("backup");
-    const appSecret = new k8s.core.v1.Secret(
-      `${name}-app`,
-      {
-        metadata: { name: n.app, namespace: ns, labels },
-        type: "Opaque",
-        stringData: { ACCESS_KEY_ID: app.key.result, SECRET_ACCESS_KEY: app.secret.result },
-      },
-      parent,
-    );
-    const backupSecret = new k8s.core.v1.Secret(
-      `${name}-backup`,
-      {
-        metadata: { name: n.backup, namespace: ns, labels },
-        type: "Opaque",
-        stringData: {
-          ACCESS_KEY_ID: backupUser.key.result,
-          ACCESS_SECRET_KEY: backupUser.secret.result,
-          AWS_ACCESS_KEY_ID: backupUser.key.result,
-          AWS_SECRET_ACCESS_KEY: backupUser.secret.result,
-        },
-      },
-      parent,
-    );
+    const appSecret = secret(`${name}-app`, n.app, {
+      ACCESS_KEY_ID: app.key.result,
+      SECRET_ACCESS_KEY: app.secret.result,
+    });
+    const backupSecret = secret(`${name}-backup`, n.backup, {
+      ACCESS_KEY_ID: backupUser.key.result,
+      ACCESS_SECRET_KEY: backupUser.secret.result,
+      AWS_ACCESS_KEY_ID: backupUser.key.result,
+      AWS_SECRET_ACCESS_KEY: backupUser.secret.result,
+    });
     this.backupCredentialsSecret = backupSecret.metadata.name;
 
     new k8s.core.v1.Service(
@@ -189,137 +177,35 @@ export class MinIO extends pulumi.ComponentResource {
       parent,
     );
 
-    const pool = placement("storage", args.pools);
-    const resources = minioResources(servers, args.pools.includes("storage"));
-    const env = [
-      {
-        name: "MINIO_ROOT_USER",
-        valueFrom: { secretKeyRef: { name: n.root, key: "MINIO_ROOT_USER" } },
-      },
-      {
-        name: "MINIO_ROOT_PASSWORD",
-        valueFrom: { secretKeyRef: { name: n.root, key: "MINIO_ROOT_PASSWORD" } },
-      },
-      // Self-hosted §4.1 scrapes MinIO; public metrics need no bearer token in Prometheus' config.
-      { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" },
-      { name: "HOME", value: "/tmp" },
-    ];
+    const volumeGb = minioVolumeGb(store.storageGb, servers);
     const statefulSet = new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
         metadata: { name: n.statefulSet, namespace: ns, labels },
-        spec: {
-          serviceName: n.headless,
-          replicas: servers,
-          // Distributed MinIO waits for a quorum of servers at start; they must start together.
-          podManagementPolicy: "Parallel",
-          selector: { matchLabels: labels },
-          template: {
-            metadata: {
-              labels,
-              annotations: {
-                "prometheus.io/scrape": "true",
-                "prometheus.io/path": "/minio/v2/metrics/cluster",
-                "prometheus.io/port": String(MINIO_API_PORT),
-              },
-            },
-            spec: {
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPod(UID),
-              ...pool,
-              affinity: {
-                podAntiAffinity: {
-                  preferredDuringSchedulingIgnoredDuringExecution: [
-                    {
-                      weight: 100,
-                      podAffinityTerm: {
-                        topologyKey: "kubernetes.io/hostname",
-                        labelSelector: { matchLabels: labels },
-                      },
-                    },
-                  ],
-                },
-              },
-              containers: [
-                {
-                  name: "minio",
-                  image: MINIO_IMAGE,
-                  args: pulumi
-                    .output(ns)
-                    .apply((namespace) => minioServerArgs(servers, namespace, domain)),
-                  env,
-                  ports: [
-                    { name: "api", containerPort: MINIO_API_PORT },
-                    { name: "console", containerPort: MINIO_CONSOLE_PORT },
-                  ],
-                  resources,
-                  securityContext: restrictedContainer,
-                  livenessProbe: {
-                    httpGet: { path: "/minio/health/live", port: "api" },
-                    periodSeconds: 20,
-                    timeoutSeconds: 5,
-                    failureThreshold: 3,
-                  },
-                  readinessProbe: {
-                    httpGet: { path: "/minio/health/ready", port: "api" },
-                    periodSeconds: 10,
-                    timeoutSeconds: 5,
-                    failureThreshold: 3,
-                  },
-                  startupProbe: {
-                    httpGet: { path: "/minio/health/live", port: "api" },
-                    periodSeconds: 10,
-                    failureThreshold: 30,
-                  },
-                  volumeMounts: [
-                    { name: "data", mountPath: "/data" },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                },
-              ],
-              volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-            },
-          },
-          volumeClaimTemplates: [
-            {
-              metadata: { name: "data", labels },
-              spec: {
-                accessModes: ["ReadWriteOnce"],
-                ...(args.storageClass ? { storageClassName: args.storageClass } : {}),
-                resources: {
-                  requests: { storage: `${minioVolumeGb(store.storageGb, servers)}Gi` },
-                },
-              },
-            },
-          ],
-        },
+        spec: minioServerSpec({
+          labels,
+          servers,
+          namespace: ns,
+          domain: args.clusterDomain ?? "cluster.local",
+          pool: placement("storage", args.pools),
+          resources: minioResources(servers, args.pools.includes("storage")),
+          storageClass: args.storageClass,
+          volumeGb,
+        }),
       },
       // The drives follow objectStorage.storageGb: through the claims, never by replacing MinIO.
       keepClaimTemplates({ ...parent, protect: true, dependsOn: [root] }),
     );
-    if (args.expandVolumes)
-      growClaims(
-        `${name}-data`,
-        {
-          namespace: ns,
-          template: "data",
-          statefulSet: n.statefulSet,
-          replicas: servers,
-          storage: `${minioVolumeGb(store.storageGb, servers)}Gi`,
-        },
-        { ...parent, dependsOn: [statefulSet] },
-      );
+    growDataClaims(
+      name,
+      args.expandVolumes,
+      { namespace: ns, statefulSet: n.statefulSet, replicas: servers, storage: `${volumeGb}Gi` },
+      statefulSet,
+      parent,
+    );
+    // Erasure coding keeps serving with one server down; drains take them one at a time.
     if (servers > 1)
-      new k8s.policy.v1.PodDisruptionBudget(
-        `${name}-pdb`,
-        {
-          metadata: { name: n.statefulSet, namespace: ns, labels },
-          // Erasure coding keeps serving with one server down; drains take them one at a time.
-          spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
-        },
-        parent,
-      );
+      disruptionBudget(`${name}-pdb`, { name: n.statefulSet, namespace: ns, labels }, parent);
 
     // Bucket set-up: policies and the script in a ConfigMap (no secrets), keys from the Secrets.
     const configData: Record<string, string> = {
@@ -328,7 +214,7 @@ export class MinIO extends pulumi.ComponentResource {
       // Backup jobs copy the media bucket (self-hosted §3.1 "MinIO Backup") into the backup bucket.
       [`${n.backupPolicy}.json`]: JSON.stringify(bucketPolicy(backup, media), null, 2),
     };
-    const checksum = createHash("sha256").update(JSON.stringify(configData)).digest("hex");
+    const checksum = configChecksum(JSON.stringify(configData));
     const setup = new k8s.core.v1.ConfigMap(
       `${name}-setup`,
       { metadata: { name: "minio-setup", namespace: ns, labels }, data: configData },
@@ -339,70 +225,51 @@ export class MinIO extends pulumi.ComponentResource {
       "app.kubernetes.io/name": "minio-setup",
       "app.kubernetes.io/part-of": "platform",
     };
-    const keyRef = (secret: string, key: string) => ({ secretKeyRef: { name: secret, key } });
     new k8s.batch.v1.Job(
       `${name}-buckets`,
       {
         metadata: {
           namespace: ns,
           labels: jobLabels,
-          annotations: { "platform/config-sha256": checksum },
+          annotations: { [CONFIG_CHECKSUM]: checksum },
         },
         spec: {
           backoffLimit: 6,
-          template: {
-            metadata: { labels: jobLabels, annotations: { "platform/config-sha256": checksum } },
-            spec: {
-              restartPolicy: "OnFailure",
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPod(UID),
-              containers: [
-                {
-                  name: "mc",
-                  image: MC_IMAGE,
-                  command: ["/bin/sh", "/config/setup.sh"],
-                  env: [
-                    { name: "MINIO_ROOT_USER", valueFrom: keyRef(n.root, "MINIO_ROOT_USER") },
-                    {
-                      name: "MINIO_ROOT_PASSWORD",
-                      valueFrom: keyRef(n.root, "MINIO_ROOT_PASSWORD"),
-                    },
-                    // mc reads an alias from MC_HOST_<alias>; Kubernetes expands $(VAR) from the
-                    // variables above, so the keys never appear in the Job's spec.
-                    {
-                      name: "MC_HOST_minio",
-                      value: pulumi.interpolate`http://$(MINIO_ROOT_USER):$(MINIO_ROOT_PASSWORD)@${apiHost}:${MINIO_API_PORT}`,
-                    },
-                    { name: "MC_CONFIG_DIR", value: "/tmp/.mc" },
-                    { name: "APP_ACCESS_KEY", valueFrom: keyRef(n.app, "ACCESS_KEY_ID") },
-                    { name: "APP_SECRET_KEY", valueFrom: keyRef(n.app, "SECRET_ACCESS_KEY") },
-                    { name: "BACKUP_ACCESS_KEY", valueFrom: keyRef(n.backup, "ACCESS_KEY_ID") },
-                    { name: "BACKUP_SECRET_KEY", valueFrom: keyRef(n.backup, "ACCESS_SECRET_KEY") },
-                  ],
-                  resources: {
-                    requests: { cpu: "50m", memory: "64Mi" },
-                    limits: { cpu: "500m", memory: "256Mi" },
-                  },
-                  securityContext: restrictedContainer,
-                  volumeMounts: [
-                    { name: "config", mountPath: "/config", readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: "config", configMap: { name: setup.metadata.name } },
-                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-              ],
-            },
-          },
+          template: bucketJobPod({
+            labels: jobLabels,
+            checksum,
+            configMap: setup.metadata.name,
+            apiHost,
+          }),
         },
       },
       { ...parent, dependsOn: [service, root, appSecret, backupSecret] },
     );
 
-    this.networkPolicies(name, args, labels);
+    // S3 API (and /minio/v2/metrics on the same port): the apps, other clients, monitoring, and this
+    // namespace (the other servers, the bucket Job, Postgres WAL archiving). The console port
+    // admits nobody: administrators reach it with kubectl port-forward.
+    podPolicy(
+      `${name}-ingress`,
+      {
+        name: "minio-ingress",
+        namespace: ns,
+        labels,
+        podSelector: labels,
+        ingress: [
+          {
+            from: [
+              fromNamespace(args.appsNamespace),
+              fromNamespace(args.monitoringNamespace),
+              ...(args.clientNamespaces ?? []).map(fromNamespace),
+              { podSelector: {} },
+            ],
+            ports: tcpPorts(MINIO_API_PORT),
+          },
+        ],
+      },
+      parent,
+    );
 
     this.endpoint = pulumi.interpolate`http://${apiHost}:${MINIO_API_PORT}`;
     const first = (purpose: "media" | "backup" | "logs") => bucketsFor(store.buckets, purpose)[0];
@@ -431,36 +298,5 @@ export class MinIO extends pulumi.ComponentResource {
       },
     };
     this.registerOutputs({ endpoint: this.endpoint, buckets: this.buckets });
-  }
-
-  private networkPolicies(name: string, args: MinIOArgs, labels: Record<string, string>) {
-    const fromNamespace = (namespace: string) => ({
-      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
-    });
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-ingress`,
-      {
-        metadata: { name: "minio-ingress", namespace: args.namespace, labels },
-        spec: {
-          podSelector: { matchLabels: labels },
-          policyTypes: ["Ingress"],
-          ingress: [
-            // S3 API (and /minio/v2/metrics on the same port): the apps, other clients, monitoring,
-            // and this namespace (the other servers, the bucket Job, Postgres WAL archiving). The
-            // console port admits nobody: administrators reach it with kubectl port-forward.
-            {
-              from: [
-                fromNamespace(args.appsNamespace),
-                fromNamespace(args.monitoringNamespace),
-                ...(args.clientNamespaces ?? []).map(fromNamespace),
-                { podSelector: {} },
-              ],
-              ports: [{ protocol: "TCP", port: MINIO_API_PORT }],
-            },
-          ],
-        },
-      },
-      { parent: this },
-    );
   }
 }

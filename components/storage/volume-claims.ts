@@ -67,3 +67,38 @@ export function growClaims(
       ),
   );
 }
+
+/** The claim template of a StatefulSet's `data` volume, in the given class or the cluster's default. */
+export function dataClaimTemplate(
+  labels: Record<string, string>,
+  storageClass: string,
+  storage: string,
+) {
+  return {
+    metadata: { name: "data", labels },
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      ...(storageClass ? { storageClassName: storageClass } : {}),
+      resources: { requests: { storage } },
+    },
+  };
+}
+
+/**
+ * `growClaims` for the `data` template of `statefulSet`, when its storage class expands volumes
+ * (CSI allowVolumeExpansion); without that a claim's size is not enforced, and nothing is patched.
+ */
+export function growDataClaims(
+  name: string,
+  expandVolumes: boolean | undefined,
+  growth: Omit<ClaimGrowth, "template">,
+  statefulSet: pulumi.Resource,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  if (expandVolumes)
+    growClaims(
+      `${name}-data`,
+      { ...growth, template: "data" },
+      { ...opts, dependsOn: [statefulSet] },
+    );
+}
