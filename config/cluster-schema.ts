@@ -65,6 +65,11 @@ export const kubernetes = z.strictObject({
    * keep an etcd quorum through one loss. An etcd cluster counts an odd number of members.
    */
   controlPlaneServers: z.union([z.literal(1), z.literal(3), z.literal(5)]),
+  /**
+   * Two of each controller (Envoy Gateway, cert-manager, progressive delivery) with a disruption
+   * budget, and at least two gateway proxies.
+   */
+  highAvailability: z.boolean(),
 });
 
 export const network = z.strictObject({

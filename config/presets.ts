@@ -63,10 +63,15 @@ const lokiResources = res("500m", "1Gi", "2", "4Gi");
 const base: Preset = {
   adminCidrs: [],
   sshPublicKey: "",
-  kubernetes: { version: "1.33", context: "", namespace: "platform", controlPlaneServers: 3 },
+  kubernetes: {
+    version: "1.33",
+    context: "",
+    namespace: "platform",
+    controlPlaneServers: 3,
+    highAvailability: true,
+  },
   network: { cidr: "10.0.0.0/16", zones: 3, natPerZone: true },
   tls: { acmeEmail: "", issuer: "production" },
-  highAvailability: true,
   gateway: { proxyResources: res("500m", "512Mi", "2", "1Gi"), loadBalancerSizeUnits: 2 },
   nodePools: {},
   database: {
@@ -163,9 +168,8 @@ const withoutHa = {
 function offProduction(p: Preset): Preset {
   return {
     ...p,
-    kubernetes: { ...p.kubernetes, controlPlaneServers: 1 },
+    kubernetes: { ...p.kubernetes, controlPlaneServers: 1, highAvailability: false },
     network: { ...p.network, natPerZone: false },
-    highAvailability: false,
     gateway: { ...p.gateway, loadBalancerSizeUnits: 1 },
     database: {
       ...p.database,

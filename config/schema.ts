@@ -35,11 +35,6 @@ export const StackConfigSchema = z
     kubernetes,
     network,
     tls,
-    /**
-     * Two of each controller (Envoy Gateway, cert-manager, progressive delivery) with a disruption
-     * budget, and at least two gateway proxies.
-     */
-    highAvailability: z.boolean(),
     gateway,
     nodePools: z.partialRecord(z.enum(ROLES), nodePool),
     database,

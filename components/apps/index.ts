@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type { AppConfig } from "../../config";
-import { disruptionBudget, placement, stringSecret } from "../k8s";
+import { disruptionBudget, placement, service, stringSecret } from "../k8s";
 import type { Role } from "../../config";
 import {
   errorRateTemplate,
@@ -171,16 +171,15 @@ export class App extends pulumi.ComponentResource {
         volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
       },
     });
-    const service = (resource: string, serviceName: string, selector: Record<string, string>) =>
-      new k8s.core.v1.Service(
+    const appService = (resource: string, serviceName: string, selector: Record<string, string>) =>
+      service(
         resource,
         {
-          metadata: { name: serviceName, namespace, labels },
-          spec: {
-            type: "ClusterIP",
-            selector,
-            ports: [{ name: "http", port: app.port, targetPort: "http" }],
-          },
+          name: serviceName,
+          namespace,
+          labels,
+          selector,
+          ports: [{ name: "http", port: app.port, targetPort: "http" }],
         },
         parent,
       );
@@ -208,8 +207,8 @@ export class App extends pulumi.ComponentResource {
         },
         parent,
       );
-      service(`${name}-stable-service`, `${app.name}-stable`, podLabels);
-      service(`${name}-service`, app.name, podLabels);
+      appService(`${name}-stable-service`, `${app.name}-stable`, podLabels);
+      appService(`${name}-service`, app.name, podLabels);
       target = { apiVersion: "apps/v1", kind: "Deployment", name: `${app.name}-stable` };
       scaled = `${name}-stable`;
     } else {
@@ -230,10 +229,10 @@ export class App extends pulumi.ComponentResource {
         parent,
       );
       // The controller adds each side's pod-template hash to these selectors.
-      service(`${name}-stable-service`, names.stableService, labels);
-      service(`${name}-canary-service`, names.canaryService, labels);
+      appService(`${name}-stable-service`, names.stableService, labels);
+      appService(`${name}-canary-service`, names.canaryService, labels);
       // Internal callers stay on the released version: the controller labels its pods stable.
-      service(`${name}-service`, app.name, { ...labels, [TRACK_LABEL]: "stable" });
+      appService(`${name}-service`, app.name, { ...labels, [TRACK_LABEL]: "stable" });
       const crds = { ...parent, dependsOn: args.delivery.dependsOn };
       new k8s.apiextensions.CustomResource(
         `${name}-smoke-test`,

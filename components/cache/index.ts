@@ -12,6 +12,7 @@ import {
   requireSelfHosted,
   stringSecret,
   tcpPorts,
+  service,
 } from "../k8s";
 import { growDataClaims, keepClaimTemplates } from "../storage/volume-claims";
 import { proxySpec, sentinelSpec, valkeyServerSpec, type ValkeyPods } from "./valkey-pods";
@@ -139,20 +140,19 @@ export class Valkey extends pulumi.ComponentResource {
       withSentinel,
     };
 
-    new k8s.core.v1.Service(
+    // Replicas and sentinels resolve a server's name while it is still starting.
+    service(
       `${name}-headless`,
       {
-        metadata: { name: n.headless, namespace: ns, labels: serverLabels },
-        spec: {
-          clusterIP: "None",
-          // Replicas and sentinels resolve a server's name while it is still starting.
-          publishNotReadyAddresses: true,
-          selector: serverLabels,
-          ports: [
-            { name: "valkey", port: VALKEY_PORT, targetPort: "valkey" },
-            { name: "metrics", port: EXPORTER_PORT, targetPort: "metrics" },
-          ],
-        },
+        name: n.headless,
+        namespace: ns,
+        labels: serverLabels,
+        headless: true,
+        selector: serverLabels,
+        ports: [
+          { name: "valkey", port: VALKEY_PORT, targetPort: "valkey" },
+          { name: "metrics", port: EXPORTER_PORT, targetPort: "metrics" },
+        ],
       },
       parent,
     );
@@ -189,15 +189,14 @@ export class Valkey extends pulumi.ComponentResource {
     const primarySelector = withSentinel
       ? proxyLabels
       : { ...serverLabels, "statefulset.kubernetes.io/pod-name": `${n.statefulSet}-0` };
-    new k8s.core.v1.Service(
+    service(
       `${name}-service`,
       {
-        metadata: { name: n.service, namespace: ns, labels: instance },
-        spec: {
-          type: "ClusterIP",
-          selector: primarySelector,
-          ports: [{ name: "valkey", port: VALKEY_PORT, targetPort: VALKEY_PORT }],
-        },
+        name: n.service,
+        namespace: ns,
+        labels: instance,
+        selector: primarySelector,
+        ports: [{ name: "valkey", port: VALKEY_PORT, targetPort: VALKEY_PORT }],
       },
       parent,
     );
@@ -208,17 +207,15 @@ export class Valkey extends pulumi.ComponentResource {
         [n.sentinel, false],
         [n.sentinelHeadless, true],
       ] as const)
-        new k8s.core.v1.Service(
+        service(
           `${name}-${headless ? "sentinel-headless" : "sentinel-service"}`,
           {
-            metadata: { name: svcName, namespace: ns, labels: sentinelLabels },
-            spec: {
-              ...(headless
-                ? { clusterIP: "None", publishNotReadyAddresses: true }
-                : { type: "ClusterIP" }),
-              selector: sentinelLabels,
-              ports: [{ name: "sentinel", port: SENTINEL_PORT, targetPort: "sentinel" }],
-            },
+            name: svcName,
+            namespace: ns,
+            labels: sentinelLabels,
+            headless,
+            selector: sentinelLabels,
+            ports: [{ name: "sentinel", port: SENTINEL_PORT, targetPort: "sentinel" }],
           },
           parent,
         );

@@ -13,6 +13,7 @@ import {
   podPolicy,
   serverEgress,
   stringSecret,
+  service,
 } from "../k8s";
 import { pgbouncerCertificate, pgbouncerPod } from "./pgbouncer-pod";
 import {
@@ -196,18 +197,17 @@ export class PgBouncer extends pulumi.ComponentResource {
       },
       { ...parent, dependsOn: [auth, certificate] },
     );
-    new k8s.core.v1.Service(
+    service(
       `${name}-service`,
       {
-        metadata: { name: n.service, namespace: ns, labels },
-        spec: {
-          type: "ClusterIP",
-          selector: labels,
-          ports: [
-            { name: "postgres", port: this.port, targetPort: "pgbouncer" },
-            { name: "metrics", port: PGBOUNCER_EXPORTER_PORT, targetPort: "metrics" },
-          ],
-        },
+        name: n.service,
+        namespace: ns,
+        labels,
+        selector: labels,
+        ports: [
+          { name: "postgres", port: this.port, targetPort: "pgbouncer" },
+          { name: "metrics", port: PGBOUNCER_EXPORTER_PORT, targetPort: "metrics" },
+        ],
       },
       parent,
     );

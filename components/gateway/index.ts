@@ -46,7 +46,7 @@ export interface GatewayArgs {
   pools: readonly Role[];
   /**
    * Two controllers (Envoy Gateway, cert-manager) with disruption budgets and at least two
-   * proxies, as production needs (`highAvailability` of the stack config). @example true
+   * proxies, as production needs (`kubernetes.highAvailability` of the stack config). @example true
    */
   production: boolean;
   /** Contact address of the Let's Encrypt account (expiry notices). @example "ops@example.com" */

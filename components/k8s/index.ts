@@ -11,3 +11,4 @@ export * from "./secret";
 export * from "./pod-parts";
 export * from "./self-hosted";
 export * from "./custom-resource";
+export * from "./service";

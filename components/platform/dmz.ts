@@ -19,7 +19,7 @@ export function dmz(scope: PlatformScope): Gateway {
         cacheDynamic: app.cacheDynamic,
       })),
       pools: cluster.pools,
-      production: config.highAvailability,
+      production: config.kubernetes.highAvailability,
       issuer: config.tls.issuer,
       acmeEmail: config.tls.acmeEmail || `hostmaster@${config.domain}`,
       gatewayNamespace: names.gateway,

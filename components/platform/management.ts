@@ -72,7 +72,7 @@ export function management(scope: PlatformScope): { monitoring: Monitoring; deli
         `${name}-delivery`,
         {
           pools: cluster.pools,
-          production: config.highAvailability,
+          production: config.kubernetes.highAvailability,
           monitoringNamespace: names.monitoring,
           monitoring: [monitoring],
         },

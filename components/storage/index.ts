@@ -13,6 +13,7 @@ import {
   requireSelfHosted,
   stringSecret,
   tcpPorts,
+  service,
 } from "../k8s";
 import { bucketJobPod, minioServerSpec } from "./minio-pods";
 import {
@@ -147,32 +148,30 @@ export class MinIO extends pulumi.ComponentResource {
     });
     this.backupCredentialsSecret = backupSecret.metadata.name;
 
-    new k8s.core.v1.Service(
+    // Distributed servers find each other by name before any of them is ready.
+    service(
       `${name}-headless`,
       {
-        metadata: { name: n.headless, namespace: ns, labels },
-        spec: {
-          clusterIP: "None",
-          // Distributed servers find each other by name before any of them is ready.
-          publishNotReadyAddresses: true,
-          selector: labels,
-          ports: [{ name: "api", port: MINIO_API_PORT, targetPort: "api" }],
-        },
+        name: n.headless,
+        namespace: ns,
+        labels,
+        headless: true,
+        selector: labels,
+        ports: [{ name: "api", port: MINIO_API_PORT, targetPort: "api" }],
       },
       parent,
     );
-    const service = new k8s.core.v1.Service(
+    const api = service(
       `${name}-service`,
       {
-        metadata: { name: n.service, namespace: ns, labels },
-        spec: {
-          type: "ClusterIP",
-          selector: labels,
-          ports: [
-            { name: "api", port: MINIO_API_PORT, targetPort: "api" },
-            { name: "console", port: MINIO_CONSOLE_PORT, targetPort: "console" },
-          ],
-        },
+        name: n.service,
+        namespace: ns,
+        labels,
+        selector: labels,
+        ports: [
+          { name: "api", port: MINIO_API_PORT, targetPort: "api" },
+          { name: "console", port: MINIO_CONSOLE_PORT, targetPort: "console" },
+        ],
       },
       parent,
     );
@@ -243,7 +242,7 @@ export class MinIO extends pulumi.ComponentResource {
           }),
         },
       },
-      { ...parent, dependsOn: [service, root, appSecret, backupSecret] },
+      { ...parent, dependsOn: [api, root, appSecret, backupSecret] },
     );
 
     // S3 API (and /minio/v2/metrics on the same port): the apps, other clients, monitoring, and this

@@ -171,7 +171,7 @@ describe("stack config", () => {
     for (const tier of TIERS) {
       const p = PRESETS[tier];
       const production = environmentOf(tier) === "production";
-      expect(p.highAvailability).toBe(production);
+      expect(p.kubernetes.highAvailability).toBe(production);
       expect(p.kubernetes.controlPlaneServers).toBe(production ? 3 : 1);
       expect(p.network.natPerZone).toBe(production);
       expect(p.gateway.loadBalancerSizeUnits).toBe(production ? 2 : 1);

@@ -148,6 +148,9 @@ export function run(program: string, args: string[], opts: RunOptions = {}): Pro
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut });
     });
+    // A program that exits without reading its input (redis-cli while the server still starts)
+    // closes the pipe first: EPIPE then says nothing the exit code and stderr do not.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(opts.input ?? "");
   });
 }
