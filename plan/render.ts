@@ -1,3 +1,4 @@
+import { deployTime, deployTimeLines, deployTimeMarkdown } from "./deploy-time";
 import { SCHEDULABLE_POLICY } from "./placement";
 import type { PlanResult } from "./run";
 import type { Registered } from "./mocks";
@@ -114,6 +115,7 @@ export function text(r: PlanResult): string {
   for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`  ${c}: ${usd(n)}`);
   out.push("", "stack outputs (`pulumi stack output` after `pulumi up`):");
   for (const o of outputLines(r)) out.push(`  ${o.line}`, ...o.items.map((i) => `    - ${i}`));
+  out.push("", ...deployTimeLines(deployTime(r.resources, r.config?.tier)));
   return out.join("\n");
 }
 
@@ -144,6 +146,7 @@ export function json(r: PlanResult): string {
         budget: r.cost.budget,
         lines: r.cost.lines,
       },
+      deployTime: r.config ? deployTime(r.resources, r.config.tier) : null,
     },
     null,
     2,
@@ -199,6 +202,7 @@ export function markdown(r: PlanResult): string {
     for (const o of outputs) out.push(`- ${md(o.line)}`, ...o.items.map((i) => `  - ${md(i)}`));
     out.push("", "</details>");
   }
+  if (r.config) out.push("", ...deployTimeMarkdown(deployTime(r.resources, r.config.tier)));
   const counts = new Map<string, number>();
   for (const x of r.resources.filter((x) => x.custom))
     counts.set(x.type, (counts.get(x.type) ?? 0) + 1);
