@@ -15,6 +15,11 @@ export interface StackFiles {
   /** Config as the Pulumi runtime receives it: `ns:key` → string (JSON for structured values). */
   config: Record<string, string>;
   secretKeys: string[];
+  /**
+   * ESC environments the stack file imports (`environment:`). The CLI opens them through Pulumi
+   * Cloud; offline their values are absent, so a key the program requires must stay in the file.
+   */
+  environments: string[];
 }
 
 /** A key of `config:` in `Pulumi.yaml`, after the CLI has expanded the shorthand forms. */
@@ -262,6 +267,19 @@ export function applyProjectConfig(
   return { config, missing };
 }
 
+/** The environment names a stack file's `environment:` imports; undefined when it has no valid shape. */
+export function escImports(environment: unknown): string[] | undefined {
+  if (environment === undefined || environment === null) return [];
+  const names = (list: unknown) =>
+    Array.isArray(list) && list.every((e) => typeof e === "string") ? list : undefined;
+  if (Array.isArray(environment)) return names(environment);
+  // In the definition form an import is a name or `{ <name>: { merge: false } }` (ESC imports syntax).
+  if (isMap(environment) && Array.isArray(environment.imports))
+    return environment.imports.flatMap((i: unknown) => (isMap(i) ? Object.keys(i) : [String(i)]));
+  if (isMap(environment)) return [];
+  return undefined;
+}
+
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the CLI hands them to the program, and
  * refuses the stack where the CLI would: a required key left out.
@@ -281,9 +299,13 @@ export function readStack(stack: string, root = ROOT): StackFiles {
     throw new StackFileError([
       `${loaded.where()}: must be a map whose config: is a map of keys to values`,
     ]);
-  // An ESC environment is opened by Pulumi Cloud; offline, its values would silently be missing.
-  if (stackFile.environment !== undefined && stackFile.environment !== null)
-    throw new Error(`Pulumi.${stack}.yaml: the plan cannot open ESC environments (environment:)`);
+  // A stack may import ESC environments (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/,
+  // `environment`: a list of names, or `imports:` in the definition form, project.go Environment).
+  const environments = escImports(stackFile.environment);
+  if (environments === undefined)
+    throw new StackFileError([
+      `${loaded.where()}: environment: must be a list of ESC environment names or an environment definition`,
+    ]);
   const stackConfig: Record<string, unknown> = {};
   for (const [key, value] of Object.entries<unknown>(stackFile.config ?? {})) {
     try {
@@ -305,5 +327,5 @@ export function readStack(stack: string, root = ROOT): StackFiles {
     config[key] = configText(value);
     if (secret) secretKeys.push(key);
   }
-  return { project, config, secretKeys };
+  return { project, config, secretKeys, environments };
 }

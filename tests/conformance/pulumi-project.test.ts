@@ -444,9 +444,26 @@ describe("the offline plan applies the project's config as the CLI does", () => 
     });
   });
 
-  it("refuses a stack that opens an ESC environment, which the plan cannot read", () => {
-    const dir = scratch("name: p\n", "environment:\n  - team/prod\n");
-    expect(() => readStack("dev", dir)).toThrow(/ESC environments/);
+  it("reads a stack that imports ESC environments (a list, or imports: of a definition)", () => {
+    const list = scratch("name: p\n", "environment:\n  - platform/staging\nconfig:\n  p:a: 1\n");
+    expect(readStack("dev", list)).toMatchObject({
+      environments: ["platform/staging"],
+      config: { "p:a": "1" },
+    });
+    const definition = scratch(
+      "name: p\n",
+      "environment:\n  imports:\n    - platform/base\n    - platform/prod:\n        merge: false\n",
+    );
+    expect(readStack("dev", definition).environments).toEqual(["platform/base", "platform/prod"]);
+    expect(stackFileProblems({ environment: { imports: ["platform/base"] } })).toEqual([]);
+  });
+
+  it("refuses an environment: that is neither a list of names nor a definition", () => {
+    const dir = scratch("name: p\n", "environment: platform/staging\n");
+    expect(() => readStack("dev", dir)).toThrow(/environment: must be a list of ESC environment/);
+    expect(stackFileProblems({ environment: "platform/staging" })).toEqual([
+      "environment: must be a list of environment names or an environment definition",
+    ]);
   });
 
   it("writes JSON that reads back to the same value, whatever order the file gives the keys", () => {

@@ -20,6 +20,7 @@ const pulumiStep = (job: { steps: Step[] }) =>
 describe("workflows", () => {
   it("pass yamllint in strict mode", () => {
     const files = fs.readdirSync(DIR).map((f) => path.join(DIR, f));
+    files.push(path.join(ROOT, ".github", "actions", "credentials", "action.yml"));
     expect(() =>
       execFileSync("yamllint", ["-s", "-c", path.join(ROOT, ".yamllint"), ...files], {
         stdio: "pipe",
@@ -36,20 +37,25 @@ describe("workflows", () => {
       .join("\n");
     expect(runs).toContain("npm ci");
     expect(runs).toContain("npm test");
-    expect(runs).toMatch(/npm run -s plan -- "\$stack" --markdown >> "\$GITHUB_STEP_SUMMARY"/);
+    expect(runs).toMatch(
+      /npm run -s plan -- "\$stack" --markdown --base "origin\/\$\{GITHUB_BASE_REF\}"/,
+    );
+    expect(runs).toContain('cat "plan-out/$stack.md" >> "$GITHUB_STEP_SUMMARY"');
     expect(
       steps(test).find((s) => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version"],
     ).toBe(20);
     const preview = wf.jobs.preview;
     expect(preview.needs).toBe("test");
     expect(preview.strategy.matrix.stack).not.toContain("local");
-    expect(preview.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+    expect(preview.env).toBeUndefined();
     expect(pulumiStep(preview)?.with).toMatchObject({
       command: "preview",
       policyPacks: "policies",
       diff: true,
-      "comment-on-pr": true,
+      "comment-on-summary": true,
     });
+    // The offline plan's sticky comment is the pull request's only one.
+    expect(pulumiStep(preview)?.with?.["comment-on-pr"]).toBeUndefined();
   });
 
   it("deploy: staging first, then production behind the production environment", () => {
