@@ -1,6 +1,7 @@
 import { runPlan } from "./run";
 import { json, markdown, text } from "./render";
 import { packConfigFile } from "./policy-config";
+import { diagramBlock } from "./diagram";
 
 /** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
 const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
@@ -10,7 +11,7 @@ async function main() {
   const stack = args.find((a) => !a.startsWith("--"));
   if (!stack) {
     process.stderr.write(
-      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config]\n",
+      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config | --diagram]\n",
     );
     process.exit(2);
   }
@@ -32,6 +33,10 @@ async function main() {
   if (args.includes("--policy-config") && result.config) {
     const { policies } = await import("../policies/list");
     process.stdout.write(`${JSON.stringify(packConfigFile(policies, result.config), null, 2)}\n`);
+    process.exit(0);
+  }
+  if (args.includes("--diagram") && result.config) {
+    process.stdout.write(`${diagramBlock(result)}\n`);
     process.exit(0);
   }
   const out = args.includes("--json")

@@ -2,6 +2,7 @@ import { deployTime, deployTimeLines, deployTimeMarkdown } from "./deploy-time";
 import { SCHEDULABLE_POLICY } from "./placement";
 import type { PlanResult } from "./run";
 import type { Registered } from "./mocks";
+import { diagramBlock } from "./diagram";
 
 const usd = (n: number) =>
   `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -215,6 +216,8 @@ export function markdown(r: PlanResult): string {
   );
   for (const [t, n] of [...counts].sort()) out.push(`| \`${t}\` | ${n} |`);
   out.push("", "</details>");
+  const picture = diagramBlock(r);
+  if (picture) out.push("", "<details><summary>diagram</summary>", "", picture, "", "</details>");
   const body = out.join("\n");
   return body.length > 59000 ? `${body.slice(0, 58900)}\n\n…(truncated)` : body;
 }

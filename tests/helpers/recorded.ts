@@ -127,11 +127,16 @@ export async function recordVariants(
  * the temp folder until a source changes, so the test files that read plans share one run.
  */
 export async function planJsonRuns(stacks: string[]): Promise<Map<string, PlanRun>> {
+  return planRuns(stacks, "--json");
+}
+
+/** `npm run plan -- <stack> <flag>` of each stack, two at a time, cached like `planJsonRuns`. */
+export async function planRuns(stacks: string[], flag: string): Promise<Map<string, PlanRun>> {
   const out = new Map<string, PlanRun>();
   const queue = [...stacks];
   const worker = async () => {
     for (let s = queue.shift(); s; s = queue.shift())
-      out.set(s, await cachedRun(["plan/cli.ts", s, "--json"]));
+      out.set(s, await cachedRun(["plan/cli.ts", s, flag]));
   };
   await Promise.all([worker(), worker()]);
   return out;
