@@ -9,13 +9,22 @@ export interface CostLine {
   name: string;
   monthlyUsd: number;
   basis: string;
+  /** A node pool's cost with every pool at its minimum and at its maximum; absent when fixed. */
+  floorUsd?: number;
+  ceilingUsd?: number;
+}
+
+/** What a scaling resource (a node pool) costs at its minimum and maximum size. */
+export interface PoolRange {
+  floorUsd: number;
+  ceilingUsd: number;
 }
 
 /** Prices one resource from its inputs; undefined when the type costs nothing by itself. */
 export type Pricer = (
   inputs: Record<string, any>,
   provider: Provider,
-) => { monthlyUsd: number; basis: string } | undefined;
+) => { monthlyUsd: number; basis: string; range?: PoolRange } | undefined;
 
 const pricers: Record<string, Pricer> = {};
 
@@ -38,6 +47,9 @@ export interface CostReport {
   monthlyUsd: number;
   /** Monthly USD per top-level component (the stack's direct children). */
   byComponent: Record<string, number>;
+  /** Monthly USD with every node pool at its minimum size, and at its maximum. */
+  floorUsd: number;
+  ceilingUsd: number;
   lines: CostLine[];
 }
 
@@ -67,9 +79,19 @@ export function priceStack(registered: Registered[], provider: Provider): CostRe
       name: r.name,
       monthlyUsd: round(priced.monthlyUsd),
       basis: priced.basis,
+      ...(priced.range
+        ? { floorUsd: round(priced.range.floorUsd), ceilingUsd: round(priced.range.ceilingUsd) }
+        : {}),
     });
     const c = topComponent(r, byUrn);
     byComponent[c] = round((byComponent[c] ?? 0) + priced.monthlyUsd);
   }
-  return { monthlyUsd: round(lines.reduce((s, l) => s + l.monthlyUsd, 0)), byComponent, lines };
+  const sum = (f: (l: CostLine) => number) => round(lines.reduce((s, l) => s + f(l), 0));
+  return {
+    monthlyUsd: sum((l) => l.monthlyUsd),
+    byComponent,
+    floorUsd: sum((l) => l.floorUsd ?? l.monthlyUsd),
+    ceilingUsd: sum((l) => l.ceilingUsd ?? l.monthlyUsd),
+    lines,
+  };
 }

@@ -48,7 +48,7 @@ function stopped(
     problems,
     resources,
     violations: [],
-    cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
+    cost: { monthlyUsd: 0, byComponent: {}, floorUsd: 0, ceilingUsd: 0, lines: [], budget: null },
     requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
     placement: null,
     outputs: {},

@@ -42,8 +42,12 @@ const nodeGroup: Pricer = (inputs) => {
   const { monthlyUsd, known } = typePrice(name);
   const rootGb = tag(inputs, COST_TAGS.rootVolumeGb) ?? 0;
   const volume = rootGb * aws.volume.perGbMonthUsd;
+  const each = monthlyUsd + volume;
+  const min = Number(inputs.scalingConfig?.minSize ?? desired);
+  const max = Number(inputs.scalingConfig?.maxSize ?? desired);
   return {
-    monthlyUsd: desired * (monthlyUsd + volume),
+    monthlyUsd: desired * each,
+    range: { floorUsd: min * each, ceilingUsd: max * each },
     basis:
       `${desired} × ${name ?? "?"} ${known ? usd(monthlyUsd) : "(not in catalog)"}` +
       ` + ${rootGb} GB gp3 root ${usd(volume)} each; autoscaling may add nodes up to ` +
