@@ -48,8 +48,15 @@ const round = (n: number) => Math.round(n * 100) / 100;
 const change = (before: number, after: number): Change => ({
   before,
   after,
-  delta: round(after - before),
+  delta: round(after - before) || 0,
 });
+
+/**
+ * A line's resource without its stack: `urn:pulumi:<stack>::<project>::<type>::<name>` less the
+ * stack (https://www.pulumi.com/docs/iac/concepts/resources/names/#urns), so a base planned under
+ * another stack name lines up with the current plan resource by resource.
+ */
+const resourceKey = (urn: string) => urn.replace(/^urn:pulumi:[^:]*::/, "");
 
 /** Compares the cost of two JSON plans of a stack; `head` is the current plan. */
 export function reviewCost(base: SavedPlan, head: SavedPlan): CostReview {
@@ -65,15 +72,15 @@ export function reviewCost(base: SavedPlan, head: SavedPlan): CostReview {
     .sort(
       (x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.component.localeCompare(y.component),
     );
-  const before = new Map(base.cost.lines.map((l) => [l.urn, l]));
-  const after = new Map(head.cost.lines.map((l) => [l.urn, l]));
+  const before = new Map(base.cost.lines.map((l) => [resourceKey(l.urn), l]));
+  const after = new Map(head.cost.lines.map((l) => [resourceKey(l.urn), l]));
   const lines: LineChange[] = [];
-  for (const [urn, l] of after) {
-    const b = before.get(urn);
+  for (const [key, l] of after) {
+    const b = before.get(key);
     if (b && b.monthlyUsd === l.monthlyUsd) continue;
     const kind = b ? "changed" : "added";
     lines.push({
-      urn,
+      urn: l.urn,
       name: l.name,
       type: l.type,
       change: kind,
@@ -81,17 +88,20 @@ export function reviewCost(base: SavedPlan, head: SavedPlan): CostReview {
       ...change(b?.monthlyUsd ?? 0, l.monthlyUsd),
     });
   }
-  for (const [urn, b] of before)
-    if (!after.has(urn))
+  for (const [key, b] of before)
+    if (!after.has(key))
       lines.push({
-        urn,
+        urn: b.urn,
         name: b.name,
         type: b.type,
         change: "removed",
         basis: b.basis,
         ...change(b.monthlyUsd, 0),
       });
-  lines.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.urn.localeCompare(y.urn));
+  lines.sort(
+    (x, y) =>
+      Math.abs(y.delta) - Math.abs(x.delta) || resourceKey(x.urn).localeCompare(resourceKey(y.urn)),
+  );
   return {
     stack: head.stack,
     total: change(base.cost.monthlyUsd, head.cost.monthlyUsd),
