@@ -1,4 +1,5 @@
 import type { Provider } from "../catalog/types";
+import type { CostUsage } from "../config";
 import type { VolumeRate } from "../components/kit/cloud-layer";
 import type { Registered } from "./mocks";
 
@@ -24,6 +25,8 @@ export interface PoolRange {
 export type Pricer = (
   inputs: Record<string, any>,
   provider: Provider,
+  /** The stack's expected usage (`cost.usage`); without it usage-billed lines stay unestimated. */
+  usage?: CostUsage,
 ) => { monthlyUsd: number; basis: string; range?: PoolRange } | undefined;
 
 const pricers: Record<string, Pricer> = {};
@@ -66,12 +69,16 @@ function topComponent(r: Registered, byUrn: Map<string, Registered>): string {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Monthly list-price estimate of every registered resource that has a pricer. */
-export function priceStack(registered: Registered[], provider: Provider): CostReport {
+export function priceStack(
+  registered: Registered[],
+  provider: Provider,
+  usage?: CostUsage,
+): CostReport {
   const byUrn = new Map(registered.map((r) => [r.urn, r]));
   const lines: CostLine[] = [];
   const byComponent: Record<string, number> = {};
   for (const r of registered) {
-    const priced = pricers[r.type]?.(r.inputs, provider);
+    const priced = pricers[r.type]?.(r.inputs, provider, usage);
     if (!priced) continue;
     lines.push({
       urn: r.urn,

@@ -126,7 +126,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     stackTags: { environment: environmentOf(config.tier), tier: config.tier },
   });
   const cost = {
-    ...priceStack(recorder.resources, config.provider),
+    ...priceStack(recorder.resources, config.provider, config.cost.usage),
     budget: TIER_BUDGETS[config.tier] ?? null,
   };
   const workloads = stackWorkloads(recorder.resources, vendoredChartDefaults(ROOT));

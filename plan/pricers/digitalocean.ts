@@ -84,16 +84,23 @@ const databaseReplica: Pricer = (inputs) => {
   };
 };
 
-const spaces: Pricer = (inputs) => {
+/** Spaces transfer beyond the included allowance: prices.md §2, [D4] ($0.01 per GiB). */
+const spaces: Pricer = (inputs, _provider, usage) => {
   const price = DO.objectStorage;
   const stored = Number(inputs.storageGb ?? 0);
   const extra = Math.max(0, stored - (price.includedGb ?? 0));
+  const included = price.includedTransferGb ?? 0;
+  const egress = usage ? Math.max(0, usage.transferGb - included) : 0;
+  const transfer = usage
+    ? `; ${usage.transferGb} GB transfer (cost.usage.transferGb), ${egress} beyond the ${included} GiB included at ${usd(price.perGbUsd ?? 0)}/GiB`
+    : `; transfer beyond ${included} GiB not estimated`;
   return {
-    monthlyUsd: (price.monthlyUsd ?? 0) + extra * (price.perGbMonthUsd ?? 0),
+    monthlyUsd:
+      (price.monthlyUsd ?? 0) + extra * (price.perGbMonthUsd ?? 0) + egress * (price.perGbUsd ?? 0),
     basis:
       `Spaces subscription ${usd(price.monthlyUsd ?? 0)} with ${price.includedGb} GiB` +
       (extra > 0 ? ` + ${extra} GiB at ${usd(price.perGbMonthUsd ?? 0)}` : "") +
-      `, for ${stored} GB expected; transfer beyond ${price.includedTransferGb} GiB not estimated`,
+      `, for ${stored} GB expected${transfer}`,
   };
 };
 
