@@ -60,6 +60,17 @@ const monitoringResources = {
 /** Loki pods in production: more than the few tens of GB a day of the smaller tiers. */
 const lokiResources = res("500m", "1Gi", "2", "4Gi");
 
+/**
+ * Usage every tier assumes until the stack states its own (`cost.usage`): a modest product's month.
+ * 500 GB transfer matches the CDN's assumed transfer (plan/pricers/aws.ts DEFAULT_CDN_TRANSFER_GB).
+ */
+export const COST_USAGE = {
+  transferGb: 500,
+  cdnRequestsMillions: 10,
+  objectStorageGrowthGb: 50,
+  logIngestGb: 5,
+};
+
 const base: Preset = {
   adminCidrs: [],
   sshPublicKey: "",
@@ -125,6 +136,7 @@ const base: Preset = {
     elasticsearch: { nodes: 3 },
   },
   backups,
+  cost: { usage: COST_USAGE },
   policies: { enforcement: "mandatory", overrides: {} },
   app: appDefaults,
 };

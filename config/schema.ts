@@ -4,12 +4,14 @@ import { AppSchema } from "./app-schema";
 import { adminCidr, kubernetes, network, nodePool, sshPublicKey } from "./cluster-schema";
 import { backups, cache, database, objectStorage } from "./data-schema";
 import { cdn, edge, gateway, tls } from "./edge-schema";
+import { cost } from "./cost-schema";
 import { hostname } from "./fields";
 import { logging, monitoring } from "./monitoring-schema";
 import { stackRules } from "./stack-rules";
 import { ROLES, TIERS } from "./tiers";
 
 export { isPinnedImage } from "./image";
+export type { CostUsage } from "./cost-schema";
 export { TIERS, ROLES, environmentOf, type Tier, type Role, type Environment } from "./tiers";
 export { cpuCores, memoryMi } from "./fields";
 export { ADMIN_PREFIX_MIN, isAnywhere, type NodePoolConfig } from "./cluster-schema";
@@ -45,6 +47,7 @@ export const StackConfigSchema = z
     monitoring,
     logging,
     backups,
+    cost,
     apps: z.array(AppSchema),
     policies: z.strictObject({
       enforcement: z.enum(["mandatory", "advisory"]),

@@ -2,16 +2,22 @@ import { runPlan } from "./run";
 import { json, markdown, text } from "./render";
 import { packConfigFile } from "./policy-config";
 import { diagramBlock } from "./diagram";
+import { readBasePlan } from "./base-plan";
+import { reviewCost, reviewMarkdown, reviewText, type SavedPlan } from "./cost-review";
+import { ROOT } from "./stack";
 
 /** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
 const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
 
 async function main() {
   const args = process.argv.slice(2);
-  const stack = args.find((a) => !a.startsWith("--"));
-  if (!stack) {
+  // `--base <file or git ref>`: the plan's cost against a base plan, for review.
+  const baseAt = args.indexOf("--base");
+  const baseArg = baseAt >= 0 ? args[baseAt + 1] : undefined;
+  const stack = args.find((a, i) => !a.startsWith("--") && (baseAt < 0 || i !== baseAt + 1));
+  if (!stack || (baseAt >= 0 && !baseArg)) {
     process.stderr.write(
-      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config | --diagram]\n",
+      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config | --diagram] [--base <plan.json | git ref>]\n",
     );
     process.exit(2);
   }
@@ -38,6 +44,22 @@ async function main() {
   if (args.includes("--diagram") && result.config) {
     process.stdout.write(`${diagramBlock(result)}\n`);
     process.exit(0);
+  }
+  if (baseArg && result.status !== "invalid-config" && result.status !== "error") {
+    let base: SavedPlan;
+    try {
+      base = readBasePlan(baseArg, stack, process.env.PLAN_ROOT || ROOT);
+    } catch (e) {
+      process.stderr.write(`plan ${stack}: base ${baseArg}: ${(e as Error).message}\n`);
+      process.exit(3);
+    }
+    const review = reviewCost(base, JSON.parse(json(result)));
+    process.stdout.write(
+      `${args.includes("--markdown") ? reviewMarkdown(review) : reviewText(review)}\n`,
+    );
+    process.exitCode = EXIT[result.status];
+    setTimeout(() => process.exit(process.exitCode), 1000).unref();
+    return;
   }
   const out = args.includes("--json")
     ? json(result)

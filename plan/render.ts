@@ -4,15 +4,28 @@ import type { PlanResult } from "./run";
 import type { Registered } from "./mocks";
 import { diagramBlock } from "./diagram";
 
-const usd = (n: number) =>
+export const usd = (n: number) =>
   `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export type Budget = PlanResult["cost"]["budget"];
+
+/** The tier's documented band as text: `$min–$max`, or `$min+` when it has no top. */
+export const bandText = (b: NonNullable<Budget>) =>
+  b.max === null ? `${usd(b.min)}+` : `${usd(b.min)}–${usd(b.max)}`;
+
+/** Where a monthly figure falls against the tier's band. */
+export function bandPosition(
+  monthlyUsd: number,
+  b: NonNullable<Budget>,
+): "inside" | "below" | "above" {
+  if (monthlyUsd < b.min) return "below";
+  return b.max === null || monthlyUsd <= b.max ? "inside" : "above";
+}
 
 export function budgetText(r: PlanResult): string {
   const b = r.cost.budget;
   if (!b) return "";
-  const band = b.max === null ? `${usd(b.min)}+` : `${usd(b.min)}–${usd(b.max)}`;
-  const inside = r.cost.monthlyUsd >= b.min && (b.max === null || r.cost.monthlyUsd <= b.max);
-  return `documented ${r.config?.tier ?? ""} budget ${band} a month: ${inside ? "inside" : r.cost.monthlyUsd < b.min ? "below" : "above"} (${b.doc})`;
+  return `documented ${r.config?.tier ?? ""} budget ${bandText(b)} a month: ${bandPosition(r.cost.monthlyUsd, b)} (${b.doc})`;
 }
 
 /**
@@ -144,6 +157,8 @@ export function json(r: PlanResult): string {
       cost: {
         monthlyUsd: r.cost.monthlyUsd,
         byComponent: r.cost.byComponent,
+        floorUsd: r.cost.floorUsd,
+        ceilingUsd: r.cost.ceilingUsd,
         budget: r.cost.budget,
         lines: r.cost.lines,
       },

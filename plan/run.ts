@@ -48,7 +48,7 @@ function stopped(
     problems,
     resources,
     violations: [],
-    cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
+    cost: { monthlyUsd: 0, byComponent: {}, floorUsd: 0, ceilingUsd: 0, lines: [], budget: null },
     requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
     placement: null,
     outputs: {},
@@ -126,7 +126,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     stackTags: { environment: environmentOf(config.tier), tier: config.tier },
   });
   const cost = {
-    ...priceStack(recorder.resources, config.provider),
+    ...priceStack(recorder.resources, config.provider, config.cost.usage),
     budget: TIER_BUDGETS[config.tier] ?? null,
   };
   const workloads = stackWorkloads(recorder.resources, vendoredChartDefaults(ROOT));

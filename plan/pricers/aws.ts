@@ -42,8 +42,12 @@ const nodeGroup: Pricer = (inputs) => {
   const { monthlyUsd, known } = typePrice(name);
   const rootGb = tag(inputs, COST_TAGS.rootVolumeGb) ?? 0;
   const volume = rootGb * aws.volume.perGbMonthUsd;
+  const each = monthlyUsd + volume;
+  const min = Number(inputs.scalingConfig?.minSize ?? desired);
+  const max = Number(inputs.scalingConfig?.maxSize ?? desired);
   return {
-    monthlyUsd: desired * (monthlyUsd + volume),
+    monthlyUsd: desired * each,
+    range: { floorUsd: min * each, ceilingUsd: max * each },
     basis:
       `${desired} × ${name ?? "?"} ${known ? usd(monthlyUsd) : "(not in catalog)"}` +
       ` + ${rootGb} GB gp3 root ${usd(volume)} each; autoscaling may add nodes up to ` +
@@ -85,24 +89,39 @@ const replicationGroup: Pricer = (inputs) => {
   };
 };
 
-const bucket: Pricer = (inputs) => {
-  const gb = tag(inputs, COST_TAGS.expectedGb);
+const bucket: Pricer = (inputs, _provider, usage) => {
+  const stated = tag(inputs, COST_TAGS.expectedGb);
+  const gb = stated ?? usage?.objectStorageGrowthGb;
   if (gb === undefined) return byUsage("S3 Standard", "size");
   const monthlyUsd = gb * aws.objectStorage.perGbMonthUsd;
+  const assumed =
+    stated === undefined
+      ? "a month's growth, the config's cost.usage.objectStorageGrowthGb"
+      : "the config's objectStorage.storageGb";
   return {
     monthlyUsd,
-    basis: `${gb} GB S3 Standard at $${aws.objectStorage.perGbMonthUsd}/GB (assumed size, the config's objectStorage.storageGb)`,
+    basis: `${gb} GB S3 Standard at $${aws.objectStorage.perGbMonthUsd}/GB (assumed size, ${assumed})`,
   };
 };
 
 /** Transfer assumed when a distribution states none. */
 export const DEFAULT_CDN_TRANSFER_GB = 500;
 
-const distribution: Pricer = (inputs) => {
+/**
+ * HTTPS requests, $0.0100 per 10,000 in the US and Europe: prices.md §1 CloudFront row, source
+ * [A2] cloudfront golden file (2024-07-01).
+ */
+export const CDN_HTTPS_PER_MILLION_USD = 1;
+
+const distribution: Pricer = (inputs, _provider, usage) => {
   const gb = tag(inputs, COST_TAGS.expectedTransferGb) ?? DEFAULT_CDN_TRANSFER_GB;
+  const transfer = `${gb} GB/month CloudFront transfer at $${aws.cdn.perGbUsd}/GB (assumed`;
+  if (!usage)
+    return { monthlyUsd: gb * aws.cdn.perGbUsd, basis: `${transfer}; requests not estimated)` };
+  const requests = usage.cdnRequestsMillions * CDN_HTTPS_PER_MILLION_USD;
   return {
-    monthlyUsd: gb * aws.cdn.perGbUsd,
-    basis: `${gb} GB/month CloudFront transfer at $${aws.cdn.perGbUsd}/GB (assumed; requests not estimated)`,
+    monthlyUsd: gb * aws.cdn.perGbUsd + requests,
+    basis: `${transfer}) + ${usage.cdnRequestsMillions}M HTTPS requests at ${usd(CDN_HTTPS_PER_MILLION_USD)}/M (cost.usage.cdnRequestsMillions, [A2] 2024-07-01)`,
   };
 };
 
@@ -119,8 +138,8 @@ const kmsKey: Pricer = () => ({
   basis: `customer-managed KMS key ${usd(aws.kmsKey.monthlyUsd)} (requests not estimated)`,
 });
 
-const logGroup: Pricer = (inputs) => {
-  const gb = tag(inputs, COST_TAGS.expectedIngestGb);
+const logGroup: Pricer = (inputs, _provider, usage) => {
+  const gb = tag(inputs, COST_TAGS.expectedIngestGb) ?? usage?.logIngestGb;
   if (gb === undefined) return byUsage("CloudWatch Logs", "volume");
   // Steady state: retention days' worth of a month's ingestion is stored.
   const days = Number(inputs.retentionInDays ?? 30) || 30;

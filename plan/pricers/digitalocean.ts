@@ -1,6 +1,6 @@
 import { machineByName, SERVICES } from "../../catalog";
 import type { LayerPricing } from "../../components/kit/cloud-layer";
-import { flatVolumeRate, type Pricer, unpriced } from "../cost";
+import { flatVolumeRate, type PoolRange, type Pricer, unpriced } from "../cost";
 
 // DigitalOcean list prices from the catalog (prices.md §2). A pricer sees one resource's inputs,
 // so the two things the layer does not create itself are priced on components that carry what
@@ -23,21 +23,31 @@ function poolNodes(pool: Record<string, any>): number {
   return Number(pool.nodeCount ?? pool.minNodes ?? 1);
 }
 
-function poolLine(pool: Record<string, any>): { monthlyUsd: number; basis: string } {
+function poolLine(pool: Record<string, any>): {
+  monthlyUsd: number;
+  basis: string;
+  range: PoolRange;
+} {
   const nodes = poolNodes(pool);
   const { monthlyUsd, known } = sized(pool.size);
+  const max = pool.autoScale ? Number(pool.maxNodes ?? nodes) : nodes;
+  const range = { floorUsd: nodes * monthlyUsd, ceilingUsd: max * monthlyUsd };
   const scaling = pool.autoScale ? ` (autoscaler floor; up to ${pool.maxNodes})` : "";
   const basis = known
     ? `${nodes} × ${pool.size} at ${usd(monthlyUsd)}${scaling}`
     : `${nodes} × ${pool.size}: size not in the catalog, priced at $0`;
-  return { monthlyUsd: nodes * monthlyUsd, basis };
+  return { monthlyUsd: nodes * monthlyUsd, basis, range };
 }
 
 const kubernetesCluster: Pricer = (inputs) => {
   const plane = inputs.ha ? DO.controlPlaneHa.monthlyUsd : DO.controlPlane.monthlyUsd;
   const pool = poolLine(inputs.nodePool ?? {});
   const planeText = inputs.ha ? `HA control plane ${usd(plane)}` : "control plane free";
-  return { monthlyUsd: plane + pool.monthlyUsd, basis: `${planeText}; default pool ${pool.basis}` };
+  return {
+    monthlyUsd: plane + pool.monthlyUsd,
+    basis: `${planeText}; default pool ${pool.basis}`,
+    range: { floorUsd: plane + pool.range.floorUsd, ceilingUsd: plane + pool.range.ceilingUsd },
+  };
 };
 
 const nodePool: Pricer = (inputs) => poolLine(inputs);
@@ -74,16 +84,23 @@ const databaseReplica: Pricer = (inputs) => {
   };
 };
 
-const spaces: Pricer = (inputs) => {
+/** Spaces transfer beyond the included allowance: prices.md §2, [D4] ($0.01 per GiB). */
+const spaces: Pricer = (inputs, _provider, usage) => {
   const price = DO.objectStorage;
   const stored = Number(inputs.storageGb ?? 0);
   const extra = Math.max(0, stored - (price.includedGb ?? 0));
+  const included = price.includedTransferGb ?? 0;
+  const egress = usage ? Math.max(0, usage.transferGb - included) : 0;
+  const transfer = usage
+    ? `; ${usage.transferGb} GB transfer (cost.usage.transferGb), ${egress} beyond the ${included} GiB included at ${usd(price.perGbUsd ?? 0)}/GiB`
+    : `; transfer beyond ${included} GiB not estimated`;
   return {
-    monthlyUsd: (price.monthlyUsd ?? 0) + extra * (price.perGbMonthUsd ?? 0),
+    monthlyUsd:
+      (price.monthlyUsd ?? 0) + extra * (price.perGbMonthUsd ?? 0) + egress * (price.perGbUsd ?? 0),
     basis:
       `Spaces subscription ${usd(price.monthlyUsd ?? 0)} with ${price.includedGb} GiB` +
       (extra > 0 ? ` + ${extra} GiB at ${usd(price.perGbMonthUsd ?? 0)}` : "") +
-      `, for ${stored} GB expected; transfer beyond ${price.includedTransferGb} GiB not estimated`,
+      `, for ${stored} GB expected${transfer}`,
   };
 };
 

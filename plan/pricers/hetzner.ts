@@ -65,17 +65,24 @@ const primaryIp: Pricer = (inputs) =>
         basis: `primary IPv4 at ${usd(H.primaryIpv4.monthlyUsd ?? 0)} (estimate)`,
       };
 
-/** Object Storage: the base fee includes 1 TB stored; more is billed per GB. */
-const objectStorage: Pricer = (inputs) => {
+/**
+ * Object Storage: the base fee includes 1 TB stored and 1 TB egress; more is billed per GB
+ * (prices.md §3, [H5] docs 2024-10/12: egress €1 per TB).
+ */
+const objectStorage: Pricer = (inputs, _provider, usage) => {
   const price = H.objectStorage;
   const stored = Number(inputs.expectedGb ?? 0);
   const extra = Math.max(0, stored - price.includedGb);
+  const egress = usage ? Math.max(0, usage.transferGb - price.includedTransferGb) : 0;
+  const transfer = usage
+    ? `; ${usage.transferGb} GB egress (cost.usage.transferGb), ${egress} beyond the ${price.includedTransferGb} GB included at ${usd(price.perGbUsd * 1000)} per TB`
+    : `; egress beyond ${price.includedTransferGb} GB not estimated`;
   return {
-    monthlyUsd: price.monthlyUsd + extra * price.perGbMonthUsd,
+    monthlyUsd: price.monthlyUsd + extra * price.perGbMonthUsd + egress * price.perGbUsd,
     basis:
       `Object Storage base ${usd(price.monthlyUsd)} with ${price.includedGb} GB` +
       (extra > 0 ? ` + ${extra} GB at ${usd(price.perGbMonthUsd * 1000)} per TB` : "") +
-      `, for ${stored} GB expected (estimate); egress beyond ${price.includedTransferGb} GB not estimated`,
+      `, for ${stored} GB expected (estimate)${transfer}`,
   };
 };
 

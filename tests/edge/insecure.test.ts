@@ -3,29 +3,16 @@
  * lowering TLS or exposing the origin directly in a shipped stack fails its plan (exit 1), naming
  * the policy. Each case plans the real program with one `platform:edge` key changed.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { parse, stringify } from "yaml";
-
-const ROOT = path.resolve(__dirname, "../..");
+import { changedStack, planChanged } from "../helpers/changed-stack";
 
 function planWithEdge(stack: string, edge: Record<string, unknown>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edge-insecure-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(
-    path.join(dir, "index.ts"),
-    `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,
+  const dir = changedStack(
+    stack,
+    (config) => (config["platform:edge"] = { ...(config["platform:edge"] ?? {}), ...edge }),
+    "edge-insecure-",
   );
-  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  file.config["platform:edge"] = { ...(file.config["platform:edge"] ?? {}), ...edge };
-  fs.writeFileSync(path.join(dir, "Pulumi.changed.yaml"), stringify(file));
-  const r = spawnSync(
-    process.execPath,
-    ["-r", "./plan/register.js", "plan/cli.ts", "changed", "--json"],
-    { cwd: ROOT, encoding: "utf8", env: { ...process.env, PLAN_ROOT: dir } },
-  );
+  const r = planChanged(dir, ["--json"]);
   fs.rmSync(dir, { recursive: true, force: true });
   const out = JSON.parse(r.stdout);
   const mandatory = out.violations.filter((v: any) => v.enforcementLevel === "mandatory");

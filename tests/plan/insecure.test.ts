@@ -1,8 +1,7 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
+import { changedStack, planChanged } from "../helpers/changed-stack";
 import * as path from "path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -11,24 +10,8 @@ const ROOT = path.resolve(__dirname, "../..");
  * index.ts is the real program.
  */
 function planWith(stack: string, change: Record<string, unknown>) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "insecure-"));
-  fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  fs.writeFileSync(
-    path.join(dir, "index.ts"),
-    `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,
-  );
-  const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-  Object.assign(file.config, change);
-  fs.writeFileSync(path.join(dir, "Pulumi.changed.yaml"), stringify(file));
-  const r = spawnSync(
-    process.execPath,
-    ["-r", "./plan/register.js", "plan/cli.ts", "changed", "--json"],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, PLAN_ROOT: dir },
-    },
-  );
+  const dir = changedStack(stack, (config) => Object.assign(config, change), "insecure-");
+  const r = planChanged(dir, ["--json"]);
   const out = JSON.parse(r.stdout);
   return {
     status: r.status,
