@@ -225,7 +225,8 @@ export function proxySpec(pods: ValkeyPods, labels: Record<string, string>) {
     replicas: 2,
     selector: { matchLabels: labels },
     template: {
-      metadata: { labels },
+      // HAProxy's checks log in with the password from the environment: a rotated one rolls it.
+      metadata: { labels, annotations: { [SECRET_CHECKSUM]: pods.secretChecksum } },
       spec: {
         ...podBase(pods),
         securityContext: restrictedPod(HAPROXY_UID),
