@@ -8,6 +8,8 @@ import {
 } from "../../components/kit/rotation";
 import { rotatingMockOutputs, ROTATING } from "../../plan/mock-outputs/time";
 import { rotationLines } from "../../plan/rotations";
+import { markdown, text } from "../../plan/render";
+import type { PlanResult } from "../../plan/run";
 import { record, one } from "../helpers/mocks";
 import { planJsonRuns, recordVariants, RECORDED_NOW } from "../helpers/recorded";
 
@@ -156,4 +158,18 @@ it("prints one line per rotated secret with its date", () => {
     propertyDependencies: { keepers: ["urn:r"] },
   };
   expect(rotationLines([rotating, password])).toEqual(["pw: every 90 days, next 2026-04-01"]);
+  const plan: PlanResult = {
+    stack: "s",
+    status: "clean",
+    problems: [],
+    resources: [rotating, password],
+    violations: [],
+    cost: { monthlyUsd: 0, byComponent: {}, lines: [], budget: null },
+    requests: { cpu: 0, memoryGi: 0, perNode: { cpu: 0, memoryGi: 0 }, byPool: {} },
+    placement: null,
+    outputs: {},
+  };
+  expect(text(plan)).toContain("  pw: every 90 days, next 2026-04-01");
+  expect(markdown(plan)).toContain("1 rotated secrets, next dates");
+  expect(markdown(plan)).toContain("- pw: every 90 days, next 2026-04-01");
 });
