@@ -112,3 +112,14 @@ export const backups = z.strictObject({
     })
     .optional(),
 });
+
+/**
+ * Days generated secrets live before an update replaces them (tiers document, Secrets Management
+ * "Rotation": database passwords every 90 days, API keys every 180 days). At most a year.
+ */
+export const secrets = z.strictObject({
+  rotation: z.strictObject({
+    databaseDays: int(1, 366),
+    apiKeyDays: int(1, 366),
+  }),
+});

@@ -137,6 +137,8 @@ const base: Preset = {
   },
   backups,
   cost: { usage: COST_USAGE },
+  // Tiers document, Secrets Management "Rotation": database passwords 90 days, API keys 180 days.
+  secrets: { rotation: { databaseDays: 90, apiKeyDays: 180 } },
   policies: { enforcement: "mandatory", overrides: {} },
   app: appDefaults,
 };

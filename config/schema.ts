@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PROVIDERS } from "../catalog/types";
 import { AppSchema } from "./app-schema";
 import { adminCidr, kubernetes, network, nodePool, sshPublicKey } from "./cluster-schema";
-import { backups, cache, database, objectStorage } from "./data-schema";
+import { backups, cache, database, objectStorage, secrets } from "./data-schema";
 import { cdn, edge, gateway, tls } from "./edge-schema";
 import { cost } from "./cost-schema";
 import { hostname } from "./fields";
@@ -48,6 +48,7 @@ export const StackConfigSchema = z
     logging,
     backups,
     cost,
+    secrets,
     apps: z.array(AppSchema),
     policies: z.strictObject({
       enforcement: z.enum(["mandatory", "advisory"]),

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLOUD_LAYERS } from "../components";
 import { ipGatewayAddress, type CloudLayer } from "../components/kit/cloud-layer";
 import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
+import { planNow, ROTATING, rotatingMockOutputs } from "./mock-outputs/time";
 
 /** One resource the program registered, as the plan, the policies and the tests see it. */
 export interface Registered {
@@ -81,6 +82,7 @@ function mockState(
   ) {
     state.result = "x".repeat(inputs.length ?? 16);
   }
+  if (type === ROTATING) Object.assign(state, rotatingMockOutputs(inputs, planNow()));
   return state;
 }
 

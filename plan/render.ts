@@ -3,6 +3,7 @@ import { SCHEDULABLE_POLICY } from "./placement";
 import type { PlanResult } from "./run";
 import type { Registered } from "./mocks";
 import { diagramBlock } from "./diagram";
+import { rotationLines, rotations } from "./rotations";
 
 export const usd = (n: number) =>
   `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -127,6 +128,10 @@ export function text(r: PlanResult): string {
     `monthly cost estimate: ${usd(r.cost.monthlyUsd)}${budgetText(r) ? `, ${budgetText(r)}` : ""}`,
   );
   for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`  ${c}: ${usd(n)}`);
+  const rotated = rotationLines(r.resources);
+  if (rotated.length)
+    out.push("", "secret rotation (replaced by the first `pulumi up --refresh` after):");
+  out.push(...rotated.map((l) => `  ${l}`));
   out.push("", "stack outputs (`pulumi stack output` after `pulumi up`):");
   for (const o of outputLines(r)) out.push(`  ${o.line}`, ...o.items.map((i) => `    - ${i}`));
   out.push("", ...deployTimeLines(deployTime(r.resources, r.config?.tier)));
@@ -154,6 +159,7 @@ export function json(r: PlanResult): string {
       requests: r.requests,
       placement: r.placement,
       outputs: r.outputs,
+      rotations: rotations(r.resources),
       cost: {
         monthlyUsd: r.cost.monthlyUsd,
         byComponent: r.cost.byComponent,
@@ -210,6 +216,16 @@ export function markdown(r: PlanResult): string {
     out.push("", "| component | monthly USD |", "|---|---:|");
     for (const [c, n] of Object.entries(r.cost.byComponent)) out.push(`| ${c} | ${usd(n)} |`);
   }
+  const rotated = rotationLines(r.resources);
+  if (rotated.length)
+    out.push(
+      "",
+      `<details><summary>${rotated.length} rotated secrets, next dates</summary>`,
+      "",
+      ...rotated.map((l) => `- ${l}`),
+      "",
+      "</details>",
+    );
   const outputs = outputLines(r, 120);
   if (outputs.length) {
     // `<` and `>` escaped so that no value reads as HTML in the comment.

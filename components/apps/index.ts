@@ -1,6 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
+import {
+  DOCUMENTED_ROTATION,
+  rotatingPassword,
+  secretChecksum,
+  SECRET_CHECKSUM,
+  type RotationPeriods,
+} from "../kit/rotation";
 import type { AppConfig } from "../../config";
 import { disruptionBudget, placement, service, stringSecret } from "../k8s";
 import type { Role } from "../../config";
@@ -32,6 +38,8 @@ export interface AppArgs {
    * secrets instead of its ConfigMap. @default false
    */
   envIsSecret?: boolean;
+  /** How long the generated signing key lives (config `secrets.rotation`). @default 180 days */
+  rotation?: RotationPeriods;
   /** Annotations of the app's service account: the IAM role of the media bucket (AWS IRSA). */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
   /** The delivery controller, for a blue-green or canary release. @default undefined (rolling only) */
@@ -111,28 +119,30 @@ export class App extends pulumi.ComponentResource {
       parent,
     );
     // Self-hosted §2.2 keeps the JWT secret out of the image and the environment file.
-    const jwt = new random.RandomPassword(`${name}-jwt`, { length: 48, special: false }, parent);
-    const secret = stringSecret(
-      `${name}-secret`,
-      {
-        name: `${app.name}-secret`,
-        namespace,
-        labels,
-        stringData: {
-          ...(args.envIsSecret
-            ? Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, pulumi.secret(v)]))
-            : {}),
-          JWT_SECRET: jwt.result,
-          ...(args.secretEnv ?? {}),
-        },
-      },
+    const jwt = rotatingPassword(
+      `${name}-jwt`,
+      { kind: "apiKey", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 48 },
       parent,
     );
+    const secretData = {
+      ...(args.envIsSecret
+        ? Object.fromEntries(Object.entries(app.env).map(([k, v]) => [k, pulumi.secret(v)]))
+        : {}),
+      JWT_SECRET: jwt.result,
+      ...(args.secretEnv ?? {}),
+    };
+    const secret = stringSecret(
+      `${name}-secret`,
+      { name: `${app.name}-secret`, namespace, labels, stringData: secretData },
+      parent,
+    );
+    // The env is read at start: a rotated key or data-service password rolls the pods.
+    const secretSum = secretChecksum(secretData);
 
     const replicas = app.autoscaling ? app.autoscaling.minReplicas : app.replicas;
     /** The pod every version of the app runs; `podLabels` select it. */
     const podTemplate = (podLabels: Record<string, string>) => ({
-      metadata: { labels: podLabels },
+      metadata: { labels: podLabels, annotations: { [SECRET_CHECKSUM]: secretSum } },
       spec: {
         serviceAccountName: account.metadata.name,
         automountServiceAccountToken: false,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as random from "@pulumi/random";
+import { DOCUMENTED_ROTATION, rotatingPassword, type RotationPeriods } from "../kit/rotation";
 import { resolveManagedDatabase } from "../../catalog";
 import type { ProfileName } from "../../catalog";
 import { postgresParameters } from "../database/tuning";
@@ -118,6 +118,8 @@ export interface DatabaseArgs {
   alarmTopicArn: pulumi.Input<string>;
   /** Days the exported Postgres logs are kept. @example 30 */
   logRetentionDays: number;
+  /** How long the master password lives (config `secrets.rotation`). @default 90 days */
+  rotation?: RotationPeriods;
 }
 
 /** The database and user every app connects as. */
@@ -193,10 +195,11 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       },
       parent,
     );
-    const password = new random.RandomPassword(
+    // RDS refuses / @ " and spaces in a master password; letters and digits carry 190 bits here.
+    // A new password modifies the instance in place (`password` is no replacing input).
+    const password = rotatingPassword(
       `${name}-password`,
-      // RDS refuses / @ " and spaces in a master password; letters and digits carry 190 bits here.
-      { length: 32, special: false },
+      { kind: "database", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 32 },
       parent,
     );
     this.password = pulumi.secret(password.result);

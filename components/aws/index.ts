@@ -116,6 +116,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         securityGroupId: network.securityGroups.database,
         alarmTopicArn: alerts.topicArn,
         logRetentionDays: logDays,
+        rotation: config.secrets.rotation,
       },
       opts,
     );

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
+import {
+  DOCUMENTED_ROTATION,
+  rotatingPassword,
+  secretChecksum,
+  type RotationPeriods,
+} from "../kit/rotation";
 import type { Role, StackConfig } from "../../config";
 import type { CacheEndpoint } from "../contract";
 import {
@@ -52,6 +57,8 @@ export interface ValkeyArgs {
    * Without it (local-path) a claim's size is not enforced and stays as first made. @default false
    */
   expandVolumes?: boolean;
+  /** How long generated passwords live (config `secrets.rotation`). @default 90 / 180 days */
+  rotation?: RotationPeriods;
   /** DNS domain of the cluster, for the pods' stable names. @default "cluster.local" */
   clusterDomain?: string;
 }
@@ -94,9 +101,9 @@ export class Valkey extends pulumi.ComponentResource {
     const pdb = (resourceName: string, objectName: string, labels: Record<string, string>) =>
       disruptionBudget(resourceName, { name: objectName, namespace: ns, labels }, parent);
 
-    const password = new random.RandomPassword(
+    const password = rotatingPassword(
       `${name}-password`,
-      { length: 32, special: false },
+      { kind: "database", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 32 },
       parent,
     );
     this.password = pulumi.secret(password.result);
@@ -135,6 +142,7 @@ export class Valkey extends pulumi.ComponentResource {
       checksum: configChecksum(
         JSON.stringify(Object.entries(configData).filter(([, v]) => typeof v === "string")),
       ),
+      secretChecksum: secretChecksum({ password: password.result }),
       configMap: config.metadata.name,
       domain,
       withSentinel,

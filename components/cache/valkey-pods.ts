@@ -23,6 +23,7 @@ import {
   valkeyResources,
   valkeyVolumeGi,
 } from "./valkey-topology";
+import { SECRET_CHECKSUM } from "../kit/rotation";
 
 const n = VALKEY_NAMES;
 
@@ -32,6 +33,11 @@ export interface ValkeyPods {
   pools: readonly Role[];
   /** SHA-256 of the files servers and sentinels read at start (see `CONFIG_CHECKSUM`). */
   checksum: string;
+  /**
+   * SHA-256 of the set's Secret (see `SECRET_CHECKSUM`): the servers take `requirepass` from the
+   * environment at start, so a rotated password rolls them.
+   */
+  secretChecksum: pulumi.Input<string>;
   /** The ConfigMap holding those files. */
   configMap: pulumi.Input<string>;
   /** DNS domain of the cluster, for the pods' stable names. @example "cluster.local" */
@@ -62,7 +68,10 @@ function podBase(pods: ValkeyPods) {
 
 // Servers and sentinels read their files at start: a change rolls them through this annotation.
 function templateMeta(pods: ValkeyPods, labels: Record<string, string>) {
-  return { labels, annotations: { [CONFIG_CHECKSUM]: pods.checksum } };
+  return {
+    labels,
+    annotations: { [CONFIG_CHECKSUM]: pods.checksum, [SECRET_CHECKSUM]: pods.secretChecksum },
+  };
 }
 
 function commonEnv(pods: ValkeyPods) {
@@ -216,7 +225,8 @@ export function proxySpec(pods: ValkeyPods, labels: Record<string, string>) {
     replicas: 2,
     selector: { matchLabels: labels },
     template: {
-      metadata: { labels },
+      // HAProxy's checks log in with the password from the environment: a rotated one rolls it.
+      metadata: { labels, annotations: { [SECRET_CHECKSUM]: pods.secretChecksum } },
       spec: {
         ...podBase(pods),
         securityContext: restrictedPod(HAPROXY_UID),

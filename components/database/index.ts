@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { DOCUMENTED_ROTATION, rotatingPassword, type RotationPeriods } from "../kit/rotation";
 import type { Role, StackConfig } from "../../config";
 import { PROFILES } from "../../catalog/profiles";
 import {
@@ -58,6 +58,8 @@ export interface PostgresArgs {
   certManager?: pulumi.Resource[];
   /** Nodes that take the instances (`databaseNodes`); with fewer than instances, spreading is preferred, not required. @default unlimited */
   dbNodes?: number;
+  /** How long generated passwords live (config `secrets.rotation`). @default 90 / 180 days */
+  rotation?: RotationPeriods;
 }
 
 /**
@@ -113,9 +115,11 @@ export class Postgres extends pulumi.ComponentResource {
     const resources = postgresResources(memoryGb, db.vcpu || PROFILES[db.profile].vcpu, tuned);
     this.backupRetentionDays = backupRetentionDays(db.backupRetentionDays);
 
-    const password = new random.RandomPassword(
+    // CloudNativePG reloads a Secret labelled `cnpg.io/reload` and sets the role's new password
+    // (https://cloudnative-pg.io/documentation/current/cluster_conf/#secrets).
+    const password = rotatingPassword(
       `${name}-app-password`,
-      { length: 32, special: false },
+      { kind: "database", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 32 },
       parent,
     );
     this.password = pulumi.secret(password.result);

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { restrictedContainer, restrictedPod, spread } from "../apps/pod";
 import { CONFIG_CHECKSUM, containerResources, type placement } from "../k8s";
+import { SECRET_CHECKSUM } from "../kit/rotation";
 import {
   PGBOUNCER_EXPORTER_IMAGE,
   PGBOUNCER_EXPORTER_PORT,
@@ -25,16 +26,23 @@ const mount = (volume: string, file: string) => ({
 });
 const tcp = (port: string) => ({ tcpSocket: { port } });
 
-/** PgBouncer's pod template: `labels` select it, `checksum` (of pgbouncer.ini) rolls it. */
+/**
+ * PgBouncer's pod template: `labels` select it, `checksum` (of pgbouncer.ini) and `secretChecksum`
+ * (of userlist.txt, whose passwords rotate) roll it.
+ */
 export function pgbouncerPod(args: {
   labels: Record<string, string>;
   /** The Deployment's selector, for spreading the pods. */
   selector: Record<string, string>;
   checksum: pulumi.Input<string>;
+  secretChecksum: pulumi.Input<string>;
   pool: ReturnType<typeof placement>;
 }) {
   return {
-    metadata: { labels: args.labels, annotations: { [CONFIG_CHECKSUM]: args.checksum } },
+    metadata: {
+      labels: args.labels,
+      annotations: { [CONFIG_CHECKSUM]: args.checksum, [SECRET_CHECKSUM]: args.secretChecksum },
+    },
     spec: {
       automountServiceAccountToken: false,
       enableServiceLinks: false,

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import * as random from "@pulumi/random";
+import {
+  DOCUMENTED_ROTATION,
+  rotatingPassword,
+  secretChecksum,
+  type RotationPeriods,
+} from "../kit/rotation";
 import type { Role, StackConfig } from "../../config";
 import { type ManagedDatabase } from "../contract";
 import {
@@ -53,6 +58,8 @@ export interface PgBouncerArgs {
    * @example [gateway.certManager]
    */
   certManager: pulumi.Resource[];
+  /** How long generated passwords live (config `secrets.rotation`). @default 90 / 180 days */
+  rotation?: RotationPeriods;
   /** The monitoring stack, whose CRDs a PodMonitor needs; no PodMonitor when empty. @default [] */
   monitoring?: pulumi.Resource[];
   /** PgBouncer pods, spread across nodes; at least 2. @default 2 */
@@ -128,34 +135,30 @@ export class PgBouncer extends pulumi.ComponentResource {
       parent,
     );
 
-    const statsPassword = new random.RandomPassword(
+    const statsPassword = rotatingPassword(
       `${name}-stats-password`,
-      { length: 32, special: false },
+      { kind: "database", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 32 },
       parent,
     );
+    const authData = {
+      "userlist.txt": pulumi.secret(
+        pulumi
+          .all([args.server.user, args.server.password, statsPassword.result])
+          .apply(([user, password, stats]) =>
+            pgbouncerUserlist([
+              { name: user, password },
+              { name: PGBOUNCER_STATS_USER, password: stats },
+            ]),
+          ),
+      ),
+      // The admin console over TLS like every client; `require` as nothing is verified locally.
+      "exporter-dsn": pulumi.secret(
+        pulumi.interpolate`postgres://${PGBOUNCER_STATS_USER}:${statsPassword.result}@${LOCAL_CONSOLE}`,
+      ),
+    };
     const auth = stringSecret(
       `${name}-auth`,
-      {
-        name: n.auth,
-        namespace: ns,
-        labels,
-        stringData: {
-          "userlist.txt": pulumi.secret(
-            pulumi
-              .all([args.server.user, args.server.password, statsPassword.result])
-              .apply(([user, password, stats]) =>
-                pgbouncerUserlist([
-                  { name: user, password },
-                  { name: PGBOUNCER_STATS_USER, password: stats },
-                ]),
-              ),
-          ),
-          // The admin console over TLS like every client; `require` as nothing is verified locally.
-          "exporter-dsn": pulumi.secret(
-            pulumi.interpolate`postgres://${PGBOUNCER_STATS_USER}:${statsPassword.result}@${LOCAL_CONSOLE}`,
-          ),
-        },
-      },
+      { name: n.auth, namespace: ns, labels, stringData: authData },
       parent,
     );
 
@@ -191,6 +194,8 @@ export class PgBouncer extends pulumi.ComponentResource {
             labels: { ...labels, [OWN_EGRESS_LABEL]: "own" },
             selector: labels,
             checksum: ini.apply(configChecksum),
+            // PgBouncer reads userlist.txt at start: a rotated password rolls the pods.
+            secretChecksum: secretChecksum(authData),
             pool: placement("db", args.pools),
           }),
         },

@@ -26,6 +26,7 @@ export function appTier(
           secretEnv,
           // `platform:apps` from `secure:`: its env is kept secret (config/secrets.ts).
           envIsSecret: config.secretKeys?.includes("apps") ?? false,
+          rotation: config.secrets.rotation,
           serviceAccountAnnotations: appAccountAnnotations(endpoints.objectStorage),
           delivery: delivery && {
             dependsOn: [delivery.release],

@@ -97,6 +97,7 @@ export function dataTier(
     monitoringNamespace: names.monitoring,
     pools: cluster.pools,
     storageClass: cluster.storageClass,
+    rotation: config.secrets.rotation,
   };
   const out: DataTier = { endpoints: {} };
   const store = placement.objectStorage;

@@ -54,7 +54,10 @@ export interface PlanRun {
 
 function runChild(args: string[]): Promise<PlanRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-r", "./plan/register.js", ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, ["-r", "./plan/register.js", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PLATFORM_PLAN_NOW: RECORDED_NOW },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -62,6 +65,9 @@ function runChild(args: string[]): Promise<PlanRun> {
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/** The creation time of every Rotating in a recording, so that recordings and baselines repeat. */
+export const RECORDED_NOW = "2026-01-01T00:00:00Z";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
