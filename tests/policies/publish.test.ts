@@ -11,7 +11,7 @@ import { PROFILES } from "../../catalog/profiles";
 import { CATALOG } from "../../catalog";
 import { packConfigFile, policyConfig } from "../../plan/policy-config";
 import { CONFIG_PROPERTIES, DEFAULT_POLICY_CONFIG } from "../../policies/config";
-import { policies } from "../../policies/list";
+import { PACK_NAME, policies } from "../../policies/list";
 import { stackConfig } from "../helpers/stacks";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -197,4 +197,18 @@ describe("the pack config carries what the pack no longer imports", () => {
       expect(declared.sort()).toEqual(expect.arrayContaining(reads));
     },
   );
+});
+
+describe("README, Publishing the policy pack", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.split("### Publishing the policy pack")[1]?.split(/\n##? /)[0] ?? "";
+
+  it("publishes from policies/ and enables the pack by its name with the planner's config", () => {
+    expect(section).toContain("cd policies");
+    expect(section).toContain("pulumi policy publish <org>");
+    expect(section).toContain("--policy-config > ");
+    expect(section).toMatch(
+      new RegExp(`pulumi policy enable <org>/${PACK_NAME} latest --policy-group <group> --config `),
+    );
+  });
 });
