@@ -1,6 +1,24 @@
+import { CATALOG, CLOUDS, type Cloud } from "../catalog";
 import { PROFILES } from "../catalog/profiles";
 import { environmentOf, StackConfig } from "../config";
 import type { PlatformPolicyConfig } from "../policies/config";
+
+/**
+ * The sizes of the machine types a node pool of `clouds` may run, for the pack's `machineTypes`:
+ * the pack keeps no catalog of its own so that it publishes without the program.
+ */
+export function machineTypesOf(clouds: readonly Cloud[]): PlatformPolicyConfig["machineTypes"] {
+  return Object.fromEntries(
+    clouds.map((cloud) => [
+      cloud,
+      Object.fromEntries(
+        CATALOG[cloud].machines.map((t) => [t.name, { vcpu: t.vcpu, memoryGb: t.memoryGb }]),
+      ),
+    ]),
+  );
+}
+
+const isCloud = (p: string): p is Cloud => (CLOUDS as readonly string[]).includes(p);
 
 /** The config every policy of the pack receives for a stack: its admin networks, tier and minimums. */
 export function policyConfig(config: StackConfig): PlatformPolicyConfig {
@@ -16,6 +34,7 @@ export function policyConfig(config: StackConfig): PlatformPolicyConfig {
     environment: environmentOf(config.tier),
     tier: config.tier,
     nodeProfiles,
+    machineTypes: machineTypesOf(isCloud(config.provider) ? [config.provider] : []),
     backupRetentionDays: config.database.backupRetentionDays,
     // Scaling Strategy: min 3 in production, max 50, CPU 70 %.
     hpa: {
@@ -28,7 +47,7 @@ export function policyConfig(config: StackConfig): PlatformPolicyConfig {
 
 /**
  * The `--policy-pack-config` file of a stack for `pulumi preview --policy-pack policies`: every
- * policy's enforcement level for this stack, and the shared config for those that read it.
+ * policy's enforcement level for this stack, and of the shared config the keys its schema declares.
  */
 export function packConfigFile(
   policies: readonly { name: string; configSchema?: unknown; enforcementLevel?: string }[],
@@ -39,9 +58,12 @@ export function packConfigFile(
   for (const p of policies) {
     const level =
       config.policies.overrides[p.name] ?? p.enforcementLevel ?? config.policies.enforcement;
-    out[p.name] = p.configSchema
-      ? { enforcementLevel: level, ...shared }
-      : { enforcementLevel: level };
+    const keys = Object.keys(schemaProperties(p.configSchema));
+    const own = Object.fromEntries(Object.entries(shared).filter(([key]) => keys.includes(key)));
+    out[p.name] = { enforcementLevel: level, ...own };
   }
   return out;
 }
+
+const schemaProperties = (schema: unknown): object =>
+  (schema as { properties?: object } | undefined)?.properties ?? {};

@@ -1,6 +1,5 @@
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { PROFILES } from "../catalog/profiles";
 
 /** The least a node of one role must have, in the documents' units. */
 export interface NodeProfile {
@@ -22,6 +21,12 @@ export interface PlatformPolicyConfig {
   tier: string;
   /** Documented hardware profile per node role (the `platform/role` label). */
   nodeProfiles: Record<string, NodeProfile>;
+  /**
+   * The machine types a node pool may run, per cloud (`aws`, `digitalocean`, `hetzner`) and type
+   * name, with their size. The pack keeps no catalog of its own, so that it runs without the
+   * program: the planner writes the stack's cloud from `catalog/`.
+   */
+  machineTypes: Record<string, Record<string, NodeProfile>>;
   /** Least database backup retention in days (self-hosted deployment §3.1: RETENTION_DAYS=30). */
   backupRetentionDays: number;
   /** Documented HPA bounds (infrastructure recommendations, Scaling Strategy). */
@@ -33,9 +38,16 @@ export const DEFAULT_POLICY_CONFIG: PlatformPolicyConfig = {
   adminCidrs: [],
   environment: "production",
   tier: "medium",
-  nodeProfiles: Object.fromEntries(
-    Object.entries(PROFILES).map(([role, p]) => [role, { vcpu: p.vcpu, memoryGb: p.memoryGb }]),
-  ),
+  // Self-hosted deployment §1.1, recommended production setup (catalog/profiles.ts holds the same
+  // numbers with their disks; tests/policies/publish.test.ts keeps the two equal).
+  nodeProfiles: {
+    lb: { vcpu: 4, memoryGb: 8 },
+    app: { vcpu: 8, memoryGb: 16 },
+    db: { vcpu: 16, memoryGb: 64 },
+    storage: { vcpu: 8, memoryGb: 32 },
+    monitoring: { vcpu: 4, memoryGb: 8 },
+  },
+  machineTypes: {},
   backupRetentionDays: 30,
   hpa: { minReplicas: 3, maxReplicas: 50, cpuPercent: 70 },
 };
@@ -80,6 +92,12 @@ export const CONFIG_PROPERTIES: Record<keyof PlatformPolicyConfig, PolicyConfigJ
     description: "Least vCPU and memory per node role (label platform/role).",
     additionalProperties: profileSchema,
     default: DEFAULT_POLICY_CONFIG.nodeProfiles,
+  },
+  machineTypes: {
+    type: "object",
+    description: "Machine types a node pool may run, per cloud and type name, with their size.",
+    additionalProperties: { type: "object", additionalProperties: profileSchema },
+    default: DEFAULT_POLICY_CONFIG.machineTypes,
   },
   backupRetentionDays: {
     type: "integer",

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as hcloud from "@pulumi/hcloud";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { machineByName } from "../../catalog";
-import { configSchema, readConfig } from "../config";
+import { configSchema, NodeProfile, readConfig } from "../config";
 import { ROLE_LABEL } from "../lib/roles";
 import { whenKnown } from "../lib/props";
 import { describe, ofType } from "../lib/stack";
@@ -24,6 +23,11 @@ const EKS_DEFAULT_TYPE = "t3.medium";
 
 /** Labels and tags not given are computed outputs, unknown in preview: read them as absent. */
 const read = <T>(f: () => T): T | undefined => whenKnown<T | undefined>(f, undefined);
+
+/** The types of one cloud from the pack config, by lower-cased name (cloud names are case-blind). */
+function typesOf(table: Record<string, NodeProfile> | undefined): Map<string, NodeProfile> {
+  return new Map(Object.entries(table ?? {}).map(([name, size]) => [name.toLowerCase(), size]));
+}
 
 function pools(resources: PolicyResource[]): Pool[] {
   return [
@@ -62,9 +66,10 @@ export const stackNodepoolEnforceProfile: StackValidationPolicy = {
   name: "stack-nodepool-enforce-profile",
   description:
     "Self-hosted deployment §1.1 (recommended node sizes) and Infrastructure recommendations, Production Environment (node pool sizes per tier): every node pool or server labelled platform/role has at least the vCPU and memory of that role's documented profile.",
-  configSchema: configSchema("nodeProfiles", "tier"),
+  configSchema: configSchema("nodeProfiles", "machineTypes", "tier"),
   validateStack: (args, report) => {
-    const { nodeProfiles, tier } = readConfig(args);
+    const { nodeProfiles, machineTypes, tier } = readConfig(args);
+    const catalogs = new Map(Object.entries(machineTypes).map(([c, t]) => [c, typesOf(t)]));
     for (const pool of pools(args.resources)) {
       if (!pool.role) continue;
       const profile = nodeProfiles[pool.role];
@@ -75,9 +80,15 @@ export const stackNodepoolEnforceProfile: StackValidationPolicy = {
         );
         continue;
       }
+      const catalog = catalogs.get(pool.cloud);
       for (const type of pool.types) {
-        const machine = machineByName(pool.cloud, type);
-        if (!machine) {
+        const machine = catalog?.get(type.toLowerCase());
+        if (!catalog) {
+          report(
+            `${pool.where} uses ${type}, but the pack config lists no ${pool.cloud} machine types (machineTypes; npm run plan -- <stack> --policy-config writes them).`,
+            pool.resource.urn,
+          );
+        } else if (!machine) {
           report(
             `${pool.where} uses ${type}, which the ${pool.cloud} catalog does not know.`,
             pool.resource.urn,

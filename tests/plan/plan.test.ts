@@ -108,9 +108,13 @@ describe("offline plan", () => {
     const r = plan(["production", "--policy-config"]);
     expect(r.status).toBe(0);
     const file = JSON.parse(r.stdout);
-    expect(file["aws-ec2-disallow-public-ssh"]).toMatchObject({
+    // Each policy gets the keys its schema declares: SSH the admin networks, multi-AZ the environment.
+    expect(file["aws-ec2-disallow-public-ssh"]).toEqual({
       enforcementLevel: "mandatory",
       adminCidrs: ["203.0.113.0/24"],
+    });
+    expect(file["aws-rds-require-multi-az"]).toEqual({
+      enforcementLevel: "mandatory",
       environment: "production",
     });
     expect(Object.values(file).every((p: any) => p.enforcementLevel === "mandatory")).toBe(true);

@@ -1,3 +1,5 @@
+import { CLOUDS } from "../../../catalog";
+import { machineTypesOf } from "../../../plan/policy-config";
 import { stackNodepoolEnforceProfile } from "../../../policies/stack/stack-nodepool-enforce-profile";
 import { describeStackPolicy, UNKNOWN } from "../harness";
 import { doksCluster } from "../fixtures";
@@ -10,7 +12,10 @@ const config = {
     db: { vcpu: 16, memoryGb: 64 },
     lb: { vcpu: 4, memoryGb: 8 },
   },
+  // The pack keeps no catalog: the sizes come in through its config, as the planner writes them.
+  machineTypes: machineTypesOf(CLOUDS),
 };
+const withoutHetzner = machineTypesOf(["aws", "digitalocean"]);
 
 describeStackPolicy(stackNodepoolEnforceProfile, [
   {
@@ -80,6 +85,18 @@ describeStackPolicy(stackNodepoolEnforceProfile, [
         rule: "a machine type the catalog does not know",
         set: ["lb-1", "serverType", "cx999"],
         expect: /cx999, which the hetzner catalog does not know/,
+      },
+      {
+        rule: "a cloud whose machine types the pack config leaves out",
+        config: { machineTypes: withoutHetzner },
+        expect: /Server lb-1 uses cx43, but the pack config lists no hetzner machine types/,
+      },
+      {
+        rule: "a type the config lists in other case, with a size below the profile",
+        config: {
+          machineTypes: { ...config.machineTypes, hetzner: { CX43: { vcpu: 2, memoryGb: 4 } } },
+        },
+        expect: /Server lb-1 uses cx43 \(2 vCPU, 4 GB\) below the lb profile/,
       },
       {
         rule: "a role with no documented profile",
