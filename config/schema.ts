@@ -12,7 +12,14 @@ import { ROLES, TIERS } from "./tiers";
 export { isPinnedImage } from "./image";
 export { TIERS, ROLES, environmentOf, type Tier, type Role, type Environment } from "./tiers";
 export { cpuCores, memoryMi } from "./fields";
-export { ADMIN_PREFIX_MIN, isAnywhere, type NodePoolConfig } from "./cluster-schema";
+export {
+  ACCESS_LEVELS,
+  ADMIN_PREFIX_MIN,
+  isAnywhere,
+  type AccessGrant,
+  type AccessLevel,
+  type NodePoolConfig,
+} from "./cluster-schema";
 export { ENV_MAX_BYTES, AppSchema, type AppConfig } from "./app-schema";
 export {
   EDGE_PROVIDERS,
