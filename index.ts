@@ -19,6 +19,7 @@ export const {
   kubeconfig,
   kubeContext,
   kubeconfigCommand,
+  kubeconfigCommands,
   gatewayAddress,
   gatewayAddressCommand,
   dnsRecords,

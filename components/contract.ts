@@ -141,6 +141,8 @@ export interface ClusterAccess {
   context?: string;
   /** A command that writes or prints the kubeconfig. @example "aws eks update-kubeconfig ..." */
   command?: pulumi.Input<string>;
+  /** Per principal granted access (kubernetes.access), the command that writes its kubeconfig. */
+  grants?: Record<string, string>;
 }
 
 /** A DNS record a user creates by hand: the program manages no zone. */

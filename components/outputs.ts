@@ -128,6 +128,8 @@ export interface StackOutputs {
   kubeContext?: string;
   /** The command that writes or fetches the kubeconfig. */
   kubeconfigCommand?: pulumi.Output<string>;
+  /** Per principal of kubernetes.access, the command that writes its kubeconfig (aws). */
+  kubeconfigCommands?: Record<string, string>;
   /** The gateway load balancer's address: an IP or a host name (AWS NLB). */
   gatewayAddress: pulumi.Output<string>;
   /** The command that reads the address, where the stack does not wait for one. */
@@ -307,6 +309,8 @@ export function stackOutputs(
     kubeContext:
       config.provider === "existing" ? (access.context ?? "(the current context)") : undefined,
     kubeconfigCommand: access.command === undefined ? undefined : pulumi.output(access.command),
+    kubeconfigCommands:
+      access.grants && Object.keys(access.grants).length > 0 ? access.grants : undefined,
     gatewayAddress: gw.addresses.apply((a) => a[0] ?? ""),
     gatewayAddressCommand: cluster.loadBalancers
       ? undefined

@@ -55,6 +55,45 @@ export const sshPublicKey = z.union([
     ),
 ]);
 
+/**
+ * An IAM role or user ARN, the principals an EKS access entry takes (an STS assumed-role ARN is
+ * refused by EKS): https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html
+ */
+export const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/** What a grant lets its principal do; each is one EKS managed access policy (components/aws/access.ts). */
+export const ACCESS_LEVELS = ["admin", "edit", "view"] as const;
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+/** One principal's access to the cluster: an EKS access entry with a managed access policy. */
+export const accessGrant = z.strictObject({
+  principalArn: z
+    .string()
+    .regex(
+      PRINCIPAL_ARN,
+      "must be an IAM role or user ARN such as arn:aws:iam::111122223333:role/admin",
+    ),
+  level: z.enum(ACCESS_LEVELS),
+  /** Namespaces the grant is limited to; the whole cluster when absent. */
+  namespaces: z.array(name).min(1, "must list at least one namespace, or be left out").optional(),
+});
+export type AccessGrant = z.infer<typeof accessGrant>;
+
+/** EKS keeps one access entry per principal, so a principal is granted once. */
+export const accessGrants = z.array(accessGrant).superRefine((grants, ctx) => {
+  const seen = new Map<string, number>();
+  grants.forEach((g, i) => {
+    const first = seen.get(g.principalArn);
+    if (first === undefined) seen.set(g.principalArn, i);
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: [i, "principalArn"],
+        message: `duplicates the principal of access[${first}]; EKS keeps one access entry per principal`,
+      });
+  });
+});
+
 export const kubernetes = z.strictObject({
   version: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33"),
   /** `existing` only: the kubeconfig context to use; the default context when empty. */
@@ -70,6 +109,8 @@ export const kubernetes = z.strictObject({
    * budget, and at least two gateway proxies.
    */
   highAvailability: z.boolean(),
+  /** Principals granted access to the cluster beside its creator (aws: EKS access entries). */
+  access: accessGrants,
 });
 
 export const network = z.strictObject({

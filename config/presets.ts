@@ -80,6 +80,7 @@ const base: Preset = {
     namespace: "platform",
     controlPlaneServers: 3,
     highAvailability: true,
+    access: [],
   },
   network: { cidr: "10.0.0.0/16", zones: 3, natPerZone: true },
   tls: { acmeEmail: "", issuer: "production" },

@@ -14,7 +14,14 @@ export { isPinnedImage } from "./image";
 export type { CostUsage } from "./cost-schema";
 export { TIERS, ROLES, environmentOf, type Tier, type Role, type Environment } from "./tiers";
 export { cpuCores, memoryMi } from "./fields";
-export { ADMIN_PREFIX_MIN, isAnywhere, type NodePoolConfig } from "./cluster-schema";
+export {
+  ACCESS_LEVELS,
+  ADMIN_PREFIX_MIN,
+  isAnywhere,
+  type AccessGrant,
+  type AccessLevel,
+  type NodePoolConfig,
+} from "./cluster-schema";
 export { ENV_MAX_BYTES, AppSchema, type AppConfig } from "./app-schema";
 export {
   EDGE_PROVIDERS,

@@ -17,6 +17,13 @@ export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
       issue([key, "mode"], `managed is not offered on ${c.provider}; use self-hosted or none`);
   }
   objectStoreRules(c, issue);
+  // EKS access entries are built on aws alone; elsewhere a grant would be silently ignored
+  // (README, "Cluster access", gives each provider's own way).
+  if (c.provider !== "aws" && c.kubernetes.access.length > 0)
+    issue(
+      ["kubernetes", "access"],
+      `must be empty for provider ${c.provider}: access grants are EKS access entries (aws only)`,
+    );
   for (const [role, pool] of Object.entries(c.nodePools)) {
     if (pool.min > pool.max) issue(["nodePools", role, "min"], `must not exceed max (${pool.max})`);
     if (pool.desired < pool.min || pool.desired > pool.max)

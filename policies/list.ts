@@ -65,6 +65,7 @@ import { stackCloudfrontRequireOriginLock } from "./stack/stack-cloudfront-requi
 import { stackDatabaseRequireBackups } from "./stack/stack-database-require-backups";
 import { stackDatabaseRequireFirewall } from "./stack/stack-database-require-firewall";
 import { stackEbsRequireNodeEncryption } from "./stack/stack-ebs-require-node-encryption";
+import { stackEksRequireAccessEntries } from "./stack/stack-eks-require-access-entries";
 import { stackEc2LimitWebIngress } from "./stack/stack-ec2-limit-web-ingress";
 import { stackGatewayRequireClientAddress } from "./stack/stack-gateway-require-client-address";
 import { stackGatewayRequireEdge } from "./stack/stack-gateway-require-edge";
@@ -156,6 +157,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   stackDatabaseRequireFirewall,
   stackEbsRequireNodeEncryption,
   stackEc2LimitWebIngress,
+  stackEksRequireAccessEntries,
   stackGatewayRequireClientAddress,
   stackGatewayRequireEdge,
   stackGatewayRequireHttps,

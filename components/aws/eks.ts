@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import type { NodePoolConfig, Role } from "../../config";
+import type { AccessGrant, NodePoolConfig, Role } from "../../config";
+import { accessEntries } from "./access";
 import { ROLE_LABEL } from "../k8s";
 import { addonVersions } from "./addons";
 import { gatewayAnnotations } from "./gateway-nlb";
@@ -46,6 +47,8 @@ export interface EksClusterArgs {
   nodePools: Partial<Record<Role, NodePoolConfig>>;
   /** Days the control-plane logs are kept. @example 30 */
   logRetentionDays: number;
+  /** Principals granted access beside the creator, each an access entry. @default [] */
+  access?: AccessGrant[];
   /** Control-plane log volume a month, an assumption for the cost estimate. @default 20 */
   controlPlaneLogGbPerMonth?: number;
 }
@@ -113,6 +116,10 @@ export class EksCluster extends pulumi.ComponentResource {
         },
         encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
         enabledClusterLogTypes: [...CONTROL_PLANE_LOGS],
+        // The creator's admin entry stays beside the grants (kubernetes.access): this program's own
+        // provider deploys as the creator, and EKS reads the flag at creation only, so dropping it
+        // would replace this protected cluster. The docs let the entry go by hand once others
+        // exist: https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         // The add-ons below are EKS-managed and pinned, so EKS installs no unmanaged copies.
         bootstrapSelfManagedAddons: false,
@@ -124,6 +131,7 @@ export class EksCluster extends pulumi.ComponentResource {
       { ...parent, protect: true, dependsOn: [controlPlaneLogs, controlPlanePolicy] },
     );
     this.clusterName = cluster.name;
+    accessEntries(name, args.clusterName, args.access ?? [], { ...parent, dependsOn: [cluster] });
 
     const issuer = cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? "");
     const oidcProvider = new aws.iam.OpenIdConnectProvider(

@@ -8,6 +8,7 @@ import { Cache } from "./cache";
 import { Cdn, CLOUDFRONT_PROXY_HOPS } from "./cdn";
 import { edgeHosts } from "../edge/rules";
 import { backupRetention, Database } from "./database";
+import { kubeconfigCommand } from "./access";
 import { EksCluster } from "./eks";
 import { GATEWAY_CLIENT_ADDRESS } from "./gateway-nlb";
 import { Network } from "./network";
@@ -75,6 +76,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       adminCidrs: config.adminCidrs,
       nodePools: config.nodePools,
       logRetentionDays: logDays,
+      access: config.kubernetes.access,
     },
     opts,
   );
@@ -228,6 +230,12 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     access: {
       kubeconfig: cluster.kubeconfig,
       command: pulumi.interpolate`aws eks update-kubeconfig --name ${cluster.clusterName} --region ${config.region}`,
+      grants: Object.fromEntries(
+        config.kubernetes.access.map((g) => [
+          g.principalArn,
+          kubeconfigCommand(prefix, config.region, stack, g),
+        ]),
+      ),
     },
     edge,
   };

@@ -210,6 +210,9 @@ export const AWS_UNPRICED: Record<string, string> = {
     "aws:ec2/routeTableAssociation:RouteTableAssociation",
     "aws:ec2/subnet:Subnet",
     "aws:ec2/vpc:Vpc",
+    // Access entries and their policies are free: https://aws.amazon.com/eks/pricing/
+    "aws:eks/accessEntry:AccessEntry",
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
     "aws:eks/addon:Addon",
     "aws:elasticache/parameterGroup:ParameterGroup",
     "aws:elasticache/subnetGroup:SubnetGroup",

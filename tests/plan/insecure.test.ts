@@ -45,4 +45,10 @@ describe("an insecure value in a stack's config fails the plan, naming the polic
       expect.arrayContaining([expect.stringMatching(/postgres.*replica/)]),
     );
   });
+
+  it("a production EKS cluster that grants no one but its creator: stack-eks-require-access-entries", () => {
+    const r = planWith("production", { "platform:kubernetes": { access: [] } });
+    expect(r.status).toBe(1);
+    expect(r.mandatory.map((v: any) => v.policy)).toContain("stack-eks-require-access-entries");
+  });
 });
