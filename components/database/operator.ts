@@ -2,11 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
   Namespace,
-  anyAddressEgress,
+  apiServerEgressArgs,
   chartRelease,
   fromNamespace,
   networkPolicy,
-  networkPolicyArgs,
   tcpPorts,
 } from "../k8s";
 import { BARMAN_PLUGIN_CHART, CNPG_CHART, type ContainerResources } from "./cnpg";
@@ -112,28 +111,10 @@ export class CnpgOperator extends pulumi.ComponentResource {
     );
     new k8s.networking.v1.NetworkPolicy(
       `${name}-apiserver-egress`,
-      apiServerEgress("cnpg-apiserver-egress", ns.name, {}),
+      apiServerEgressArgs("cnpg-apiserver-egress", ns.name, {}, [6443]),
       parent,
     );
     this.ready = [operator, plugin];
     this.registerOutputs({ namespace: this.namespace });
   }
-}
-
-/**
- * Egress to the Kubernetes API server on 6443. The namespace baseline opens 443, which is the API
- * port of managed control planes; kubeadm, kind and k3s serve it on 6443 instead, and operators and
- * CloudNativePG's instance manager cannot work without it.
- */
-export function apiServerEgress(
-  policyName: string,
-  namespace: pulumi.Input<string>,
-  podSelector: k8s.types.input.meta.v1.LabelSelector,
-): k8s.networking.v1.NetworkPolicyArgs {
-  return networkPolicyArgs({
-    name: policyName,
-    namespace,
-    podSelector,
-    egress: [anyAddressEgress(6443)],
-  });
 }

@@ -4,8 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { fromNamespace, ingressFrom, podPolicy, tcpPorts } from "../k8s";
-import { apiServerEgress } from "./operator";
+import { apiServerEgressArgs, fromNamespace, ingressFrom, podPolicy, tcpPorts } from "../k8s";
 import { POSTGRES_NAMES, POSTGRES_PORT } from "./postgres-cluster";
 
 const METRICS_PORT = 9187;
@@ -81,13 +80,18 @@ export function postgresNetworkPolicies(
   const exists = (key: string) => ({ matchExpressions: [{ key, operator: "Exists" }] });
   new k8s.networking.v1.NetworkPolicy(
     `${name}-apiserver-egress`,
-    apiServerEgress("postgres-apiserver-egress", ns, exists("cnpg.io/cluster")),
+    apiServerEgressArgs("postgres-apiserver-egress", ns, exists("cnpg.io/cluster"), [6443]),
     parent,
   );
   if (args.poolerEnabled)
     new k8s.networking.v1.NetworkPolicy(
       `${name}-pooler-apiserver-egress`,
-      apiServerEgress("postgres-pooler-apiserver-egress", ns, exists("cnpg.io/poolerName")),
+      apiServerEgressArgs(
+        "postgres-pooler-apiserver-egress",
+        ns,
+        exists("cnpg.io/poolerName"),
+        [6443],
+      ),
       parent,
     );
 }

@@ -84,21 +84,27 @@ export function policiesIn(scope: PolicyScope) {
 /**
  * Egress to the Kubernetes API server for pods that watch the cluster (operators, Prometheus,
  * collectors). Managed control planes answer on 443, which the namespace baseline opens; k3s
- * (Hetzner) answers on 6443 behind the `kubernetes` Service, and policies see the port after DNAT.
+ * (Hetzner), kubeadm and kind answer on 6443 behind the `kubernetes` Service, and policies see the
+ * port after DNAT. A policy beside the baseline may name 6443 alone.
  */
+export function apiServerEgressArgs(
+  name: string,
+  namespace: pulumi.Input<string>,
+  podSelector: pulumi.Input<k8s.types.input.meta.v1.LabelSelector>,
+  ports: number[] = [443, 6443],
+): k8s.networking.v1.NetworkPolicyArgs {
+  return networkPolicyArgs({ name, namespace, podSelector, egress: [anyAddressEgress(...ports)] });
+}
+
+/** A NetworkPolicy from {@link apiServerEgressArgs} for the pods carrying `podSelector`'s labels. */
 export function apiServerEgress(
   resourceName: string,
   args: { name: string; namespace: pulumi.Input<string>; podSelector: Record<string, string> },
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy {
-  return networkPolicy(
+  return new k8s.networking.v1.NetworkPolicy(
     resourceName,
-    {
-      name: args.name,
-      namespace: args.namespace,
-      podSelector: { matchLabels: args.podSelector },
-      egress: [anyAddressEgress(443, 6443)],
-    },
+    apiServerEgressArgs(args.name, args.namespace, { matchLabels: args.podSelector }),
     opts,
   );
 }
