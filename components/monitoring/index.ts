@@ -16,7 +16,7 @@ import {
   type GrafanaRoute,
 } from "./grafana";
 import { monitoringPolicies } from "./network";
-import { alertmanagerReceivers } from "./receivers";
+import { alertmanagerReceivers } from "./receiver-secret";
 import {
   DASHBOARD_LABEL,
   DOCUMENT_THRESHOLDS,
