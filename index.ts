@@ -33,4 +33,6 @@ export const {
   databaseReadEndpoint,
   databaseReadReplicas,
   backupTargets,
+  replication,
+  replicationSecrets,
 } = outputs;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ReplicationSecrets, ReplicationSource } from "./region";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../config";
 
@@ -118,6 +119,14 @@ export interface ClusterFacts {
   access?: ClusterAccess;
   /** Names served by the cloud's CDN rather than the gateway, and the records that prove them. */
   edge?: EdgeFacts;
+  /**
+   * What a primary region hands its secondaries (stack outputs `replication` and
+   * `replicationSecrets`, components/region); absent where the layer replicates nothing.
+   */
+  replication?: {
+    source: pulumi.Input<ReplicationSource>;
+    secrets: pulumi.Input<ReplicationSecrets>;
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ClusterFacts, DnsRecordSpec } from "./contract";
 import type { EdgeOutputs } from "./edge";
 import { alertReceiverLines, alertSourceLines, outsideChecks } from "./escalation";
 import type { Platform } from "./platform";
+import type { ReplicationSecrets, ReplicationSource } from "./region";
 
 /** A DNS record the user creates at whatever serves the domain: the program manages no zone. */
 export interface DnsRecord extends DnsRecordSpec {
@@ -152,6 +153,10 @@ export interface StackOutputs {
   alertReceivers: string[];
   /** Every alert with its severity and the exporter or cloud service its data comes from. */
   alertSources: string[];
+  /** Where this region's data lives, for a secondary region's StackReference (components/region). */
+  replication?: pulumi.Input<ReplicationSource>;
+  /** The credentials a secondary region needs (secret). */
+  replicationSecrets?: pulumi.Output<ReplicationSecrets>;
 }
 
 function databaseOutput(
@@ -333,5 +338,8 @@ export function stackOutputs(
     backupTargets: backupTargets(config, cluster),
     alertReceivers: alertReceiverLines(config),
     alertSources: alertSourceLines(monitoring.alertRules, outsideChecks(config)),
+    // What a secondary region reads through a StackReference (components/region).
+    replication: cluster.replication?.source,
+    replicationSecrets: cluster.replication && pulumi.secret(cluster.replication.secrets),
   };
 }

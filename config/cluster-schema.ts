@@ -123,7 +123,8 @@ export const network = z.strictObject({
 export const nodePool = z.strictObject({
   profile: z.enum(PROFILE_NAMES),
   min: int(0, 100),
-  max: int(1, 100),
+  /** 0 takes away the tier preset's pool of this role (its workloads share the app nodes). */
+  max: int(0, 100),
   desired: int(0, 100),
 });
 export type NodePoolConfig = z.infer<typeof nodePool>;

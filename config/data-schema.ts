@@ -42,6 +42,12 @@ export const database = z.strictObject({
     .refine((n) => n === 0 || n >= 0.1, "must be 0 (the profile's) or at least 0.1"),
   storageGb: int(1),
   replicas: int(0, 5),
+  /**
+   * Hardware profile of each read replica, where it differs from the primary's (managed, aws):
+   * replicas serve reads and replay the primary's WAL, and RDS lets them have a class of their
+   * own. @default the primary's profile
+   */
+  replicaProfile: z.enum(PROFILE_NAMES).optional(),
   multiAz: z.boolean(),
   /** HA standby nodes of a managed Postgres that has them (DigitalOcean); multiAz asks for one. */
   standbys: int(0, 2),

@@ -58,6 +58,11 @@ export function applyPreset(raw: Plain): Plain {
       ...merged.edge,
       provider: defaultEdgeProvider(raw, merged.cdn.enabled === true),
     };
+  // `max: 0` takes away a pool the tier preset has: the role's workloads share the app nodes.
+  if (isPlain(merged.nodePools))
+    merged.nodePools = Object.fromEntries(
+      Object.entries(merged.nodePools).filter(([, pool]) => !(isPlain(pool) && pool.max === 0)),
+    );
   if (Array.isArray(raw.apps))
     merged.apps = raw.apps.map((a) => (isPlain(a) ? deepMerge<Plain>(app, a) : a));
   else if (raw.apps === undefined) merged.apps = [];

@@ -138,6 +138,7 @@ const base: Preset = {
   },
   backups,
   cost: { usage: COST_USAGE },
+  multiRegion: {},
   // Tiers document, Secrets Management "Rotation": database passwords 90 days, API keys 180 days.
   secrets: { rotation: { databaseDays: 90, apiKeyDays: 180 } },
   policies: { enforcement: "mandatory", overrides: {} },

@@ -5,6 +5,7 @@ import { adminCidr, kubernetes, network, nodePool, sshPublicKey } from "./cluste
 import { backups, cache, database, objectStorage, secrets } from "./data-schema";
 import { cdn, edge, gateway, tls } from "./edge-schema";
 import { cost } from "./cost-schema";
+import { multiRegion } from "./region-schema";
 import { hostname } from "./fields";
 import { logging, monitoring } from "./monitoring-schema";
 import { stackRules } from "./stack-rules";
@@ -12,6 +13,7 @@ import { ROLES, TIERS } from "./tiers";
 
 export { isPinnedImage } from "./image";
 export type { CostUsage } from "./cost-schema";
+export { REGION_ROLES, type RegionRole, type MultiRegion } from "./region-schema";
 export { TIERS, ROLES, environmentOf, type Tier, type Role, type Environment } from "./tiers";
 export { cpuCores, memoryMi } from "./fields";
 export {
@@ -55,6 +57,7 @@ export const StackConfigSchema = z
     logging,
     backups,
     cost,
+    multiRegion,
     secrets,
     apps: z.array(AppSchema),
     policies: z.strictObject({

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { CAPABILITIES } from "../catalog/capabilities";
 import type { StackConfig } from "./schema";
 import { environmentOf } from "./tiers";
+import { regionProblems } from "./region-schema";
 
 /** The cross-field rules of the stack config: what no single key's schema can check. */
 export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
@@ -17,6 +18,7 @@ export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
       issue([key, "mode"], `managed is not offered on ${c.provider}; use self-hosted or none`);
   }
   objectStoreRules(c, issue);
+  for (const p of regionProblems(c)) issue(p.path, p.message);
   // EKS access entries are built on aws alone; elsewhere a grant would be silently ignored
   // (README, "Cluster access", gives each provider's own way).
   if (c.provider !== "aws" && c.kubernetes.access.length > 0)

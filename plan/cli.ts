@@ -30,11 +30,25 @@ async function main() {
     process.stderr.write(`plan ${stack}: ${(e as Error)?.message ?? String(e)}\n`);
     process.exit(3);
   });
+  const forReference = args.includes("--reference-outputs");
   try {
-    result = await runPlan(stack, process.env.PLAN_ROOT || undefined);
+    result = await runPlan(stack, process.env.PLAN_ROOT || undefined, {
+      keepSecretOutputs: forReference,
+    });
   } catch (e) {
     process.stderr.write(`plan ${stack}: ${(e as Error).message}\n`);
     process.exit(3);
+  }
+  // For another stack's plan (plan/references.ts): the outputs a StackReference reads.
+  if (forReference) {
+    if (result.status === "invalid-config" || result.status === "error") {
+      process.stderr.write(`${result.problems.join("; ")}\n`);
+      process.exit(EXIT[result.status]);
+    }
+    process.stdout.write(JSON.stringify(result.referenceOutputs ?? {}));
+    process.exitCode = 0;
+    setTimeout(() => process.exit(process.exitCode), 1000).unref();
+    return;
   }
   if (args.includes("--policy-config") && result.config) {
     const { policies } = await import("../policies/list");

@@ -3,6 +3,10 @@ import { CLOUD_LAYERS } from "../components";
 import { ipGatewayAddress, type CloudLayer } from "../components/kit/cloud-layer";
 import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
 import { planNow, ROTATING, rotatingMockOutputs } from "./mock-outputs/time";
+import { bareStack, type ReferencedOutputs } from "./references";
+
+/** The type token of a StackReference (@pulumi/pulumi stackReference.ts). */
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
 /** One resource the program registered, as the plan, the policies and the tests see it. */
 export interface Registered {
@@ -97,6 +101,7 @@ export class Recorder {
     project: string,
     stack: string,
     layers: readonly CloudLayer[] = Object.values(CLOUD_LAYERS),
+    references: Record<string, ReferencedOutputs> = {},
   ) {
     // The mock sees inputs already deserialized; keep them for the record instead of decoding twice.
     const inputs = new Map<string, Record<string, any>>();
@@ -104,6 +109,18 @@ export class Recorder {
     pulumi.runtime.setMocks(
       {
         newResource: (a) => {
+          // A StackReference reads the referenced stack's offline outputs (plan/references.ts).
+          if (a.type === STACK_REFERENCE) {
+            const ref = references[bareStack(String(a.inputs.name))];
+            return {
+              id: a.inputs.name,
+              state: {
+                name: a.inputs.name,
+                outputs: ref?.outputs ?? {},
+                secretOutputNames: ref?.secretOutputNames ?? [],
+              },
+            };
+          }
           inputs.set(`${a.type}::${a.name}`, a.inputs);
           stackLayer ??= layerOf(a.type, layers);
           return {
@@ -117,6 +134,8 @@ export class Recorder {
       project,
       stack,
       false,
+      // StackReference names are qualified with it (components/region).
+      "organization",
     );
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);

@@ -11,15 +11,34 @@ export type PlanOutput = { secret: true } | { secret: false; value: unknown };
 export async function resolveOutputs(
   exported: Record<string, unknown>,
 ): Promise<Record<string, PlanOutput>> {
-  const entries = await Promise.all(
-    Object.entries(exported).map(async ([name, raw]): Promise<[string, PlanOutput | undefined]> => {
-      // `output` lifts nested Outputs and carries their secretness up to the whole value.
-      const out = pulumi.output(raw);
-      if (await pulumi.isSecret(out)) return [name, { secret: true }];
-      // The value behind an Output; an internal of @pulumi/pulumi's OutputImpl (output.ts).
-      const value = await (out as unknown as { promise(): Promise<unknown> }).promise();
-      return [name, value === undefined ? undefined : { secret: false, value }];
-    }),
+  const values = await outputValues(exported);
+  return Object.fromEntries(
+    Object.entries(values).map(([name, o]): [string, PlanOutput] =>
+      o.secret ? [name, { secret: true }] : [name, { secret: false, value: o.value }],
+    ),
   );
-  return Object.fromEntries(entries.filter((e): e is [string, PlanOutput] => e[1] !== undefined));
+}
+
+/**
+ * Every export's value and secretness, secrets with their (offline) values: what another stack's
+ * plan reads through a StackReference (plan/references.ts). Never rendered.
+ */
+export async function outputValues(
+  exported: Record<string, unknown>,
+): Promise<Record<string, { secret: boolean; value: unknown }>> {
+  const entries = await Promise.all(
+    Object.entries(exported).map(
+      async ([name, raw]): Promise<[string, { secret: boolean; value: unknown } | undefined]> => {
+        // `output` lifts nested Outputs and carries their secretness up to the whole value.
+        const out = pulumi.output(raw);
+        const secret = await pulumi.isSecret(out);
+        // The value behind an Output; an internal of @pulumi/pulumi's OutputImpl (output.ts).
+        const value = await (out as unknown as { promise(): Promise<unknown> }).promise();
+        return [name, value === undefined ? undefined : { secret, value }];
+      },
+    ),
+  );
+  return Object.fromEntries(
+    entries.filter((e): e is [string, { secret: boolean; value: unknown }] => e[1] !== undefined),
+  );
 }

@@ -7,7 +7,9 @@ import { collisionProblems, collisions } from "./collisions";
 import { policyConfig } from "./policy-config";
 import { priceStack, CostReport } from "./cost";
 import { Recorder, Registered } from "./mocks";
-import { PlanOutput, resolveOutputs } from "./outputs";
+import { outputValues, PlanOutput, resolveOutputs } from "./outputs";
+import { planReferences, type ReferencedOutputs } from "./references";
+import { referencedStacks } from "../components/region";
 import { evaluatePolicies, Violation } from "./policy";
 import { MissingConfigError, readStack, ROOT, StackFileError, type StackFiles } from "./stack";
 import { Placement, placementViolations, planPlacement } from "./placement";
@@ -32,6 +34,8 @@ export interface PlanResult {
   placement: Placement | null;
   /** The stack outputs by name; a secret one without its value. */
   outputs: Record<string, PlanOutput>;
+  /** With `keepSecretOutputs`: the outputs as another stack's StackReference reads them. */
+  referenceOutputs?: ReferencedOutputs;
   config?: StackConfig;
 }
 
@@ -77,7 +81,11 @@ function documentedStop(failures: unknown[]): string | undefined {
  * the policy pack over what it registered, and the catalog over what it costs. One stack per process:
  * the Pulumi runtime keeps global state.
  */
-export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
+export async function runPlan(
+  stack: string,
+  root = ROOT,
+  opts: { keepSecretOutputs?: boolean } = {},
+): Promise<PlanResult> {
   let files: StackFiles;
   try {
     files = readStack(stack, root);
@@ -87,17 +95,33 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     throw e;
   }
   pulumi.runtime.setAllConfig(files.config, files.secretKeys);
-  const recorder = new Recorder(files.project, stack);
   let config: StackConfig;
+  try {
+    config = loadStackConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) return stopped(stack, "invalid-config", e.problems, []);
+    throw e;
+  }
+  // The stacks this one reads through StackReferences, planned first (plan/references.ts).
+  const references = planReferences(stack, referencedStacks(config), root);
+  if (references.problems.length) return stopped(stack, "invalid-config", references.problems, []);
+  const recorder = new Recorder(files.project, stack, undefined, references.resolved);
   const failures: unknown[] = [];
   let exported: Record<string, unknown> = {};
   let outputs: Record<string, PlanOutput> = {};
+  let referenceOutputs: ReferencedOutputs | undefined;
   const onRejection = (e: unknown) => failures.push(e);
   process.on("unhandledRejection", onRejection);
   try {
-    config = loadStackConfig();
     await recorder.record(() => (exported = require(path.join(root, "index"))));
     outputs = await resolveOutputs(exported);
+    if (opts.keepSecretOutputs) {
+      const values = await outputValues(exported);
+      referenceOutputs = {
+        outputs: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.value])),
+        secretOutputNames: Object.keys(values).filter((k) => values[k].secret),
+      };
+    }
   } catch (e) {
     if (e instanceof ConfigError) return stopped(stack, "invalid-config", e.problems, []);
     const stop = documentedStop([e, ...failures]);
@@ -145,6 +169,7 @@ export async function runPlan(stack: string, root = ROOT): Promise<PlanResult> {
     requests,
     placement,
     outputs,
+    referenceOutputs,
     config,
   };
 }

@@ -100,6 +100,8 @@ export interface DatabaseArgs {
   multiAz: boolean;
   /** Asynchronous read replicas. @example 1 */
   replicas: number;
+  /** Hardware profile of each read replica; the primary's when absent. @example "medium-db" */
+  replicaProfile?: ProfileName;
   /** Postgres max_connections. @example 200 */
   maxConnections: number;
   /** Automated backup days (RDS keeps 1 to 35). @example 30 */
@@ -120,6 +122,43 @@ export interface DatabaseArgs {
   logRetentionDays: number;
   /** How long the master password lives (config `secrets.rotation`). @default 90 days */
   rotation?: RotationPeriods;
+  /**
+   * A secondary region's database: the ARN of the primary region's instance it replicates, and
+   * that instance's master password (a replica's users are its source's). Removing it promotes
+   * the replica in place (see `Database`).
+   */
+  replicaOf?: { sourceArn: pulumi.Input<string>; password: pulumi.Input<string> };
+}
+
+/**
+ * What makes the region's database instance a cross-region replica, or its own primary. The
+ * instance keeps its name either way, so that switching `multiRegion.role` from secondary to
+ * primary is an update, not a replacement: the AWS provider's update promotes an instance whose
+ * `replicate_source_db` becomes empty (PromoteReadReplica, with the configured
+ * `backup_retention_period` and `backup_window`), and refuses to give an instance a new source
+ * ("cannot elect new source database for replication"; terraform-provider-aws,
+ * internal/service/rds/instance.go, resourceInstanceUpdate). A cross-region replica names its
+ * source by ARN and needs a KMS key of its own region (the `replicateSourceDb` docs of
+ * @pulumi/aws rds.Instance). Engine, database name and master user come from the source.
+ */
+export function instanceRole(
+  replicaOf: DatabaseArgs["replicaOf"],
+  own: { version: string; password: pulumi.Input<string>; backupRetentionDays: number },
+) {
+  if (replicaOf)
+    return {
+      replicateSourceDb: replicaOf.sourceArn,
+      // RDS for PostgreSQL keeps no automated backups of a read replica; the promotion sets them.
+      backupRetentionPeriod: 0,
+    };
+  return {
+    engine: "postgres",
+    engineVersion: own.version,
+    dbName: DATABASE_NAME,
+    username: MASTER_USER,
+    password: own.password,
+    backupRetentionPeriod: own.backupRetentionDays,
+  };
 }
 
 /** The database and user every app connects as. */
@@ -182,6 +221,31 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       },
       parent,
     );
+    // Replicas of their own class get parameters for their own memory. PostgreSQL refuses to run
+    // a hot standby whose max_connections, max_worker_processes, max_wal_senders,
+    // max_prepared_transactions or max_locks_per_transaction is below its primary's (PostgreSQL
+    // docs, High Availability, "Hot Standby", Administrator's Overview): the same options give the
+    // same values, and only the memory settings follow the class.
+    const replicaType = args.replicaProfile
+      ? resolveManagedDatabase("aws", args.replicaProfile).type
+      : resolved.type;
+    const replicaParameters =
+      replicaType.name === resolved.type.name || args.replicas === 0
+        ? parameters
+        : new aws.rds.ParameterGroup(
+            `${name}-replica-params`,
+            {
+              family,
+              description: `Platform tuning for ${replicaType.memoryGb} GB replicas, max_connections ${args.maxConnections}`,
+              parameters: rdsParameters(
+                postgresParameters(replicaType.memoryGb, {
+                  maxConnections: args.maxConnections,
+                  replicas: args.replicas,
+                }),
+              ),
+            },
+            parent,
+          );
     const monitoringRole = serviceRole(
       `${name}-monitoring`,
       "monitoring.rds.amazonaws.com",
@@ -197,12 +261,16 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
     );
     // RDS refuses / @ " and spaces in a master password; letters and digits carry 190 bits here.
     // A new password modifies the instance in place (`password` is no replacing input).
-    const password = rotatingPassword(
-      `${name}-password`,
-      { kind: "database", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 32 },
-      parent,
+    // A replica's master password is its source's; the primary region rotates it.
+    this.password = pulumi.secret(
+      args.replicaOf
+        ? pulumi.output(args.replicaOf.password)
+        : rotatingPassword(
+            `${name}-password`,
+            { kind: "database", periods: args.rotation ?? DOCUMENTED_ROTATION, length: 32 },
+            parent,
+          ).result,
     );
-    this.password = pulumi.secret(password.result);
 
     const identifier = physicalName([args.identifierPrefix, "postgres"], 50);
     // RDS creates the export's log group with no expiry unless it exists first.
@@ -242,16 +310,15 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
       {
         ...common,
         identifier,
-        engine: "postgres",
-        engineVersion: args.version,
-        dbName: DATABASE_NAME,
-        username: MASTER_USER,
-        password: this.password,
+        ...instanceRole(args.replicaOf, {
+          version: args.version,
+          password: this.password,
+          backupRetentionDays: args.backupRetentionDays,
+        }),
         dbSubnetGroupName: subnets.name,
         multiAz: args.multiAz,
         // Storage grows on its own up to twice the allocation before the disk alarm matters.
         maxAllocatedStorage: args.storageGb * 2,
-        backupRetentionPeriod: args.backupRetentionDays,
         backupWindow: timeWindow(hour, minute, 30),
         // After the backup window, on Sunday, when traffic is lowest.
         maintenanceWindow: weeklyWindow("sun", hour + 2, minute, 60),
@@ -284,6 +351,8 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
         {
           ...common,
           identifier: replicaId,
+          instanceClass: replicaType.name,
+          parameterGroupName: replicaParameters.name,
           replicateSourceDb: primary.identifier,
           // Single-AZ each, one per zone in turn: a lost zone costs only its replicas' reads,
           // which PgBouncer sends to the others; a Multi-AZ replica would double every replica.
@@ -298,6 +367,15 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
     });
     this.readHosts = replicas.map((r) => r.address);
 
+    // A secondary region's instance lags its source like any replica (RPO 5 minutes).
+    if (args.replicaOf)
+      alarm(
+        `${name}-primary-lag`,
+        REPLICA_LAG_ALARM,
+        { DBInstanceIdentifier: primary.identifier },
+        args.alarmTopicArn,
+        parent,
+      );
     for (const spec of databaseAlarms(args.storageGb, args.maxConnections)) {
       alarm(
         `${name}-${spec.name}`,

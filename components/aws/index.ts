@@ -7,12 +7,14 @@ import { Backups, drRegionFor } from "./backups";
 import { Cache } from "./cache";
 import { Cdn, CLOUDFRONT_PROXY_HOPS } from "./cdn";
 import { edgeHosts } from "../edge/rules";
-import { backupRetention, Database } from "./database";
+import { backupRetention, Database, DATABASE_NAME, MASTER_USER } from "./database";
 import { kubeconfigCommand } from "./access";
 import { EksCluster } from "./eks";
 import { GATEWAY_CLIENT_ADDRESS } from "./gateway-nlb";
 import { Network } from "./network";
 import { ObjectStorage } from "./storage";
+import { BucketReplication } from "./replication";
+import { primarySource, type ReplicationSource } from "../region";
 import { configProblem } from "../kit/problems";
 import { physicalName } from "../kit/naming";
 import { dailyTime } from "../kit/schedule";
@@ -82,6 +84,8 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   );
 
   const managed: NonNullable<ClusterFacts["managed"]> = {};
+  // A secondary region replicates its primary's database and buckets (components/region).
+  const primary = primarySource(config);
   // The alarms reach the stack's receivers; Route 53 probes every public host from outside.
   const alerts = new Alerts(
     "alerts",
@@ -97,6 +101,8 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     opts,
   );
 
+  let databaseArn: pulumi.Output<string> | undefined;
+  let databasePassword: pulumi.Output<string> | undefined;
   if (config.database.mode === "managed" && alerts) {
     const db = config.database;
     const database = new Database(
@@ -109,6 +115,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         // The config decides; the policy pack refuses a production database without its standby.
         multiAz: db.multiAz,
         replicas: db.replicas,
+        replicaProfile: db.replicaProfile,
         maxConnections: db.maxConnections,
         backupRetentionDays: backupRetention(db.backupRetentionDays, db.backupRetentionFloorDays),
         backupTime,
@@ -119,10 +126,24 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         alarmTopicArn: alerts.topicArn,
         logRetentionDays: logDays,
         rotation: config.secrets.rotation,
+        replicaOf: primary && {
+          sourceArn: primary.source.apply((s) => {
+            if (!s.database)
+              throw new pulumi.RunError(
+                "platform:multiRegion.primaryStack: the primary has no managed database to replicate",
+              );
+            return s.database.arn;
+          }),
+          password: primary.secrets.apply((s) => s.databasePassword ?? ""),
+        },
       },
       opts,
     );
-    new Backups(
+    databaseArn = database.primaryArn;
+    databasePassword = database.password;
+    // A replica is backed up in its primary's region; the promotion starts its own backups.
+    if (!primary)
+      new Backups(
       "backups",
       {
         resourceArns: [database.primaryArn],
@@ -182,6 +203,22 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       opts,
     );
     managed.objectStorage = storage.facts;
+    if (primary) {
+      const destinations = storage.byPurpose;
+      new BucketReplication(
+        "replication",
+        {
+          source: primary.source,
+          destinations: { media: destinations.media, backup: destinations.backup },
+          versioning: storage.versioning,
+          keyArn: storage.keyArn,
+          sourceProvider: new aws.Provider("aws-primary-region", {
+            region: primary.source.apply((s) => s.region as aws.Region),
+          }),
+        },
+        opts,
+      );
+    }
   }
 
   let edge: ClusterFacts["edge"];
@@ -238,7 +275,44 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       ),
     },
     edge,
+    replication: {
+      source: replicationSource(config, config.network.cidr, databaseArn, storage),
+      secrets: pulumi.secret({ databasePassword }),
+    },
   };
+}
+
+/** What this region hands a secondary (components/region): its database and buckets. */
+function replicationSource(
+  config: StackConfig,
+  cidr: string,
+  databaseArn: pulumi.Output<string> | undefined,
+  storage: ObjectStorage | undefined,
+): pulumi.Output<ReplicationSource> {
+  const buckets = Object.entries(storage?.byPurpose ?? {}).map(([purpose, bucket]) =>
+    pulumi.all([bucket.bucket, bucket.arn, storage!.keyArn]).apply(([name, arn, keyArn]) => ({
+      purpose,
+      name,
+      arn,
+      region: config.region,
+      keyArn,
+    })),
+  );
+  return pulumi.all([databaseArn, pulumi.all(buckets)]).apply(([arn, made]) => ({
+    provider: config.provider,
+    region: config.region,
+    cidr,
+    database: arn
+      ? {
+          arn,
+          version: config.database.version,
+          port: 5432,
+          database: DATABASE_NAME,
+          user: MASTER_USER,
+        }
+      : undefined,
+    buckets: made,
+  }));
 }
 
 /** The AWS layer as the program and the offline plan see it (components/kit/cloud-layer.ts). */

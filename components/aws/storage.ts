@@ -151,6 +151,8 @@ export class ObjectStorage extends pulumi.ComponentResource {
   public readonly keyId: pulumi.Output<string>;
   /** Buckets by purpose (the first of each purpose). */
   public readonly byPurpose: Partial<Record<BucketConfig["purpose"], aws.s3.Bucket>> = {};
+  /** Every bucket's versioning: what a replication rule into these buckets waits for. */
+  public readonly versioning: aws.s3.BucketVersioning[] = [];
 
   constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:aws:ObjectStorage", name, args, opts);
@@ -183,10 +185,12 @@ export class ObjectStorage extends pulumi.ComponentResource {
         },
         parent,
       );
-      new aws.s3.BucketVersioning(
-        `${id}-versioning`,
-        { ...ref, versioningConfiguration: { status: "Enabled" } },
-        parent,
+      this.versioning.push(
+        new aws.s3.BucketVersioning(
+          `${id}-versioning`,
+          { ...ref, versioningConfiguration: { status: "Enabled" } },
+          parent,
+        ),
       );
       new aws.s3.BucketServerSideEncryptionConfiguration(
         `${id}-encryption`,

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config";
+
+/**
+ * What a primary region hands its secondaries (the stack output `replication`): where its data
+ * lives, so that a secondary can replicate it. Nothing secret: the credentials travel apart in
+ * `replicationSecrets`.
+ */
+export interface ReplicationSource {
+  provider: StackConfig["provider"];
+  region: string;
+  /** The primary's VPC or network range: a secondary's must not overlap it. */
+  cidr: string;
+  /** The managed database, when the primary runs one. */
+  database?: {
+    /** The RDS instance's ARN: a cross-region replica names its source by ARN. */
+    arn: string;
+    /** PostgreSQL major version. */
+    version: string;
+    port: number;
+    database: string;
+    user: string;
+  };
+  /** The managed buckets, by purpose; a secondary replicates media and backup. */
+  buckets: { purpose: string; name: string; arn: string; region: string; keyArn?: string }[];
+}
+
+/** The credentials a secondary needs from its primary (the secret stack output `replicationSecrets`). */
+export interface ReplicationSecrets {
+  /** The database's master password: a replica's users are its primary's. */
+  databasePassword?: string;
+}
+
+/** Output names of the cross-region contract, read through a StackReference. */
+export const REPLICATION_OUTPUT = "replication";
+export const REPLICATION_SECRETS_OUTPUT = "replicationSecrets";
+
+/** The role of this stack in its group: primary unless the config says secondary. */
+export function regionRole(config: StackConfig): "primary" | "secondary" {
+  return config.multiRegion.role ?? "primary";
+}
+
+/** Every stack this stack reads outputs of: its primary (secondaries) and its edge peers. */
+export function referencedStacks(config: StackConfig): string[] {
+  const m = config.multiRegion;
+  return [...new Set([...(m.primaryStack ? [m.primaryStack] : []), ...(m.peers ?? [])])];
+}
+
+const references = new Map<string, pulumi.StackReference>();
+
+/**
+ * One StackReference per referenced stack. A stack name without `/` is this project's, in this
+ * stack's organization (Pulumi resolves `stack` and `org/project/stack`).
+ */
+export function stackReference(stack: string): pulumi.StackReference {
+  let ref = references.get(stack);
+  if (!ref) {
+    const name = stack.includes("/")
+      ? stack
+      : `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`;
+    ref = new pulumi.StackReference(`region-${stack.replace(/\//g, "-")}`, { name });
+    references.set(stack, ref);
+  }
+  return ref;
+}
+
+/** The primary's replication facts and secrets, for a secondary; undefined for a primary. */
+export function primarySource(
+  config: StackConfig,
+):
+  | { source: pulumi.Output<ReplicationSource>; secrets: pulumi.Output<ReplicationSecrets> }
+  | undefined {
+  const primary = config.multiRegion.primaryStack;
+  if (regionRole(config) !== "secondary" || !primary) return undefined;
+  const ref = stackReference(primary);
+  return {
+    source: ref.requireOutput(REPLICATION_OUTPUT) as pulumi.Output<ReplicationSource>,
+    secrets: ref.requireOutput(REPLICATION_SECRETS_OUTPUT) as pulumi.Output<ReplicationSecrets>,
+  };
+}
