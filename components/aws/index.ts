@@ -144,17 +144,17 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     // A replica is backed up in its primary's region; the promotion starts its own backups.
     if (!primary)
       new Backups(
-      "backups",
-      {
-        resourceArns: [database.primaryArn],
-        time: backupTime,
-        keep: config.backups,
-        // Tiers document, Backup Strategy, "Primary: Same cloud provider (different region)":
-        // every production tier copies where its region has a pair (required on large tiers).
-        copyRegion: db.crossRegionBackupCopy ? drRegionFor(config.region) : undefined,
-      },
-      opts,
-    );
+        "backups",
+        {
+          resourceArns: [database.primaryArn],
+          time: backupTime,
+          keep: config.backups,
+          // Tiers document, Backup Strategy, "Primary: Same cloud provider (different region)":
+          // every production tier copies where its region has a pair (required on large tiers).
+          copyRegion: db.crossRegionBackupCopy ? drRegionFor(config.region) : undefined,
+        },
+        opts,
+      );
     managed.database = {
       host: database.host,
       readHosts: database.readHosts,

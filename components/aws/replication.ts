@@ -93,7 +93,9 @@ export class BucketReplication extends pulumi.ComponentResource {
               Action: ["kms:Decrypt"],
               Resource: from.apply((f) => f.keyArn ?? "*"),
               Condition: {
-                StringLike: { "kms:ViaService": pulumi.interpolate`s3.${from.region}.amazonaws.com` },
+                StringLike: {
+                  "kms:ViaService": pulumi.interpolate`s3.${from.region}.amazonaws.com`,
+                },
               },
             },
             {
