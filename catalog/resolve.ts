@@ -199,3 +199,22 @@ export const TIER_BUDGETS: Record<BudgetTier, { min: number; max: number | null;
   large: { min: 3000, max: 10000, doc: `${tiers}, Infrastructure Tiers: Large $3,000-10,000` },
   enterprise: { min: 10000, max: null, doc: `${tiers}, Infrastructure Tiers: Enterprise $10,000+` },
 };
+
+/**
+ * Documented monthly total of a group of regional stacks (`multiRegion.group`), by the tier of
+ * its stacks: the tiers whose architecture spans regions. `npm run plan -- --group <name>`.
+ */
+export const GROUP_BUDGETS: Partial<
+  Record<BudgetTier, { min: number; max: number | null; doc: string }>
+> = {
+  large: {
+    min: 5000,
+    max: 10000,
+    doc: `${tiers}, Large Production, Multi-Region Architecture: Total Infrastructure $5,000-10,000/month`,
+  },
+  enterprise: {
+    min: 15000,
+    max: 50000,
+    doc: `${tiers}, Enterprise Production, Global Multi-Cloud Architecture: Estimated Total $15,000-50,000+/month`,
+  },
+};

@@ -37,7 +37,11 @@ export const multiRegion = z.strictObject({
    * @default "primary"
    */
   role: z.enum(REGION_ROLES).optional(),
-  /** With role secondary: the primary's stack. @example "production-large" */
+  /**
+   * With role secondary: the primary's stack. Kept when the region is promoted to primary: its
+   * database was born a replica of that stack's, and keeps that stack's master user and password
+   * (docs/disaster-recovery.md). @example "production-large"
+   */
   primaryStack: stackName.optional(),
   /**
    * The group's other regions whose gateways this stack's edge routes to beside its own (the
@@ -76,8 +80,6 @@ export function regionProblems(c: {
       "primaryStack",
       "is required with role secondary: the stack whose database and buckets this region replicates",
     );
-  if (m.role !== "secondary" && m.primaryStack)
-    problem("primaryStack", "is only for role secondary; a primary replicates nobody");
   if (m.role !== "secondary") return out;
   if (c.provider !== "aws")
     problem(

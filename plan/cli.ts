@@ -5,19 +5,39 @@ import { diagramBlock } from "./diagram";
 import { readBasePlan } from "./base-plan";
 import { reviewCost, reviewMarkdown, reviewText, type SavedPlan } from "./cost-review";
 import { ROOT } from "./stack";
+import { groupText, planGroup } from "./group";
 
 /** Exit codes: 0 clean, 1 a mandatory policy is violated, 2 the stack config is invalid, 3 the program failed. */
 const EXIT = { clean: 0, violations: 1, "invalid-config": 2, error: 3 } as const;
 
 async function main() {
   const args = process.argv.slice(2);
+  // `--group <name>`: every stack of a group of regions, priced against the tier's total.
+  const groupAt = args.indexOf("--group");
+  if (groupAt >= 0) {
+    const name = args[groupAt + 1];
+    if (!name) {
+      process.stderr.write("usage: npm run plan -- --group <name>\n");
+      process.exit(2);
+    }
+    const report = planGroup(name, process.env.PLAN_ROOT || ROOT);
+    if (report.members.length === 0) {
+      process.stderr.write(`plan: no shipped stack has platform:multiRegion.group ${name}\n`);
+      process.exit(2);
+    }
+    process.stdout.write(
+      `${args.includes("--json") ? JSON.stringify(report, null, 2) : groupText(report)}\n`,
+    );
+    const worst = Math.max(...report.members.map((m) => EXIT[m.status as keyof typeof EXIT] ?? 3));
+    process.exit(worst === 0 && report.position === "above" ? 1 : worst);
+  }
   // `--base <file or git ref>`: the plan's cost against a base plan, for review.
   const baseAt = args.indexOf("--base");
   const baseArg = baseAt >= 0 ? args[baseAt + 1] : undefined;
   const stack = args.find((a, i) => !a.startsWith("--") && (baseAt < 0 || i !== baseAt + 1));
   if (!stack || (baseAt >= 0 && !baseArg)) {
     process.stderr.write(
-      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config | --diagram] [--base <plan.json | git ref>]\n",
+      "usage: npm run plan -- <stack> [--json | --markdown | --policy-config | --diagram] [--base <plan.json | git ref>]\n       npm run plan -- --group <name> [--json]\n",
     );
     process.exit(2);
   }

@@ -144,6 +144,9 @@ export function json(r: PlanResult): string {
       stack: r.stack,
       status: r.status,
       problems: r.problems,
+      tier: r.config?.tier ?? null,
+      region: r.config?.region ?? null,
+      role: r.config ? (r.config.multiRegion.role ?? "primary") : null,
       resources: r.resources
         .filter((x) => x.type !== "pulumi:pulumi:Stack")
         .map((x) => ({

@@ -123,11 +123,11 @@ export interface DatabaseArgs {
   /** How long the master password lives (config `secrets.rotation`). @default 90 days */
   rotation?: RotationPeriods;
   /**
-   * A secondary region's database: the ARN of the primary region's instance it replicates, and
-   * that instance's master password (a replica's users are its source's). Removing it promotes
-   * the replica in place (see `Database`).
+   * A database born a replica of another region's (`multiRegion.primaryStack`): while the region
+   * is secondary, the source instance's ARN; after its promotion none. The master password is the
+   * source's either way (a replica's users are its source's).
    */
-  replicaOf?: { sourceArn: pulumi.Input<string>; password: pulumi.Input<string> };
+  replicaOf?: { sourceArn?: pulumi.Input<string>; password: pulumi.Input<string> };
 }
 
 /**
@@ -145,12 +145,15 @@ export function instanceRole(
   replicaOf: DatabaseArgs["replicaOf"],
   own: { version: string; password: pulumi.Input<string>; backupRetentionDays: number },
 ) {
-  if (replicaOf)
+  if (replicaOf?.sourceArn)
     return {
       replicateSourceDb: replicaOf.sourceArn,
       // RDS for PostgreSQL keeps no automated backups of a read replica; the promotion sets them.
       backupRetentionPeriod: 0,
     };
+  // Promoted: engine, database name and master user stay as the source made them (the provider
+  // replaces an instance whose db_name or username changes), and so does the password.
+  if (replicaOf) return { backupRetentionPeriod: own.backupRetentionDays };
   return {
     engine: "postgres",
     engineVersion: own.version,
@@ -368,7 +371,7 @@ export class Database extends pulumi.ComponentResource implements ManagedDatabas
     this.readHosts = replicas.map((r) => r.address);
 
     // A secondary region's instance lags its source like any replica (RPO 5 minutes).
-    if (args.replicaOf)
+    if (args.replicaOf?.sourceArn)
       alarm(
         `${name}-primary-lag`,
         REPLICA_LAG_ALARM,

@@ -127,13 +127,15 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         logRetentionDays: logDays,
         rotation: config.secrets.rotation,
         replicaOf: primary && {
-          sourceArn: primary.source.apply((s) => {
-            if (!s.database)
-              throw new pulumi.RunError(
-                "platform:multiRegion.primaryStack: the primary has no managed database to replicate",
-              );
-            return s.database.arn;
-          }),
+          sourceArn: primary.secondary
+            ? primary.source.apply((s) => {
+                if (!s.database)
+                  throw new pulumi.RunError(
+                    "platform:multiRegion.primaryStack: the primary has no managed database to replicate",
+                  );
+                return s.database.arn;
+              })
+            : undefined,
           password: primary.secrets.apply((s) => s.databasePassword ?? ""),
         },
       },
@@ -142,7 +144,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     databaseArn = database.primaryArn;
     databasePassword = database.password;
     // A replica is backed up in its primary's region; the promotion starts its own backups.
-    if (!primary)
+    if (!primary?.secondary)
       new Backups(
         "backups",
         {
@@ -203,7 +205,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       opts,
     );
     managed.objectStorage = storage.facts;
-    if (primary) {
+    if (primary?.secondary) {
       const destinations = storage.byPurpose;
       new BucketReplication(
         "replication",

@@ -64,16 +64,23 @@ export function stackReference(stack: string): pulumi.StackReference {
   return ref;
 }
 
-/** The primary's replication facts and secrets, for a secondary; undefined for a primary. */
-export function primarySource(
-  config: StackConfig,
-):
-  | { source: pulumi.Output<ReplicationSource>; secrets: pulumi.Output<ReplicationSecrets> }
+/**
+ * The replication facts and secrets of `multiRegion.primaryStack`: the primary a secondary
+ * replicates, or, on a promoted primary, the region it was promoted from (its database was born a
+ * replica of that one's: docs/disaster-recovery.md). Undefined without a primaryStack.
+ */
+export function primarySource(config: StackConfig):
+  | {
+      secondary: boolean;
+      source: pulumi.Output<ReplicationSource>;
+      secrets: pulumi.Output<ReplicationSecrets>;
+    }
   | undefined {
   const primary = config.multiRegion.primaryStack;
-  if (regionRole(config) !== "secondary" || !primary) return undefined;
+  if (!primary) return undefined;
   const ref = stackReference(primary);
   return {
+    secondary: regionRole(config) === "secondary",
     source: ref.requireOutput(REPLICATION_OUTPUT) as pulumi.Output<ReplicationSource>,
     secrets: ref.requireOutput(REPLICATION_SECRETS_OUTPUT) as pulumi.Output<ReplicationSecrets>,
   };

@@ -5,8 +5,10 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { deepMerge } from "../../config";
+import { deepMerge, loadStackConfig } from "../../config";
+import { referencedStacks } from "../../components/region";
 import { Recorder } from "../../plan/mocks";
+import { planReferences } from "../../plan/references";
 import { readStack, ROOT } from "../../plan/stack";
 
 /** Structured config values travel as JSON text; plain strings (a region, a key) stay strings. */
@@ -18,17 +20,32 @@ function decode(text: string): unknown {
   }
 }
 
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
+  return v;
+}
+
 async function main() {
   const [stack, overrides = "{}"] = process.argv.slice(2);
   const files = readStack(stack);
   for (const [key, value] of Object.entries<unknown>(JSON.parse(overrides))) {
     const full = `platform:${key}`;
     const current = files.config[full] === undefined ? undefined : decode(files.config[full]);
-    const merged = deepMerge(current, value);
+    // A null in the overrides removes the key (deepMerge alone can only add and replace).
+    const merged = withoutNulls(deepMerge(current, value));
     files.config[full] = typeof merged === "string" ? merged : JSON.stringify(merged);
   }
   pulumi.runtime.setAllConfig(files.config, files.secretKeys);
-  const recorder = new Recorder(files.project, stack);
+  // Stacks this one reads through StackReferences, planned as the offline plan does.
+  const references = planReferences(stack, referencedStacks(loadStackConfig()), ROOT);
+  if (references.problems.length) throw new Error(references.problems.join("\n"));
+  const recorder = new Recorder(files.project, stack, undefined, references.resolved);
   const resources = await recorder.record(() => require(path.join(ROOT, "index")));
   process.stdout.write(
     JSON.stringify(
