@@ -4,6 +4,7 @@ import type { PlanResult } from "./run";
 import type { Registered } from "./mocks";
 import { diagramBlock } from "./diagram";
 import { rotationLines, rotations } from "./rotations";
+import { recoveryLines, recoveryObjectives } from "./recovery";
 
 export const usd = (n: number) =>
   `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -135,6 +136,7 @@ export function text(r: PlanResult): string {
   out.push("", "stack outputs (`pulumi stack output` after `pulumi up`):");
   for (const o of outputLines(r)) out.push(`  ${o.line}`, ...o.items.map((i) => `    - ${i}`));
   out.push("", ...deployTimeLines(deployTime(r.resources, r.config?.tier)));
+  if (r.config) out.push("", ...recoveryLines(recoveryObjectives(r.config, r.resources)));
   return out.join("\n");
 }
 
@@ -172,6 +174,7 @@ export function json(r: PlanResult): string {
         lines: r.cost.lines,
       },
       deployTime: r.config ? deployTime(r.resources, r.config.tier) : null,
+      recovery: r.config ? recoveryObjectives(r.config, r.resources) : null,
     },
     null,
     2,
