@@ -172,9 +172,9 @@ describe("managed data services", () => {
     expect(replicaZones([], 3, 2)).toEqual([]);
   });
 
-  it("adds the tier's read replicas: one for medium, three for large, each protected and watched for lag", () => {
+  it("adds the tier's read replicas: one for medium, two in the large primary's region (the third in production-large-ap), each protected and watched for lag", () => {
     expect(replicasOf(medium)).toHaveLength(1);
-    expect(replicasOf(large)).toHaveLength(3);
+    expect(replicasOf(large)).toHaveLength(2);
     for (const replica of replicasOf(large)) {
       expect(replica.inputs).toMatchObject({
         storageEncrypted: true,
@@ -186,7 +186,25 @@ describe("managed data services", () => {
     const lag = inputsOf(large, "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
       (a) => a.metricName === "ReplicaLag",
     );
-    expect(lag).toHaveLength(3);
+    expect(lag).toHaveLength(2);
+  });
+
+  it("gives replicas of their own class parameters for their own memory, with the primary's hot-standby settings", () => {
+    // Pulumi.production-large.yaml: database.replicaProfile medium-db.
+    const groups = inputsOf(large, "aws:rds/parameterGroup:ParameterGroup");
+    expect(groups).toHaveLength(2);
+    const param = (g: Record<string, any>, name: string) =>
+      g.parameters.find((p: { name: string }) => p.name === name)?.value;
+    const [primary, replica] = [
+      groups.find((g) => !/replicas/.test(g.description))!,
+      groups.find((g) => /replicas/.test(g.description))!,
+    ];
+    for (const name of ["max_connections", "max_wal_senders"])
+      expect(param(replica, name)).toBe(param(primary, name));
+    expect(param(replica, "shared_buffers")).not.toBe(param(primary, "shared_buffers"));
+    const classes = new Set(replicasOf(large).map((r) => r.inputs.instanceClass));
+    expect([...classes]).toEqual([resolveManagedDatabase("aws", "medium-db").type.name]);
+    expect(primaryOf(large).inputs.instanceClass).not.toBe([...classes][0]);
   });
 
   it("tunes Postgres in a parameter group of the version's family, forcing TLS", () => {

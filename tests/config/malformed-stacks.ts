@@ -1075,6 +1075,10 @@ export function probeCase(probe: Probe, pick: number): Case & { refuse: string }
 export function scratchProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  // The shipped stacks too: a generated stack may reference one (multiRegion.primaryStack), and
+  // the offline plan plans the referenced stack from its file.
+  for (const f of fs.readdirSync(ROOT))
+    if (/^Pulumi\..+\.yaml$/.test(f)) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.writeFileSync(
     path.join(dir, "index.ts"),
     `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,

@@ -17,6 +17,9 @@ export function changedStack(
 ): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  // The shipped stacks too: the changed stack may reference one (multiRegion.primaryStack).
+  for (const f of fs.readdirSync(ROOT))
+    if (/^Pulumi\..+\.yaml$/.test(f)) fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   fs.writeFileSync(
     path.join(dir, "index.ts"),
     `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,

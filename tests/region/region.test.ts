@@ -131,6 +131,12 @@ describe("multiRegion config", () => {
   ])("refuses %j", (overrides, path) => {
     expect(problems(overrides).some((p) => p.includes(`${path}:`))).toBe(true);
   });
+  test("max 0 takes away the tier preset's pool: the secondary's PgBouncer and cache share its app nodes", () => {
+    const ap = parseStackConfig(rawStack("production-large-ap"));
+    expect(ap.nodePools.db).toBeUndefined();
+    expect(ap.nodePools.app?.min).toBe(4);
+    expect(parseStackConfig(rawStack("production-large")).nodePools.db?.min).toBe(3);
+  });
   test("a secondary names its primary", () => {
     const raw = rawStack("production-large-ap");
     delete raw.multiRegion.primaryStack;
