@@ -141,7 +141,9 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
     this.password = pulumi.secret(token.result);
 
     const groupId = physicalName([args.identifierPrefix, "valkey"], 36);
-    // Cluster mode requires automatic failover; Multi-AZ needs a replica to fail over to.
+    // Cluster mode requires automatic failover (ElastiCache API, CreateReplicationGroup
+    // AutomaticFailoverEnabled: "must be enabled for ... cluster mode enabled replication
+    // groups"); Multi-AZ needs a replica to fail over to.
     const failover = cluster || nodes > 1;
     const multiAz = args.replicas >= 1;
     const { hour, minute } = args.snapshotTime;

@@ -92,6 +92,20 @@ describe("ElastiCache cluster mode", () => {
   });
 });
 
+describe("ElastiCache cluster mode outside production", () => {
+  it("keeps automatic failover (cluster mode requires it) but no Multi-AZ without replicas", async () => {
+    const { rs } = await recordAwsFacts(
+      awsConfig({ tier: "staging", cache: { mode: "managed", shards: 3, replicas: 0 } }),
+    );
+    expect(one(rs, GROUP).inputs).toMatchObject({
+      numNodeGroups: 3,
+      replicasPerNodeGroup: 0,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: false,
+    });
+  });
+});
+
 describe("ElastiCache without cluster mode", () => {
   it("keeps the primary endpoint and no REDIS_CLUSTER for one shard", async () => {
     const { rs, facts } = await recordAwsFacts(awsConfig());
