@@ -125,8 +125,8 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
         description: "Tiers document, Redis Configuration: eviction policy allkeys-lru",
         parameters: [
           { name: "maxmemory-policy", value: "allkeys-lru" },
-          // A cluster-mode group needs a parameter group with cluster-enabled yes (ElastiCache User
-          // Guide, "Valkey and Redis OSS parameters": cluster-enabled).
+          // A cluster-mode group needs a parameter group with cluster mode on (AWS provider,
+          // elasticache.ReplicationGroup: "use a parameter group that has cluster mode enabled").
           ...(cluster ? [{ name: "cluster-enabled", value: "yes" }] : []),
         ],
       },
@@ -141,8 +141,8 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
     this.password = pulumi.secret(token.result);
 
     const groupId = physicalName([args.identifierPrefix, "valkey"], 36);
-    // Cluster mode requires automatic failover (ElastiCache API, CreateReplicationGroup
-    // AutomaticFailoverEnabled: "must be enabled for ... cluster mode enabled replication
+    // Cluster mode requires automatic failover (AWS provider, elasticache.ReplicationGroup
+    // automaticFailoverEnabled: "Must be enabled for ... (cluster mode enabled) replication
     // groups"); Multi-AZ needs a replica to fail over to.
     const failover = cluster || nodes > 1;
     const multiAz = args.replicas >= 1;
