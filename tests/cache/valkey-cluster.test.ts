@@ -55,11 +55,11 @@ async function cli(port: number, ...command: string[]): Promise<string> {
 const info = async (port: number, key: string) =>
   new RegExp(`^${key}:(.*)$`, "m").exec(await cli(port, "cluster", "info"))?.[1]?.trim();
 
-function createCluster() {
+function createCluster(nodes: number[] = ports) {
   return run("sh", ["-c", clusterCreateScript()], {
     env: {
       CLI: redisCli,
-      NODES: ports.map((p) => `${LOOPBACK}:${p}`).join(" "),
+      NODES: nodes.map((p) => `${LOOPBACK}:${p}`).join(" "),
       REPLICAS: String(REPLICAS),
       REDISCLI_AUTH: PASSWORD,
       WAIT_SECONDS: "60",
@@ -68,44 +68,74 @@ function createCluster() {
   });
 }
 
+/** A server from the generated files, as a pod runs it, on free ports of the test machine. */
+async function startNode(name: string): Promise<number> {
+  const port = await freePort();
+  const bus = await freePort();
+  const dir = path.join(work!, name);
+  fs.mkdirSync(dir);
+  // valkey.conf as the pods get it, with the pod's paths and ports moved into the test directory.
+  const conf = valkeyClusterConf(64)
+    .replace(/^port 6379$/m, `port ${port}`)
+    .replace(/^dir \/data$/m, `dir ${dir}`)
+    .replace(`include ${RUNTIME_INCLUDE}`, `include ${dir}/runtime.conf`);
+  expect(conf).toContain(`include ${dir}/runtime.conf`);
+  writeFileAs(path.join(dir, "valkey.conf"), conf);
+  // What the start script writes, plus a loopback bind and a free bus port for the test machine
+  // (in the pods the bus is the data port + 10000).
+  writeFileAs(
+    path.join(dir, "runtime.conf"),
+    [
+      `requirepass ${PASSWORD}`,
+      `masterauth ${PASSWORD}`,
+      `cluster-announce-hostname localhost`,
+      `bind ${LOOPBACK}`,
+      `cluster-port ${bus}`,
+      "",
+    ].join("\n"),
+    undefined,
+    0o600,
+  );
+  handles.push(
+    await startServer(
+      redisServer,
+      [path.join(dir, "valkey.conf")],
+      async () => (await cli(port, "ping")) === "PONG",
+    ),
+  );
+  return port;
+}
+
+/** Waits until every node sees a whole cluster of them all. */
+async function whole(nodes: number[]) {
+  for (const port of nodes)
+    await waitFor(
+      `node ${port} to see the whole cluster`,
+      async () =>
+        (await info(port, "cluster_state")) === "ok" &&
+        Number(await info(port, "cluster_known_nodes")) === nodes.length
+          ? true
+          : undefined,
+      30000,
+    );
+}
+
+/** Each shard's replica follows that shard's primary (nodes listed shard by shard). */
+async function expectShardsPaired(nodes: number[]) {
+  for (let shard = 0; shard < nodes.length / (1 + REPLICAS); shard++) {
+    const primary = nodes[shard * (1 + REPLICAS)];
+    const replica = nodes[shard * (1 + REPLICAS) + 1];
+    const primaryId = await cli(primary, "cluster", "myid");
+    const replicaLine = (await cli(replica, "cluster", "nodes"))
+      .split("\n")
+      .find((l) => l.includes("myself"))!;
+    expect(replicaLine).toMatch(new RegExp(`(slave|replica) ${primaryId} `));
+  }
+}
+
 beforeAll(async () => {
   work = makeTempDir("valkey-cluster-");
-  for (let i = 0; i < SHARDS * (1 + REPLICAS); i++) {
-    const port = await freePort();
-    const bus = await freePort();
-    ports.push(port);
-    const dir = path.join(work, `node-${i}`);
-    fs.mkdirSync(dir);
-    // valkey.conf as the pods get it, with the pod's paths and ports moved into the test directory.
-    const conf = valkeyClusterConf(64)
-      .replace(/^port 6379$/m, `port ${port}`)
-      .replace(/^dir \/data$/m, `dir ${dir}`)
-      .replace(`include ${RUNTIME_INCLUDE}`, `include ${dir}/runtime.conf`);
-    expect(conf).toContain(`include ${dir}/runtime.conf`);
-    writeFileAs(path.join(dir, "valkey.conf"), conf);
-    // What the start script writes, plus a loopback bind and a free bus port for the test machine
-    // (in the pods the bus is the data port + 10000).
-    writeFileAs(
-      path.join(dir, "runtime.conf"),
-      [
-        `requirepass ${PASSWORD}`,
-        `masterauth ${PASSWORD}`,
-        `cluster-announce-hostname localhost`,
-        `bind ${LOOPBACK}`,
-        `cluster-port ${bus}`,
-        "",
-      ].join("\n"),
-      undefined,
-      0o600,
-    );
-    handles.push(
-      await startServer(
-        redisServer,
-        [path.join(dir, "valkey.conf")],
-        async () => (await cli(port, "ping")) === "PONG",
-      ),
-    );
-  }
+  for (let i = 0; i < SHARDS * (1 + REPLICAS); i++) ports.push(await startNode(`node-${i}`));
 }, 60000);
 
 afterAll(async () => {
@@ -151,25 +181,8 @@ describe("Valkey cluster with the real programs", () => {
     const result = await createCluster();
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
     expect(result.stdout).toContain(`cluster of ${ports.length} nodes formed`);
-    for (const port of ports)
-      await waitFor(
-        `node ${port} to see the whole cluster`,
-        async () =>
-          (await info(port, "cluster_state")) === "ok" &&
-          Number(await info(port, "cluster_known_nodes")) === ports.length
-            ? true
-            : undefined,
-        30000,
-      );
-    for (let shard = 0; shard < SHARDS; shard++) {
-      const primary = ports[shard * (1 + REPLICAS)];
-      const replica = ports[shard * (1 + REPLICAS) + 1];
-      const primaryId = await cli(primary, "cluster", "myid");
-      const replicaLine = (await cli(replica, "cluster", "nodes"))
-        .split("\n")
-        .find((l) => l.includes("myself"))!;
-      expect(replicaLine).toMatch(new RegExp(`(slave|replica) ${primaryId} `));
-    }
+    await whole(ports);
+    await expectShardsPaired(ports);
     expect(Number(await info(ports[0], "cluster_size"))).toBe(SHARDS);
   }, 120000);
 
@@ -184,6 +197,35 @@ describe("Valkey cluster with the real programs", () => {
         .map((l) => l.split(" ")[0])
         .sort();
     expect(ids(await cli(ports[0], "cluster", "nodes"))).toEqual(ids(before));
+  }, 120000);
+
+  it("a Job retried after the primaries formed adds only the replicas it lacks", async () => {
+    const nodes: number[] = [];
+    for (let i = 0; i < SHARDS * (1 + REPLICAS); i++) nodes.push(await startNode(`resume-${i}`));
+    const primaries = nodes.filter((_, i) => i % (1 + REPLICAS) === 0);
+    const first = await run(
+      redisCli,
+      [
+        "--no-auth-warning",
+        "--cluster",
+        "create",
+        ...primaries.map((p) => `${LOOPBACK}:${p}`),
+        "--cluster-replicas",
+        "0",
+        "--cluster-yes",
+      ],
+      { env: { REDISCLI_AUTH: PASSWORD }, timeoutMs: 60000 },
+    );
+    expect(first.code).toBe(0);
+    await whole(primaries);
+    const ids = await Promise.all(primaries.map((p) => cli(p, "cluster", "myid")));
+    const result = await createCluster(nodes);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/Performing hash slots allocation/);
+    await whole(nodes);
+    await expectShardsPaired(nodes);
+    // The same primaries hold the slots: nothing was created anew.
+    expect(await Promise.all(primaries.map((p) => cli(p, "cluster", "myid")))).toEqual(ids);
   }, 120000);
 
   it("serves keys of every shard to a cluster client (-c follows MOVED)", async () => {
