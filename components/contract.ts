@@ -57,6 +57,11 @@ export interface CacheEndpoint {
   tls?: boolean;
   /** The logical database the URL names. @default none (the server's default) */
   database?: number;
+  /**
+   * Redis Cluster: `host` is a seed (ElastiCache's configuration endpoint, or the in-cluster
+   * Service) and clients must follow MOVED redirections with a cluster client. @default false
+   */
+  cluster?: boolean;
 }
 
 /** A managed Valkey/Redis the cloud layer created (ElastiCache, DigitalOcean); TLS and auth on. */

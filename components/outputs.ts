@@ -142,7 +142,8 @@ export interface StackOutputs {
   database?: pulumi.Output<
     Endpoint & { readOnly: Endpoint; managed: boolean; pooled: boolean; tls: boolean }
   >;
-  cache?: pulumi.Output<Endpoint & { managed: boolean; tls: boolean }>;
+  /** `cluster: true` when it is a Redis Cluster: `host` is a seed for a cluster client. */
+  cache?: pulumi.Output<Endpoint & { managed: boolean; tls: boolean; cluster?: true }>;
   /** The one address the apps' DATABASE_READ_URL names: `host:port` or `host:port/database`. */
   databaseReadEndpoint?: pulumi.Output<string>;
   /** What that endpoint balances: every read replica (`host:port`), or how the operator does it. */
@@ -266,9 +267,17 @@ function backupTargets(config: StackConfig, cluster: ClusterFacts): StackOutputs
 
 function cacheOutput(cluster: ClusterFacts, platform: Platform): StackOutputs["cache"] {
   const v = platform.valkey;
-  if (v) return pulumi.output({ host: v.host, port: v.port, managed: false, tls: false });
-  const m = cluster.managed?.cache;
-  return m && pulumi.output({ host: m.host, port: m.port, managed: true, tls: true });
+  const m = v ? v.endpoint : cluster.managed?.cache;
+  return (
+    m &&
+    pulumi.output({
+      host: m.host,
+      port: m.port,
+      managed: !v,
+      tls: !v,
+      ...(m.cluster ? { cluster: true as const } : {}),
+    })
+  );
 }
 
 /**

@@ -64,11 +64,33 @@ export const database = z.strictObject({
   crossRegionBackupCopy: z.boolean(),
 });
 
+/**
+ * Redis Cluster shards: 1 is one primary (with `replicas`, and Sentinel where asked); 3 or more
+ * run cluster mode, each shard a primary with `replicas` replicas. Two are refused: a cluster fails
+ * a primary over only when a majority of primaries agree, so it needs at least three (Redis Cluster
+ * tutorial, "a minimal cluster ... at least three master nodes"; Redis Cluster specification,
+ * "Failure detection"). ElastiCache takes at most 500 nodes in one cluster-mode group (ElastiCache
+ * User Guide, "Working with shards": 500 per cluster with Valkey 7.2+, 90 until a quota increase).
+ */
+export const CACHE_MAX_SHARDS = 500;
+export const cacheShards = int(1, CACHE_MAX_SHARDS).refine(
+  (n) => n !== 2,
+  "must be 1 (no cluster) or at least 3: a Redis Cluster needs a majority of three or more primaries to fail over",
+);
+
+/** Nodes of a cache: every shard's primary and its replicas. */
+export function cacheNodeCount(cache: { shards: number; replicas: number }): number {
+  return cache.shards * (1 + cache.replicas);
+}
+
 export const cache = z.strictObject({
   mode: managedMode,
+  /** maxmemory of every node (in cluster mode each shard holds its part of the keys). */
   memoryMb: int(64),
+  /** Replicas of the primary, or of each shard's primary in cluster mode. */
   replicas: int(0, 10),
   sentinel: z.boolean(),
+  shards: cacheShards,
 });
 
 /**

@@ -104,7 +104,7 @@ const base: Preset = {
     // Tiers document, Backup Strategy, "Primary: Same cloud provider (different region)".
     crossRegionBackupCopy: true,
   },
-  cache: { mode: "self-hosted", memoryMb: 2048, replicas: 2, sentinel: true },
+  cache: { mode: "self-hosted", memoryMb: 2048, replicas: 2, sentinel: true, shards: 1 },
   objectStorage: { mode: "self-hosted", servers: 4, storageGb: 500, buckets },
   cdn: { enabled: true, mediaHost: "media" },
   edge: {
@@ -153,7 +153,7 @@ const base: Preset = {
 const withoutHa = {
   network: { ...base.network, zones: 1 },
   database: { ...base.database, replicas: 0, multiAz: false },
-  cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false },
+  cache: { mode: "self-hosted", memoryMb: 256, replicas: 0, sentinel: false, shards: 1 },
   cdn: { enabled: false, mediaHost: "media" },
   monitoring: {
     ...base.monitoring,
@@ -318,7 +318,7 @@ export const PRESETS: Record<Tier, Preset> = {
       maxConnections: 500,
       pooler: { enabled: true, maxClientConnections: 2000, defaultPoolSize: 50 },
     },
-    cache: { mode: "self-hosted", memoryMb: 8192, replicas: 2, sentinel: true },
+    cache: { mode: "self-hosted", memoryMb: 8192, replicas: 2, sentinel: true, shards: 1 },
     objectStorage: { ...base.objectStorage, storageGb: 2000 },
     monitoring: { ...base.monitoring, retentionDays: 30, storageGb: 200 },
     logging: { ...base.logging, retentionDays: 30, storageGb: 200 },
@@ -338,7 +338,9 @@ export const PRESETS: Record<Tier, Preset> = {
       maxConnections: 1000,
       pooler: { enabled: true, maxClientConnections: 5000, defaultPoolSize: 100 },
     },
-    cache: { mode: "self-hosted", memoryMb: 8192, replicas: 9, sentinel: true },
+    // "Redis Cluster (10+ nodes)": five shards of a primary and a replica, 10 nodes of 8 GB
+    // maxmemory (Redis Configuration: 2-8GB); cluster mode fails over by itself, without Sentinel.
+    cache: { mode: "self-hosted", memoryMb: 8192, replicas: 1, sentinel: false, shards: 5 },
     objectStorage: { ...base.objectStorage, servers: 8, storageGb: 8000 },
     monitoring: { ...base.monitoring, retentionDays: 30, storageGb: 500 },
     logging: { ...base.logging, backend: "elasticsearch", retentionDays: 30, storageGb: 500 },

@@ -17,6 +17,7 @@ import { poolRoles, resolveNode } from "../components/hetzner/node-layout";
 import { LOCATIONS, SLOTS } from "../components/hetzner/subnets";
 import { contains, overlaps, parseBlock, type Block } from "./cidr";
 import { fixedDailyTime } from "./cron";
+import { cacheNodeCount } from "./data-schema";
 import type { Problem } from "./problems";
 import type { StackConfig, Tier } from "./schema";
 
@@ -33,6 +34,8 @@ export const CROSS_REGION_BACKUP_TIERS: readonly Tier[] = ["large", "enterprise"
 
 /** ElastiCache without cluster mode holds a primary and at most five replicas. */
 export const MAX_CACHE_REPLICAS = { aws: 5, digitalocean: 2 } as const;
+/** Nodes of one managed cache: ElastiCache cluster mode (ElastiCache User Guide, "Working with shards"). */
+export const CACHE_MAX_NODES = { aws: 500 } as const;
 
 /** The largest single volume a claim gets on aws (EBS gp3) and digitalocean: 16 TiB. */
 export const MAX_VOLUME_GB = 16384;
@@ -133,6 +136,14 @@ export function providerProblems(c: StackConfig): Problem[] {
         ["cache", "replicas"],
         `must be at most ${MAX_CACHE_REPLICAS.aws} for a managed cache on aws (ElastiCache: a primary and up to five replicas)`,
       );
+    // ElastiCache User Guide, "Working with shards": at most 500 nodes in a cluster-mode group
+    // (Valkey 7.2 and later; 90 until the account's quota is raised).
+    const cacheNodes = cacheNodeCount(c.cache);
+    if (c.cache.mode === "managed" && cacheNodes > CACHE_MAX_NODES.aws)
+      problem(
+        ["cache", "shards"],
+        `must keep shards × (1 + replicas) at most ${CACHE_MAX_NODES.aws} for a managed cache on aws (ElastiCache cluster mode; got ${cacheNodes} nodes)`,
+      );
     if (CROSS_REGION_BACKUP_TIERS.includes(c.tier) && !drRegionFor(c.region))
       problem(
         ["region"],
@@ -163,6 +174,13 @@ export function providerProblems(c: StackConfig): Problem[] {
       problem(
         ["cache", "replicas"],
         `must be at most ${MAX_CACHE_REPLICAS.digitalocean} for managed Valkey on digitalocean (2 standby nodes)`,
+      );
+    // DigitalOcean's managed Valkey is one primary with standby nodes (Valkey how-tos: "Add
+    // standby nodes"); it offers no cluster mode.
+    if (c.cache.mode === "managed" && c.cache.shards > 1)
+      problem(
+        ["cache", "shards"],
+        "must be 1 for managed Valkey on digitalocean (no cluster mode, standby nodes only); use cache.mode self-hosted for a cluster",
       );
   }
 
@@ -222,7 +240,8 @@ export function providerProblems(c: StackConfig): Problem[] {
     if (c.cache.mode === "managed")
       try {
         if (cloud === "digitalocean") cachePlan(c);
-        else resolveManagedCache(cloud, c.cache.memoryMb / 1024, { nodes: 1 + c.cache.replicas });
+        else
+          resolveManagedCache(cloud, c.cache.memoryMb / 1024, { nodes: cacheNodeCount(c.cache) });
       } catch (e) {
         problem(["cache", "memoryMb"], (e as Error).message);
       }

@@ -19,6 +19,7 @@ export function stackRules(c: StackConfig, ctx: z.RefinementCtx): void {
   }
   objectStoreRules(c, issue);
   for (const p of regionProblems(c)) issue(p.path, p.message);
+  cacheClusterRules(c, issue);
   // EKS access entries are built on aws alone; elsewhere a grant would be silently ignored
   // (README, "Cluster access", gives each provider's own way).
   if (c.provider !== "aws" && c.kubernetes.access.length > 0)
@@ -117,5 +118,29 @@ function objectStoreRules(
     issue(
       ["edge", "accountId"],
       "is required with objectStorage.provider r2: R2 buckets and their tokens belong to the account",
+    );
+}
+
+/** Cache cluster mode (`cache.shards` of 3 or more): what the shards need beside their count. */
+function cacheClusterRules(
+  c: StackConfig,
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  const cache = c.cache;
+  if (cache.mode === "none" || cache.shards < 3) return;
+  // Redis Cluster promotes a shard's replica itself (Redis Cluster specification, "Replica
+  // election and promotion"); Sentinel watches one primary and has no place in a cluster.
+  if (cache.sentinel)
+    issue(
+      ["cache", "sentinel"],
+      `must be false with cache.shards ${cache.shards}: cluster mode fails over by itself`,
+    );
+  // A shard whose primary fails without a replica loses its slots and the cluster stops serving
+  // them; ElastiCache Multi-AZ also needs a replica in every shard (ElastiCache User Guide,
+  // "Minimizing downtime with Multi-AZ").
+  if (environmentOf(c.tier) === "production" && cache.replicas < 1)
+    issue(
+      ["cache", "replicas"],
+      `must be at least 1 with cache.shards ${cache.shards} on the ${c.tier} tier (production): a shard without a replica loses its keys with its primary`,
     );
 }

@@ -104,8 +104,12 @@ function dataTier(g: Flowchart, c: StackConfig): string | undefined {
         "data_cache",
         [
           cacheManaged ? managed.cache : "Valkey (self-hosted)",
-          `${c.cache.memoryMb} MB, primary${c.cache.replicas ? ` + ${plural(c.cache.replicas, "replica")}` : ""}`,
-          ...(c.cache.sentinel && !cacheManaged ? ["Sentinel failover"] : []),
+          c.cache.shards > 1
+            ? `cluster mode: ${c.cache.shards} shards × (primary + ${plural(c.cache.replicas, "replica")}), ${c.cache.memoryMb} MB each`
+            : `${c.cache.memoryMb} MB, primary${c.cache.replicas ? ` + ${plural(c.cache.replicas, "replica")}` : ""}`,
+          ...(c.cache.sentinel && c.cache.shards === 1 && !cacheManaged
+            ? ["Sentinel failover"]
+            : []),
         ],
         "cylinder",
       );

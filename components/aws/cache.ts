@@ -52,8 +52,14 @@ export const CACHE_ALARMS: AlarmSpec[] = [
 export interface CacheArgs {
   /** Memory each node must hold, in GB. @example 2 */
   memoryGb: number;
-  /** Replicas beside the primary; tiers document: a cluster of 3 nodes. @example 2 */
+  /** Replicas beside the primary (of each shard in cluster mode); tiers document: a cluster of 3 nodes. @example 2 */
   replicas: number;
+  /**
+   * Shards of cluster mode: 1 is one primary with its replicas (cluster mode disabled); 3 or more
+   * partition the keys over that many primaries (tiers document, Enterprise: "Redis Cluster (10+
+   * nodes)"). @default 1
+   */
+  shards?: number;
   /** Physical name prefix. @example "platform-production" */
   identifierPrefix: string;
   /** Isolated data subnets. */
@@ -67,21 +73,41 @@ export interface CacheArgs {
 }
 
 /**
- * ElastiCache for Valkey: a primary and replicas across zones with automatic failover, encrypted at
- * rest (KMS) and in transit with a generated auth token, daily snapshots kept 7 days,
+ * ElastiCache node ids, for the per-node alarms: `<group>-001`, `-002`, ... with cluster mode
+ * disabled, `<group>-0001-001` (shard, then node) with it enabled (ElastiCache User Guide,
+ * "Finding connection endpoints": node endpoints of a cluster-mode group).
+ */
+export function cacheNodeIds(groupId: string, shards: number, replicas: number): string[] {
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  const perShard = Array.from({ length: 1 + replicas }, (_, i) => pad(i + 1, 3));
+  if (shards <= 1) return perShard.map((node) => `${groupId}-${node}`);
+  return Array.from({ length: shards }, (_, s) =>
+    perShard.map((node) => `${groupId}-${pad(s + 1, 4)}-${node}`),
+  ).flat();
+}
+
+/**
+ * ElastiCache for Valkey: a primary and replicas across zones with automatic failover, or in
+ * cluster mode `shards` primaries each with `replicas` replicas behind one configuration endpoint;
+ * encrypted at rest (KMS) and in transit with a generated auth token, daily snapshots kept 7 days,
  * allkeys-lru, isolated subnets and alarms. Cost: the node type (catalog, via `resolveManagedCache`)
- * × nodes, one KMS key.
+ * × every node of every shard, one KMS key.
  */
 export class Cache extends pulumi.ComponentResource implements ManagedCache {
   public readonly host: pulumi.Output<string>;
   public readonly port = 6379;
   public readonly password: pulumi.Output<string>;
   public readonly nodeType: string;
+  /** Cluster mode: clients use a cluster client on the configuration endpoint (`host`). */
+  public readonly cluster: boolean;
 
   constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:aws:Cache", name, args, opts);
     const parent = { parent: this };
-    const nodes = 1 + args.replicas;
+    const shards = args.shards ?? 1;
+    const cluster = shards > 1;
+    this.cluster = cluster;
+    const nodes = shards * (1 + args.replicas);
     const resolved = resolveManagedCache("aws", args.memoryGb, { nodes });
     this.nodeType = resolved.type.name;
 
@@ -97,7 +123,12 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
       {
         family: VALKEY_FAMILY,
         description: "Tiers document, Redis Configuration: eviction policy allkeys-lru",
-        parameters: [{ name: "maxmemory-policy", value: "allkeys-lru" }],
+        parameters: [
+          { name: "maxmemory-policy", value: "allkeys-lru" },
+          // A cluster-mode group needs a parameter group with cluster mode on (AWS provider,
+          // elasticache.ReplicationGroup: "use a parameter group that has cluster mode enabled").
+          ...(cluster ? [{ name: "cluster-enabled", value: "yes" }] : []),
+        ],
       },
       parent,
     );
@@ -110,7 +141,11 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
     this.password = pulumi.secret(token.result);
 
     const groupId = physicalName([args.identifierPrefix, "valkey"], 36);
-    const failover = nodes > 1;
+    // Cluster mode requires automatic failover (AWS provider, elasticache.ReplicationGroup
+    // automaticFailoverEnabled: "Must be enabled for ... (cluster mode enabled) replication
+    // groups"); Multi-AZ needs a replica to fail over to.
+    const failover = cluster || nodes > 1;
+    const multiAz = args.replicas >= 1;
     const { hour, minute } = args.snapshotTime;
     const group = new aws.elasticache.ReplicationGroup(
       `${name}-group`,
@@ -120,13 +155,15 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
         engine: "valkey",
         engineVersion: VALKEY_VERSION,
         nodeType: resolved.type.name,
-        numCacheClusters: nodes,
+        ...(cluster
+          ? { clusterMode: "enabled", numNodeGroups: shards, replicasPerNodeGroup: args.replicas }
+          : { numCacheClusters: nodes }),
         port: this.port,
         parameterGroupName: parameters.name,
         subnetGroupName: subnets.name,
         securityGroupIds: [args.securityGroupId],
         automaticFailoverEnabled: failover,
-        multiAzEnabled: failover,
+        multiAzEnabled: multiAz,
         atRestEncryptionEnabled: true,
         kmsKeyId: key.arn,
         transitEncryptionEnabled: true,
@@ -141,18 +178,25 @@ export class Cache extends pulumi.ComponentResource implements ManagedCache {
       },
       { ...parent, protect: true },
     );
-    this.host = group.primaryEndpointAddress;
+    // Cluster mode has no primary endpoint: cluster clients discover the shards from the
+    // configuration endpoint.
+    this.host = cluster ? group.configurationEndpointAddress : group.primaryEndpointAddress;
 
-    // Host metrics are per node; ElastiCache names a group's nodes <group>-001, -002, ...
-    for (let n = 1; n <= nodes; n++) {
-      const member = `${groupId}-${String(n).padStart(3, "0")}`;
+    // Host metrics are per node.
+    cacheNodeIds(groupId, shards, args.replicas).forEach((member, i) => {
       for (const spec of CACHE_ALARMS) {
-        alarm(`${name}-${spec.name}-${n}`, spec, { CacheClusterId: member }, args.alarmTopicArn, {
-          ...parent,
-          dependsOn: [group],
-        });
+        alarm(
+          `${name}-${spec.name}-${i + 1}`,
+          spec,
+          { CacheClusterId: member },
+          args.alarmTopicArn,
+          {
+            ...parent,
+            dependsOn: [group],
+          },
+        );
       }
-    }
+    });
     this.registerOutputs({ host: this.host, password: this.password });
   }
 }

@@ -173,6 +173,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       {
         memoryGb: config.cache.memoryMb / 1024,
         replicas: config.cache.replicas,
+        shards: config.cache.shards,
         identifierPrefix: prefix,
         subnetIds: network.subnetIds.data,
         securityGroupId: network.securityGroups.cache,
@@ -181,7 +182,12 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       },
       opts,
     );
-    managed.cache = { host: cache.host, port: cache.port, password: cache.password };
+    managed.cache = {
+      host: cache.host,
+      port: cache.port,
+      password: cache.password,
+      cluster: cache.cluster,
+    };
   }
 
   const cdnServesMedia =

@@ -20,7 +20,22 @@ import {
   service,
 } from "../k8s";
 import { growDataClaims, keepClaimTemplates } from "../storage/volume-claims";
-import { proxySpec, sentinelSpec, valkeyServerSpec, type ValkeyPods } from "./valkey-pods";
+import {
+  clusterJobPod,
+  proxySpec,
+  sentinelSpec,
+  valkeyServerSpec,
+  type ValkeyPods,
+} from "./valkey-pods";
+import {
+  SHARD_LABEL,
+  VALKEY_BUS_PORT,
+  clusterCreateScript,
+  clusterNodes,
+  shardSetName,
+  valkeyClusterConf,
+  valkeyClusterStartScript,
+} from "./valkey-cluster";
 import {
   EXPORTER_PORT,
   SENTINEL_PORT,
@@ -37,6 +52,7 @@ import {
 } from "./valkey-topology";
 
 export * from "./valkey-topology";
+export * from "./valkey-cluster";
 
 export interface ValkeyArgs {
   /** The stack's `cache` section; its mode must be `self-hosted`. @example config.cache */
@@ -68,6 +84,9 @@ export interface ValkeyArgs {
  * replicas), AOF + RDB persistence, a metrics exporter beside each server, and, with Sentinel and at
  * least one replica, three sentinels (quorum 2) plus a small HAProxy that always points REDIS_URL
  * at the current primary. Without a replica it is a single server (no failover; the pod restarts).
+ * With `cache.shards` of 3 or more it is a Redis Cluster instead: one StatefulSet per shard (its
+ * primary and replicas spread over nodes), the cluster bus between the servers, and a Job that
+ * forms the cluster once; REDIS_URL then names a seed and REDIS_CLUSTER says to use a cluster client.
  * Cost: per server `cache.memoryMb` requested and twice that as limit, 0.5-1 CPU, a volume of 4x
  * memory; sentinels and proxies are small.
  */
@@ -88,6 +107,7 @@ export class Valkey extends pulumi.ComponentResource {
     const domain = args.clusterDomain ?? "cluster.local";
     const topology = valkeyTopology(cache);
     const withSentinel = topology.sentinels > 0;
+    const cluster = topology.cluster;
     const instance = {
       "app.kubernetes.io/instance": "valkey",
       "app.kubernetes.io/part-of": "platform",
@@ -123,10 +143,16 @@ export class Valkey extends pulumi.ComponentResource {
         port: VALKEY_PORT,
       })),
     );
-    const configData: Record<string, pulumi.Input<string>> = {
-      "valkey.conf": valkeyServerConf(cache.memoryMb),
-      "start-valkey.sh": valkeyStartScript(),
-    };
+    const configData: Record<string, pulumi.Input<string>> = cluster
+      ? {
+          "valkey.conf": valkeyClusterConf(cache.memoryMb),
+          "start-valkey.sh": valkeyClusterStartScript(),
+          "create-cluster.sh": clusterCreateScript(),
+        }
+      : {
+          "valkey.conf": valkeyServerConf(cache.memoryMb),
+          "start-valkey.sh": valkeyStartScript(),
+        };
     if (withSentinel) {
       configData["sentinel.conf"] = sentinelConfTemplate(topology.quorum);
       configData["start-sentinel.sh"] = sentinelStartScript();
@@ -164,39 +190,89 @@ export class Valkey extends pulumi.ComponentResource {
       },
       parent,
     );
-    const statefulSet = new k8s.apps.v1.StatefulSet(
-      `${name}-statefulset`,
-      {
-        metadata: { name: n.statefulSet, namespace: ns, labels: serverLabels },
-        spec: valkeyServerSpec(pods, {
-          labels: serverLabels,
-          replicas: topology.servers,
-          memoryMb: cache.memoryMb,
-          storageClass: args.storageClass,
-        }),
-      },
-      // The volumes follow cache.memoryMb: through the claims, never by replacing the servers.
-      keepClaimTemplates({ ...parent, protect: true, dependsOn: [secret] }),
-    );
-    growDataClaims(
-      name,
-      args.expandVolumes,
-      {
-        namespace: ns,
-        statefulSet: n.statefulSet,
-        replicas: topology.servers,
-        storage: `${valkeyVolumeGi(cache.memoryMb)}Gi`,
-      },
-      statefulSet,
-      parent,
-    );
-    if (topology.servers > 1) pdb(`${name}-pdb`, n.statefulSet, serverLabels);
+    // One StatefulSet per shard in cluster mode: a shard's primary and replicas avoid each other's
+    // nodes, and each shard keeps one pod out at a time on a drain.
+    const sets = cluster
+      ? Array.from({ length: topology.shards }, (_, shard) => ({
+          resourceName: `${name}-shard-${shard}`,
+          objectName: shardSetName(shard),
+          labels: { ...serverLabels, [SHARD_LABEL]: String(shard) },
+          replicas: 1 + cache.replicas,
+        }))
+      : [
+          {
+            resourceName: name,
+            objectName: n.statefulSet,
+            labels: serverLabels,
+            replicas: topology.servers,
+          },
+        ];
+    const statefulSets = sets.map((set) => {
+      const statefulSet = new k8s.apps.v1.StatefulSet(
+        set.resourceName === name ? `${name}-statefulset` : set.resourceName,
+        {
+          metadata: { name: set.objectName, namespace: ns, labels: set.labels },
+          spec: valkeyServerSpec(pods, {
+            labels: set.labels,
+            replicas: set.replicas,
+            memoryMb: cache.memoryMb,
+            storageClass: args.storageClass,
+          }),
+        },
+        // The volumes follow cache.memoryMb: through the claims, never by replacing the servers.
+        keepClaimTemplates({ ...parent, protect: true, dependsOn: [secret] }),
+      );
+      growDataClaims(
+        set.resourceName,
+        args.expandVolumes,
+        {
+          namespace: ns,
+          statefulSet: set.objectName,
+          replicas: set.replicas,
+          storage: `${valkeyVolumeGi(cache.memoryMb)}Gi`,
+        },
+        statefulSet,
+        parent,
+      );
+      if (set.replicas > 1)
+        pdb(
+          set.resourceName === name ? `${name}-pdb` : `${set.resourceName}-pdb`,
+          set.objectName,
+          set.labels,
+        );
+      return statefulSet;
+    });
 
-    // Apps reach the primary: pod 0 itself, or through HAProxy when Sentinel may move it.
+    if (cluster) {
+      const jobLabels = labelsOf("cluster-create");
+      const nodes = pulumi
+        .output(ns)
+        .apply((namespace) =>
+          clusterNodes(topology.shards, cache.replicas, namespace, domain).join(" "),
+        );
+      // Forms the cluster once every server answers; run again (a changed shape replaces the
+      // Job), it adds only what is missing. `pulumi up` waits for it to complete.
+      new k8s.batch.v1.Job(
+        `${name}-cluster-create`,
+        {
+          metadata: { namespace: ns, labels: jobLabels },
+          spec: {
+            backoffLimit: 6,
+            template: clusterJobPod(pods, { ...instance, ...jobLabels }, nodes, cache.replicas),
+          },
+        },
+        { ...parent, dependsOn: statefulSets },
+      );
+    }
+
+    // Apps reach the primary: pod 0 itself, or through HAProxy when Sentinel may move it; a
+    // cluster client reaches any server and learns the shards from it.
     const proxyLabels = labelsOf("proxy");
-    const primarySelector = withSentinel
-      ? proxyLabels
-      : { ...serverLabels, "statefulset.kubernetes.io/pod-name": `${n.statefulSet}-0` };
+    const primarySelector = cluster
+      ? serverLabels
+      : withSentinel
+        ? proxyLabels
+        : { ...serverLabels, "statefulset.kubernetes.io/pod-name": `${n.statefulSet}-0` };
     service(
       `${name}-service`,
       {
@@ -263,6 +339,15 @@ export class Valkey extends pulumi.ComponentResource {
             ports: tcpPorts(VALKEY_PORT, SENTINEL_PORT),
           },
           ingressFrom(args.monitoringNamespace, EXPORTER_PORT),
+          // The cluster bus: gossip, failure reports and failover votes between the servers.
+          ...(cluster
+            ? [
+                {
+                  from: [{ podSelector: { matchLabels: serverLabels } }],
+                  ports: tcpPorts(VALKEY_BUS_PORT),
+                },
+              ]
+            : []),
         ],
       },
       parent,
@@ -275,7 +360,8 @@ export class Valkey extends pulumi.ComponentResource {
       port: VALKEY_PORT,
       password: pulumi.secret(password.result),
       tls: false,
-      database: 0,
+      // A cluster serves database 0 alone; its clients take no database in the URL.
+      ...(cluster ? { cluster: true } : { database: 0 }),
     };
     this.registerOutputs({ host: this.host, endpoint: this.endpoint });
   }

@@ -260,3 +260,38 @@ export function proxySpec(pods: ValkeyPods, labels: Record<string, string>) {
     },
   };
 }
+
+/**
+ * The pod of the Job that forms the cluster once (components/cache/valkey-cluster.ts
+ * `clusterCreateScript`): `nodes` lists `host:port` shard by shard, primary first.
+ */
+export function clusterJobPod(
+  pods: ValkeyPods,
+  labels: Record<string, string>,
+  nodes: pulumi.Input<string>,
+  replicas: number,
+) {
+  return {
+    metadata: { labels },
+    spec: {
+      ...podBase(pods),
+      restartPolicy: "OnFailure",
+      containers: [
+        {
+          name: "create-cluster",
+          image: VALKEY_IMAGE,
+          command: ["sh", "/etc/valkey/create-cluster.sh"],
+          env: [
+            ...VALKEY_PASSWORD_ENV,
+            { name: "NODES", value: nodes },
+            { name: "REPLICAS", value: String(replicas) },
+          ],
+          resources: SMALL,
+          securityContext: restrictedContainer,
+          volumeMounts: [{ name: "config", mountPath: "/etc/valkey", readOnly: true }],
+        },
+      ],
+      volumes: [{ name: "config", configMap: { name: pods.configMap, defaultMode: 0o444 } }],
+    },
+  };
+}

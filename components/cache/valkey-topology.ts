@@ -37,6 +37,10 @@ export const VALKEY_NAMES = {
 export interface ValkeyTopology {
   /** Valkey servers: pod 0 starts as the primary, the others replicate from it. */
   servers: number;
+  /** Shards of cluster mode; 1 without it. */
+  shards: number;
+  /** Cluster mode: `shards` primaries (3 or more), each with `cache.replicas` replicas. */
+  cluster: boolean;
   /** Sentinels watching the primary; 0 when there is no replica to promote or Sentinel is off. */
   sentinels: number;
   /** Sentinels that must agree the primary is down before a failover. */
@@ -44,13 +48,17 @@ export interface ValkeyTopology {
 }
 
 /**
- * Servers and sentinels for a cache config. Sentinel needs a replica to promote: with none (the
+ * Servers and sentinels for a cache config; in cluster mode every shard's primary and replicas.
+ * Sentinel needs a replica to promote: with none (the
  * small and local tiers) a single server runs without Sentinel and a failed pod is simply restarted.
  */
 export function valkeyTopology(cache: StackConfig["cache"]): ValkeyTopology {
-  const servers = 1 + cache.replicas;
-  const sentinel = cache.sentinel && cache.replicas >= 1;
-  return { servers, sentinels: sentinel ? 3 : 0, quorum: sentinel ? 2 : 0 };
+  const shards = cache.shards ?? 1;
+  const cluster = shards > 1;
+  const servers = shards * (1 + cache.replicas);
+  // A cluster fails over by itself; the gate refuses Sentinel beside it (config/stack-rules.ts).
+  const sentinel = !cluster && cache.sentinel && cache.replicas >= 1;
+  return { servers, shards, cluster, sentinels: sentinel ? 3 : 0, quorum: sentinel ? 2 : 0 };
 }
 
 /**
@@ -80,12 +88,16 @@ export function valkeyResources(maxmemoryMb: number): ContainerResources {
   };
 }
 
-/** valkey.conf of every server: the documented settings, data in /data, then the runtime include. */
-export function valkeyServerConf(maxmemoryMb: number): string {
+/**
+ * valkey.conf of every server: the documented settings, data in /data, `extra` directives (cluster
+ * mode's), then the runtime include.
+ */
+export function valkeyServerConf(maxmemoryMb: number, extra: Record<string, string> = {}): string {
   return renderValkeyConf({
     ...valkeyConfig({ maxmemoryMb }),
     port: String(VALKEY_PORT),
     dir: "/data",
+    ...extra,
     // Last, so the password, the announced name and `replicaof` written at start apply.
     include: RUNTIME_INCLUDE,
   });

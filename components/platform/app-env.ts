@@ -97,6 +97,9 @@ function cacheEnv(cache: CacheEndpoint): Record<string, pulumi.Output<string>> {
           redisUrl({ host, port, password, tls: cache.tls, database: cache.database }),
         ),
     ),
+    // A cluster serves database 0 alone and answers MOVED for keys of other shards: the apps
+    // open a cluster client when this says so (README, "Cache cluster mode").
+    ...(cache.cluster ? { REDIS_CLUSTER: pulumi.secret(pulumi.output("true")) } : {}),
   };
 }
 

@@ -9,8 +9,12 @@ export const AWS_MOCKS: LayerMocks = {
     };
     // Endpoints the in-cluster clients (pooler, app URLs, backup jobs) are configured with.
     if (type === "aws:rds/instance:Instance") state.address = `${name}.mock.rds.amazonaws.com`;
-    if (type === "aws:elasticache/replicationGroup:ReplicationGroup")
-      state.primaryEndpointAddress = `master.${name}.mock.cache.amazonaws.com`;
+    // A cluster-mode group has a configuration endpoint and no primary endpoint.
+    if (type === "aws:elasticache/replicationGroup:ReplicationGroup") {
+      if (inputs.clusterMode === "enabled")
+        state.configurationEndpointAddress = `clustercfg.${name}.mock.cache.amazonaws.com`;
+      else state.primaryEndpointAddress = `master.${name}.mock.cache.amazonaws.com`;
+    }
     if (type === "aws:eks/cluster:Cluster") {
       state.endpoint = `https://${name}.mock.eks.amazonaws.com`;
       state.certificateAuthority = { data: Buffer.from(`${name} mock CA`).toString("base64") };

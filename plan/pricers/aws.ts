@@ -81,7 +81,11 @@ const rdsInstance: Pricer = (inputs) => {
 };
 
 const replicationGroup: Pricer = (inputs) => {
-  const nodes = Number(inputs.numCacheClusters ?? 1);
+  // Cluster mode: every shard's primary and its replicas; otherwise the group's nodes.
+  const nodes =
+    inputs.numNodeGroups !== undefined
+      ? Number(inputs.numNodeGroups) * (1 + Number(inputs.replicasPerNodeGroup ?? 0))
+      : Number(inputs.numCacheClusters ?? 1);
   const { monthlyUsd, known } = typePrice(inputs.nodeType);
   return {
     monthlyUsd: nodes * monthlyUsd,

@@ -101,6 +101,8 @@ describe("Valkey", () => {
     expect(configMap(rs)["sentinel.conf"]).toContain("sentinel monitor primary @PRIMARY@ 6379 2\n");
     expect(valkeyTopology(production.cache)).toEqual({
       servers: 1 + production.cache.replicas,
+      shards: 1,
+      cluster: false,
       sentinels: 3,
       quorum: 2,
     });
@@ -239,5 +241,95 @@ describe("Valkey", () => {
       const rs = await record(build(args(cache)));
       expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
     }
+  });
+});
+
+describe("Valkey in cluster mode", () => {
+  const clusterCache: Cache = {
+    ...production.cache,
+    shards: 5,
+    replicas: 1,
+    sentinel: false,
+    memoryMb: 1024,
+  };
+  let rs: Registered[];
+  let valkey: Valkey | undefined;
+  beforeAll(async () => {
+    rs = await record(build(args(clusterCache), (v) => (valkey = v)));
+  });
+
+  it("runs one protected StatefulSet per shard: 5 × (primary + replica) = 10 servers", () => {
+    const sets = ofType(rs, STS);
+    expect(sets.map((s) => s.inputs.metadata.name)).toEqual(
+      [0, 1, 2, 3, 4].map((s) => `valkey-shard-${s}`),
+    );
+    expect(sets.reduce((n, s) => n + s.inputs.spec.replicas, 0)).toBe(10);
+    for (const s of sets) {
+      expect(s.protect).toBe(true);
+      expect(s.inputs.spec.serviceName).toBe("valkey-headless");
+    }
+    // No Sentinel, no HAProxy: the cluster fails over by itself.
+    expect(ofType(rs, "kubernetes:apps/v1:Deployment")).toHaveLength(0);
+  });
+
+  it("keeps a shard's primary and replica off one node and one pod of a shard out at a time", () => {
+    for (const set of ofType(rs, STS)) {
+      const labels = set.inputs.spec.selector.matchLabels;
+      expect(labels["platform/valkey-shard"]).toBeDefined();
+      const term =
+        set.inputs.spec.template.spec.affinity.podAntiAffinity
+          .preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm;
+      expect(term).toEqual({
+        topologyKey: "kubernetes.io/hostname",
+        labelSelector: { matchLabels: labels },
+      });
+      const pdb = byName(rs, "kubernetes:policy/v1:PodDisruptionBudget", set.inputs.metadata.name);
+      expect(pdb.inputs.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: labels } });
+    }
+  });
+
+  it("forms the cluster with a Job that waits for the servers and names every node shard by shard", async () => {
+    const job = one(rs, "kubernetes:batch/v1:Job");
+    const sets = ofType(rs, STS).map((r) => r.urn);
+    expect(job.dependencies).toEqual(expect.arrayContaining(sets));
+    const container = job.inputs.spec.template.spec.containers[0];
+    expect(container.image).toBe(VALKEY_IMAGE);
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    expect(env.REPLICAS).toBe("1");
+    expect(env.NODES.split(" ")).toHaveLength(10);
+    expect(env.NODES.split(" ")[1]).toBe(
+      "valkey-shard-0-1.valkey-headless.data.svc.cluster.local:6379",
+    );
+    expect(env.REDISCLI_AUTH).toEqual({ secretKeyRef: { name: "valkey-auth", key: "password" } });
+    const files = configMap(rs);
+    expect(files["valkey.conf"]).toContain("cluster-enabled yes\n");
+    expect(files["create-cluster.sh"]).toContain("--cluster create");
+  });
+
+  it("opens the cluster bus (6379 + 10000) between the servers alone", () => {
+    const ingress = byName(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "valkey-ingress")
+      .inputs.spec.ingress;
+    const bus = ingress.filter((r: any) => r.ports.some((p: any) => p.port === 16379));
+    expect(bus).toHaveLength(1);
+    expect(bus[0].from).toEqual([
+      {
+        podSelector: {
+          matchLabels: expect.objectContaining({ "app.kubernetes.io/component": "server" }),
+        },
+      },
+    ]);
+  });
+
+  it("hands the apps a seed on every server with REDIS_CLUSTER=true and no database number", async () => {
+    const svc = byName(rs, "kubernetes:core/v1:Service", "valkey").inputs.spec;
+    expect(svc.selector["statefulset.kubernetes.io/pod-name"]).toBeUndefined();
+    expect(svc.selector["app.kubernetes.io/component"]).toBe("server");
+    const env = appEnv({ cache: valkey!.endpoint });
+    expect(await valueOf(env.REDIS_CLUSTER)).toBe("true");
+    expect(await valueOf(env.REDIS_URL)).toMatch(/^redis:\/\/:[^@]+@valkey\.data\.svc:6379$/);
+  });
+
+  it("registers only objects valid against the Kubernetes schema", () => {
+    expect(rs.map(validateK8s).filter(Boolean)).toEqual([]);
   });
 });

@@ -29,6 +29,7 @@ import { stackWorkloads, vendoredChartDefaults } from "../../plan/workloads";
 import { recordVariants, type RecordedResource } from "../helpers/recorded";
 import { makeTempDir, removeDir, requireProgram, run } from "../helpers/real-programs";
 import { shippedStacks } from "../../plan/stack";
+import { rawStack } from "../helpers/stacks";
 
 const ROOT = path.resolve(__dirname, "../..");
 const SHIPPED = shippedStacks();
@@ -530,7 +531,17 @@ describe("shipped stacks", () => {
     expect(controller.pod.requests.milliCpu).toBe(50);
   });
 
-  it.each(SHIPPED.filter((s) => s !== PROGRESSIVE_STACK))(
+  // Stacks whose every app releases by rolling update (production-large and the enterprise
+  // stacks release blue-green and canary).
+  const allRolling = (stack: string) =>
+    parseStackConfig(rawStack(stack)).apps.every((a) => a.release.strategy === "rolling");
+
+  it("every shipped stack with a progressive app registers Rollouts", () => {
+    for (const stack of SHIPPED.filter((s) => !allRolling(s)))
+      expect([stack, of(stack, T.rollout).length > 0]).toEqual([stack, true]);
+  });
+
+  it.each(SHIPPED.filter(allRolling))(
     "%s, whose apps all roll, registers no Rollout, analysis, controller or per-endpoint statistics",
     (label) => {
       const rs = recorded.get(label)!;

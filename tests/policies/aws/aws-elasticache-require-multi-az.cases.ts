@@ -25,4 +25,36 @@ describeResourcePolicy(awsElasticacheRequireMultiAz, [
     ],
     passes: [{ rule: "the stack is development", config: { environment: "development" } }],
   },
+  {
+    type: aws.elasticache.ReplicationGroup,
+    props: {
+      description: "valkey cluster",
+      clusterMode: "enabled",
+      numNodeGroups: 5,
+      replicasPerNodeGroup: 1,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: true,
+    },
+    cases: [
+      {
+        rule: "a production cluster whose shards have no replica",
+        set: ["replicasPerNodeGroup", 0],
+        expect: /replicasPerNodeGroup/,
+      },
+      {
+        rule: "a production cluster with the replica count left out (0)",
+        set: ["replicasPerNodeGroup", undefined],
+        expect: /replicasPerNodeGroup/,
+      },
+      {
+        rule: "a production cluster without automatic failover",
+        set: ["automaticFailoverEnabled", false],
+        expect: /automaticFailoverEnabled/,
+      },
+    ],
+    passes: [
+      { rule: "two replicas in every shard", set: ["replicasPerNodeGroup", 2] },
+      { rule: "a development cluster", config: { environment: "development" } },
+    ],
+  },
 ]);
