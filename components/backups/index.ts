@@ -22,6 +22,7 @@ import {
 } from "./retention";
 
 export * from "./retention";
+export * from "./restore-check";
 
 /** A secret value handed over directly, or a key of a Secret that already exists in the namespace. */
 export type SecretValue =
