@@ -263,3 +263,6 @@ export function backupJobName(prefix: string, what: string, max = 52): string {
   const head = prefix.slice(0, Math.max(1, max - suffix.length)).replace(/-+$/, "");
   return `${head}${suffix}`;
 }
+
+/** The backup jobs' Secret (store keys, a managed database's password); the restore check reads it too. */
+export const backupSecretName = (prefix: string) => `${prefix}-backup-credentials`;

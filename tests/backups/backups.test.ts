@@ -120,6 +120,7 @@ describe("retention plan", () => {
       weekly: fc.integer({ min: 0, max: 10 }),
       monthly: fc.integer({ min: 0, max: 24 }),
       databaseRetentionDays: fc.integer({ min: 1, max: 60 }),
+      restoreCheck: fc.constant(production.restoreCheck),
     });
     const start = fc.date({
       min: new Date("2020-01-01T00:00:00Z"),
