@@ -3,7 +3,15 @@ import * as k8s from "@pulumi/kubernetes";
 import type { Role, StackConfig } from "../../config";
 import { restrictedContainer, restrictedPod } from "../apps/pod";
 import { POSTGRES_IMAGES } from "../database/cnpg";
-import { containerResources, placement } from "../k8s";
+import {
+  DNS_EGRESS,
+  OWN_EGRESS_LABEL,
+  containerResources,
+  placement,
+  podPolicy,
+  tcpPorts,
+} from "../k8s";
+import { MINIO_API_PORT } from "../storage/minio-topology";
 import type { S3Target } from "../storage/target";
 import {
   BARMAN_CLOUD_IMAGE,
@@ -32,6 +40,8 @@ export interface RestoreCheckArgs {
    * bucket) are replayed too; none for a managed database, whose provider keeps its own PITR.
    */
   pointInTime?: { serverName: string; database: string };
+  /** The store is the in-cluster MinIO of the namespace (port 9000), not an HTTPS endpoint. @example false */
+  storeInCluster: boolean;
   /** Roles with a dedicated node pool; the check runs on the management (`monitoring`) pool if any. */
   pools: readonly Role[];
   /** Storage class of the scratch volume; the default class when empty. @example "" */
@@ -137,10 +147,37 @@ export class RestoreCheck extends pulumi.ComponentResource {
       volumeMounts: mounts,
     });
 
+    // Least privilege: the pods carry OWN_EGRESS_LABEL, so the namespace's baseline (every pod of
+    // the cluster, HTTPS out) skips them; they reach the DNS and the backup store, nothing else.
+    // Nothing reaches them: the namespace denies ingress and the scratch Postgres has no TCP port.
+    podPolicy(
+      `${name}-egress`,
+      {
+        name: `${prefix}-restore-check-egress`,
+        namespace,
+        labels: part,
+        podSelector: part,
+        egress: [
+          DNS_EGRESS,
+          args.storeInCluster
+            ? {
+                to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "minio" } } }],
+                ports: tcpPorts(MINIO_API_PORT),
+              }
+            : {
+                // Never the cloud metadata service (IRSA credentials come from STS over HTTPS).
+                to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
+                ports: tcpPorts(443),
+              },
+        ],
+      },
+      parent,
+    );
+
     const kinds: RestoreCheckKind[] = args.pointInTime ? ["dump", "pitr"] : ["dump"];
     this.cronJobNames = kinds.map((kind) => {
       const cronName = restoreCheckJobName(prefix, kind);
-      const labels = { ...part, "app.kubernetes.io/name": cronName };
+      const labels = { ...part, "app.kubernetes.io/name": cronName, [OWN_EGRESS_LABEL]: "own" };
       const fetch = [
         container(
           "fetch",

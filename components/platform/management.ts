@@ -152,6 +152,7 @@ export function backups(scope: PlatformScope, data: DataTier): void {
         db.mode === "self-hosted"
           ? { serverName: POSTGRES_NAMES.cluster, database: POSTGRES_NAMES.database }
           : undefined,
+      storeInCluster: placement.objectStorage.mode === "self-hosted",
       pools: cluster.pools,
       storageClass: cluster.storageClass,
       scratchGb: restoreScratchGb(config.database.storageGb),

@@ -14,7 +14,7 @@ import {
 } from "../../components/backups";
 import { alertRules } from "../../components/monitoring/alert-rules";
 import { Monitoring } from "../../components/monitoring";
-import { record, ofType } from "../helpers/mocks";
+import { record, ofType, one } from "../helpers/mocks";
 import { validateK8s } from "../helpers/k8s-schema";
 import { recordVariants } from "../helpers/recorded";
 import { evaluatePolicies } from "../../plan/policy";
@@ -34,6 +34,7 @@ const args = (over: Partial<RestoreCheckArgs> = {}): RestoreCheckArgs => ({
   target: minio,
   credentialsSecret: "platform-backup-credentials",
   pointInTime: { serverName: "postgres", database: "app" },
+  storeInCluster: true,
   pools: ["app", "db", "monitoring"],
   storageClass: "fast",
   scratchGb: restoreScratchGb(200),
@@ -134,6 +135,32 @@ describe("RestoreCheck", () => {
     );
     expect(env.filter((n: string) => /^PG(HOST|PORT|PASSWORD|USER)$/.test(n))).toEqual([]);
     expect(JSON.stringify(pod)).not.toContain("postgres-rw");
+  });
+
+  it("reaches only the DNS and the backup store: in-cluster MinIO on 9000, or HTTPS out but not the metadata service", async () => {
+    const policy = async (a: RestoreCheckArgs) => {
+      const rs = await record(() => new RestoreCheck("platform", a));
+      const np = one(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec;
+      const pods = ofType(rs, "kubernetes:batch/v1:CronJob").map(
+        (c) => c.inputs.spec.jobTemplate.spec.template.metadata.labels,
+      );
+      // The policy selects every check pod, and each opts out of the namespace's wider baseline.
+      for (const labels of pods) {
+        expect(labels).toMatchObject(np.podSelector.matchLabels);
+        expect(labels["platform/egress"]).toBe("own");
+      }
+      return np;
+    };
+    const minioOnly = await policy(args());
+    expect(minioOnly.egress).toHaveLength(2);
+    expect(minioOnly.egress[1]).toEqual({
+      to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "minio" } } }],
+      ports: [{ protocol: "TCP", port: 9000 }],
+    });
+    expect(minioOnly.ingress ?? []).toEqual([]);
+    const https = await policy(args({ storeInCluster: false }));
+    expect(https.egress[1].ports).toEqual([{ protocol: "TCP", port: 443 }]);
+    expect(https.egress[1].to[0].ipBlock.except).toContain("169.254.169.254/32");
   });
 
   it("reads the store's keys from the backup jobs' Secret, never from the spec", async () => {
