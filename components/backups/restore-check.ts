@@ -221,10 +221,13 @@ export function restoreCheckScript(kind: RestoreCheckKind, opts: RestoreCheckOpt
       "recovery_target_action = 'promote'",
       "EOF",
       `pg_ctl -D "$data" -l "$scratch/postgres.log" -W -o "-c config_file=$scratch/scratch.conf" start >/dev/null`,
-      // Replay ends in promotion at the target, or the server stops (WAL missing, target not reached).
+      // Replay ends in promotion at the target, or the server stops (WAL missing, target not
+      // reached): its pid file goes, or it logs that it gave up before the file was seen.
       "waited=0",
+      "seen=no",
       'until [ "$(psql -X -qAt -d "$PGDATABASE" -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = f ]; do',
-      '  if [ ! -e "$data/postmaster.pid" ] || [ "$waited" -ge "${START_TIMEOUT_SECONDS:-3600}" ]; then',
+      '  if [ -e "$data/postmaster.pid" ]; then seen=yes; fi',
+      '  if { [ "$seen" = yes ] && [ ! -e "$data/postmaster.pid" ]; } || grep -q -e "aborting startup" -e "database system is shut down" "$scratch/postgres.log" 2>/dev/null || [ "$waited" -ge "${START_TIMEOUT_SECONDS:-3600}" ]; then',
       '    tail -n 20 "$scratch/postgres.log" >&2; echo "recovery did not reach $lsn" >&2; exit 1',
       "  fi",
       "  sleep 1; waited=$((waited + 1))",
