@@ -361,6 +361,8 @@ case "$2" in ls) printf '%s\\n' '2026-12-01 02:00:09  1234 app_20261201_020000.c
   });
 
   it("restores the newest base backup that ends before the dump's position and the WAL up to it", () => {
+    // The Barman image runs the selection with its python3; here Debian's (scripts/test-programs.txt).
+    requireProgram("python3", "python3");
     fs.writeFileSync(path.join(dir, "dump.counts"), "#lsn\t1/2000100\n#time\tx\npublic.t\t1\n");
     const list = {
       backups_list: [
@@ -430,7 +432,8 @@ case "$2" in ls) printf '%s\\n' '2026-12-01 02:00:09  1234 app_20261201_020000.c
         ],
       }),
     );
-    const out = execFileSync("python3", ["-c", PICK_BACKUP_PY, "1/0000010", list], {
+    const python = requireProgram("python3", "python3");
+    const out = execFileSync(python, ["-c", PICK_BACKUP_PY, "1/0000010", list], {
       encoding: "utf8",
     });
     expect(out.trim().split("\n")).toEqual([
