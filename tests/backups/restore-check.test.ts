@@ -362,7 +362,7 @@ case "$2" in ls) printf '%s\\n' '2026-12-01 02:00:09  1234 app_20261201_020000.c
 
   it("restores the newest base backup that ends before the dump's position and the WAL up to it", () => {
     // The Barman image runs the selection with its python3; here Debian's (scripts/test-programs.txt).
-    requireProgram("python3", "python3");
+    requireProgram("python3", "python3", ["/usr/bin"]);
     fs.writeFileSync(path.join(dir, "dump.counts"), "#lsn\t1/2000100\n#time\tx\npublic.t\t1\n");
     const list = {
       backups_list: [
@@ -432,7 +432,7 @@ case "$2" in ls) printf '%s\\n' '2026-12-01 02:00:09  1234 app_20261201_020000.c
         ],
       }),
     );
-    const python = requireProgram("python3", "python3");
+    const python = requireProgram("python3", "python3", ["/usr/bin"]);
     const out = execFileSync(python, ["-c", PICK_BACKUP_PY, "1/0000010", list], {
       encoding: "utf8",
     });
@@ -443,6 +443,78 @@ case "$2" in ls) printf '%s\\n' '2026-12-01 02:00:09  1234 app_20261201_020000.c
       "000000020000000100000000",
       "000000020000000100000001",
     ]);
+  });
+});
+
+/**
+ * The Barman Cloud tools' own interface, from Debian's barman-cli-cloud (3.4; the cluster's image
+ * has 3.17, whose interface for these calls is the same): the positional order and options the
+ * fetch script passes, and the JSON of `barman-cloud-backup-list --format json` made by barman's
+ * own BackupInfo, which PICK_BACKUP_PY reads.
+ */
+describe("the Barman Cloud tools the point-in-time fetch calls", () => {
+  const usage = (program: string) =>
+    execFileSync(requireProgram(program, "barman-cli-cloud"), ["--help"], { encoding: "utf8" })
+      .replace(/\s+/g, " ")
+      .trim();
+
+  it("take the arguments in the order the fetch script passes them", () => {
+    expect(usage("barman-cloud-restore")).toMatch(
+      /\[--cloud-provider \{aws-s3,[^}]*\}\] \[--endpoint-url ENDPOINT_URL\].* source_url server_name backup_id recovery_dir/,
+    );
+    expect(usage("barman-cloud-wal-restore")).toMatch(
+      /\[--endpoint-url ENDPOINT_URL\].* source_url server_name wal_name wal_dest/,
+    );
+    expect(usage("barman-cloud-backup-list")).toMatch(
+      /\[--format FORMAT\].* source_url server_name/,
+    );
+    const script = fetchBaseBackupScript("/scratch");
+    expect(script).toContain(
+      'barman-cloud-restore --cloud-provider aws-s3 --endpoint-url "$TARGET_URL" "s3://$BACKUP_BUCKET/postgres/" "$SERVER_NAME" "$backup" /scratch/pgdata',
+    );
+    expect(script).toContain(
+      'barman-cloud-wal-restore --cloud-provider aws-s3 --endpoint-url "$TARGET_URL" "s3://$BACKUP_BUCKET/postgres/" "$SERVER_NAME" "$wal" "/scratch/wal/$wal"',
+    );
+  });
+
+  it("list backups as JSON that the selection reads", () => {
+    const python = requireProgram("python3", "python3", ["/usr/bin"]);
+    const dir = makeTempDir("barman-json-");
+    try {
+      // barman's BackupInfo, as barman-cloud-backup-list serialises each backup (to_json).
+      const made = execFileSync(
+        python,
+        [
+          "-c",
+          [
+            "import json",
+            "from barman.infofile import BackupInfo",
+            "def info(i, status, begin, end):",
+            "    b = BackupInfo(backup_id=i)",
+            "    b.set_attribute('status', status)",
+            "    b.set_attribute('begin_wal', begin)",
+            "    b.set_attribute('end_xlog', end)",
+            "    return b.to_json()",
+            "print(json.dumps({'backups_list': [info('20261130T020000', 'DONE', '000000010000000000000010', '0/11000100'), info('20261201T020000', 'DONE', '000000010000000000000020', '0/21000100'), info('20261201T030000', 'FAILED', '000000010000000000000022', '0/22000100')]}))",
+          ].join("\n"),
+        ],
+        { encoding: "utf8", env: { ...process.env, PYTHONPATH: "/usr/lib/python3/dist-packages" } },
+      );
+      const list = path.join(dir, "list.json");
+      fs.writeFileSync(list, made);
+      const plan = execFileSync(python, ["-c", PICK_BACKUP_PY, "0/22000000", list], {
+        encoding: "utf8",
+      });
+      expect(plan.trim().split("\n")).toEqual([
+        "20261201T020000",
+        "000000010000000000000020",
+        "000000010000000000000021",
+        "000000010000000000000022",
+        "000000010000000000000023",
+      ]);
+    } finally {
+      removeDir(dir);
+    }
   });
 });
 
