@@ -139,6 +139,18 @@ export const backups = z.strictObject({
       schedule: cron.default("30 * * * *"),
     })
     .optional(),
+  /**
+   * Tiers document, Test Restoration ("Monthly: Verify backup integrity"): a job that restores the
+   * newest dump (and, for the self-hosted database, the base backup with WAL) into a scratch
+   * Postgres, checks it and fails when the restore took longer than `rtoMinutes`.
+   */
+  restoreCheck: z.strictObject({
+    enabled: z.boolean(),
+    /** Five-field cron in UTC. @default "0 4 1 * *" (the 1st, after the 02:00 dump) */
+    schedule: cron,
+    /** Database RTO: tiers document Tier 1, 1 hour; self-hosted §3.2, 30 minutes. @default 60 */
+    rtoMinutes: int(1, 1440),
+  }),
 });
 
 /**

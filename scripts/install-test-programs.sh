@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu programs the tests run against our generated configuration (postgres,
-# pgbouncer, redis-server, promtool, amtool, haproxy, cloud-init, shellcheck, yamllint), listed in
-# scripts/test-programs.txt. Idempotent: installs only what is missing, as root or through sudo.
+# pgbouncer, redis-server, promtool, amtool, haproxy, cloud-init, shellcheck, yamllint; python3 and
+# the Barman Cloud tools for the restore check's fetch), listed in scripts/test-programs.txt. Idempotent: installs only what is missing, as root or through sudo.
 set -eu
 cd "$(dirname "$0")"
 list=test-programs.txt

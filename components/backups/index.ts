@@ -14,6 +14,7 @@ import {
   RetentionPeriod,
   StoreTool,
   backupJobName,
+  backupSecretName,
   dumpScript,
   mirrorScript,
   offsiteScript,
@@ -22,6 +23,8 @@ import {
 } from "./retention";
 
 export * from "./retention";
+export * from "./restore-check";
+export * from "./restore-check-job";
 
 /** A secret value handed over directly, or a key of a Secret that already exists in the namespace. */
 export type SecretValue =
@@ -179,7 +182,7 @@ export class Backups extends pulumi.ComponentResource {
       secretData.OFFSITE_SECRET_ACCESS_KEY = args.offsite.credentials.secretAccessKey;
     }
     if ("value" in args.database.password) secretData.PGPASSWORD = args.database.password.value;
-    const secretName = `${prefix}-backup-credentials`;
+    const secretName = backupSecretName(prefix);
     const hasSecret = Object.keys(secretData).length > 0;
     const secret = hasSecret
       ? stringSecret(

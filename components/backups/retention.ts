@@ -4,6 +4,7 @@
  */
 import type { StackConfig } from "../../config";
 import { postgresImages, type PostgresMajor } from "../database/cnpg";
+import { ROW_COUNT_SQL, shellQuote } from "./row-counts";
 
 export type BackupsConfig = StackConfig["backups"];
 
@@ -92,9 +93,17 @@ export function olderThan(period: RetentionPeriod): string {
 /** How the jobs reach the backup store: `mc` (static keys) or the AWS CLI (IAM role). */
 export type StoreTool = "mc" | "aws";
 
+/** Exports the dump's snapshot; the WAL insert position and the time are read right after it. */
+const SNAPSHOT_SQL =
+  "SELECT pg_export_snapshot() || E'\\t' || CASE WHEN pg_is_in_recovery() THEN '' ELSE pg_current_wal_insert_lsn()::text END || E'\\t' || clock_timestamp();";
+
 /**
  * The dump step (first container): pg_dump in custom format, compressed with gzip as in self-hosted
  * §3.1, so `pg_restore` can restore single tables. Connection settings come from PG* variables.
+ * Beside the dump it writes `<name>.counts`, the rows of every table (ROW_COUNT_SQL) counted in the
+ * very snapshot pg_dump reads (one psql session exports it and stays open: `pg_dump --snapshot`),
+ * headed by the WAL insert position and the time read right after the export, which the monthly
+ * restore check (./restore-check.ts) compares a restore with. TMPDIR holds the session's pipe.
  */
 export function dumpScript(dir = "/backup"): string {
   return [
@@ -105,11 +114,33 @@ export function dumpScript(dir = "/backup"): string {
     `echo "\${now#*:}" | cut -d: -f1 > ${dir}/WEEKDAY`,
     `echo "\${now#*:}" | cut -d: -f2 > ${dir}/MONTHDAY`,
     `file="${dir}/\${PGDATABASE}_\${stamp}.dump.gz"`,
+    `counts="${dir}/\${PGDATABASE}_\${stamp}.counts"`,
+    'session_in="${TMPDIR:-/tmp}/snapshot-session"',
+    'rm -f "$session_in" && mkfifo "$session_in"',
+    `psql -X -q -At -v ON_ERROR_STOP=1 < "$session_in" > ${dir}/SNAPSHOT &`,
+    "session=$!",
+    'exec 3> "$session_in"',
+    "printf '%s\\n' 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;' >&3",
+    // A standby has no insert position: its dumps can still be checked, not replayed to.
+    `printf '%s\\n' ${shellQuote(SNAPSHOT_SQL)} >&3`,
+    "waited=0",
+    `until [ -s ${dir}/SNAPSHOT ]; do`,
+    '  if ! kill -0 "$session" 2>/dev/null || [ "$waited" -ge 120 ]; then echo "no snapshot from psql" >&2; exit 1; fi',
+    "  sleep 1; waited=$((waited + 1))",
+    "done",
+    `tab="$(printf '\\t')"`,
+    `IFS="$tab" read -r snapshot lsn at < ${dir}/SNAPSHOT`,
     // -Z0: pg_dump's own compression off; gzip does it, so the file is an ordinary .gz.
     // pipefail is not POSIX: the exit status of pg_dump is checked through a marker file instead.
-    `{ pg_dump --format=custom --compress=0 --no-password || echo failed > ${dir}/DUMP_FAILED; } | gzip -6 > "$file"`,
+    `{ pg_dump --format=custom --compress=0 --no-password --snapshot="$snapshot" || echo failed > ${dir}/DUMP_FAILED; } | gzip -6 > "$file"`,
     `if [ -e ${dir}/DUMP_FAILED ]; then echo "pg_dump failed" >&2; exit 1; fi`,
     'gzip -t "$file"',
+    `printf '%s\\n' '\\o ${dir}/COUNTS' >&3`,
+    `printf '%s;\\n' ${shellQuote(ROW_COUNT_SQL)} >&3`,
+    "printf '%s\\n' 'COMMIT;' >&3",
+    "exec 3>&-",
+    'wait "$session"',
+    `printf '#lsn\\t%s\\n#time\\t%s\\n' "$lsn" "$at" | cat - ${dir}/COUNTS > "$counts"`,
     `basename "$file" > ${dir}/NAME`,
   ].join("\n");
 }
@@ -128,6 +159,7 @@ export function uploadScript(
   const lines = [
     "set -eu",
     `name="$(cat ${dir}/NAME)"`,
+    'counts="${name%.dump.gz}.counts"',
     `weekday="$(cat ${dir}/WEEKDAY)"`,
     `monthday="$(cat ${dir}/MONTHDAY)"`,
   ];
@@ -135,10 +167,12 @@ export function uploadScript(
     lines.push(
       'mc alias set target "$TARGET_URL" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" --api S3v4 >/dev/null',
     );
-  const copy = (prefix: string) =>
+  const copyOne = (prefix: string, file: string) =>
     tool === "mc"
-      ? `mc cp --quiet "${dir}/$name" "target/$BACKUP_BUCKET/${prefix}$name"`
-      : `aws s3 cp --only-show-errors --endpoint-url "$TARGET_URL" "${dir}/$name" "s3://$BACKUP_BUCKET/${prefix}$name"`;
+      ? `mc cp --quiet "${dir}/${file}" "target/$BACKUP_BUCKET/${prefix}${file}"`
+      : `aws s3 cp --only-show-errors --endpoint-url "$TARGET_URL" "${dir}/${file}" "s3://$BACKUP_BUCKET/${prefix}${file}"`;
+  // The row-count manifest first: a dump is only ever listed with its manifest beside it.
+  const copy = (prefix: string) => `${copyOne(prefix, "$counts")} && ${copyOne(prefix, "$name")}`;
   for (const t of periods) {
     const condition =
       t.period === "weekly"
@@ -229,3 +263,6 @@ export function backupJobName(prefix: string, what: string, max = 52): string {
   const head = prefix.slice(0, Math.max(1, max - suffix.length)).replace(/-+$/, "");
   return `${head}${suffix}`;
 }
+
+/** The backup jobs' Secret (store keys, a managed database's password); the restore check reads it too. */
+export const backupSecretName = (prefix: string) => `${prefix}-backup-credentials`;

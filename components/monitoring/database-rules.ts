@@ -103,7 +103,7 @@ export function databaseRules({ t, anyOf, when, pct }: RuleContext): PrometheusR
 }
 
 /** Backups that failed or have not completed within a day. */
-export function backupRules({ t, anyOf }: RuleContext): PrometheusRule[] {
+export function backupRules({ t, anyOf, when }: RuleContext): PrometheusRule[] {
   const backupJobs = promString(t.backupJobPattern);
   const maxBackupAge = t.backupMaxAgeHours * 3600;
   // One rule per alert name and severity (promtool rejects duplicates), so each covers both the
@@ -150,6 +150,35 @@ export function backupRules({ t, anyOf }: RuleContext): PrometheusRule[] {
           `No backup has completed in ${t.backupMaxAgeHours} hours although full backups run daily (tiers document), so scheduled backups are failing or not running (cnpg_collector_last_available_backup_timestamp, kube-state-metrics kube_cronjob_status_last_successful_time).`,
         ),
     ),
+    // Tiers document, Test Restoration, "Monthly: Verify backup integrity": a backup that does not
+    // restore, or restores slower than the database RTO, leaves no recovery; it pages (Tier 1).
+    ...when("kubeStateMetrics", () =>
+      rule(
+        "RestoreCheckFailed",
+        "critical",
+        ["kubeStateMetrics"],
+        `kube_job_status_failed{job_name=~${promString(RESTORE_CHECK_PATTERN)}} > 0`,
+        undefined,
+        "Restore check {{ $labels.namespace }}/{{ $labels.job_name }} failed",
+        "The monthly restore of the newest backup into a scratch Postgres failed: it did not restore, an index failed amcheck, a table's rows differ from the dump's manifest, or the restore took longer than the database RTO (kube-state-metrics kube_job_status_failed; the pod's termination message has the result line, docs/restore-check.md).",
+      ),
+    ),
+    ...when("kubeStateMetrics", () =>
+      rule(
+        "RestoreCheckMissed",
+        "warning",
+        ["kubeStateMetrics"],
+        `time() - kube_cronjob_status_last_successful_time{cronjob=~${promString(RESTORE_CHECK_PATTERN)}} > ${RESTORE_CHECK_MAX_AGE_DAYS * 86400}`,
+        "60m",
+        "No restore check of {{ $labels.namespace }}/{{ $labels.cronjob }} has passed in {{ $value | humanizeDuration }}",
+        `The restore check runs monthly (tiers document, Test Restoration); none has passed in ${RESTORE_CHECK_MAX_AGE_DAYS} days, so it is failing, suspended or not scheduled (kube-state-metrics kube_cronjob_status_last_successful_time).`,
+      ),
+    ),
   ];
   return backups;
 }
+
+/** Names of the restore check's Jobs and CronJobs (components/backups/restore-check-job.ts). */
+export const RESTORE_CHECK_PATTERN = ".*restore-check.*";
+/** The longest month and four days to spare before a missing monthly pass warns. */
+export const RESTORE_CHECK_MAX_AGE_DAYS = 35;

@@ -1,6 +1,12 @@
 import type { StackConfig } from "../../config";
 import type { ClusterFacts } from "../contract";
-import { Backups, scratchSizeGb } from "../backups";
+import {
+  Backups,
+  RestoreCheck,
+  backupSecretName,
+  restoreScratchGb,
+  scratchSizeGb,
+} from "../backups";
 import { Delivery } from "../delivery";
 import { POSTGRES_NAMES } from "../database";
 import { Logging } from "../logging";
@@ -98,7 +104,7 @@ export function backups(scope: PlatformScope, data: DataTier): void {
   const { parent, name, config, cluster, names, placement } = scope;
   const db = placement.database;
   if (db.mode === "none" || !data.backup || !data.media) return;
-  new Backups(
+  const backups = new Backups(
     `${name}-backups`,
     {
       namespace: names.data,
@@ -132,5 +138,25 @@ export function backups(scope: PlatformScope, data: DataTier): void {
       scratchGb: scratchSizeGb(config.database.storageGb),
     },
     { parent, dependsOn: [scope.namespaces.data] },
+  );
+  // Monthly: restore the newest dump (and the self-hosted base backup with WAL) and time it.
+  new RestoreCheck(
+    `${name}-restore-check`,
+    {
+      namespace: names.data,
+      restoreCheck: config.backups.restoreCheck,
+      version: config.database.version,
+      target: data.backup,
+      credentialsSecret: backupSecretName("platform"),
+      pointInTime:
+        db.mode === "self-hosted"
+          ? { serverName: POSTGRES_NAMES.cluster, database: POSTGRES_NAMES.database }
+          : undefined,
+      storeInCluster: placement.objectStorage.mode === "self-hosted",
+      pools: cluster.pools,
+      storageClass: cluster.storageClass,
+      scratchGb: restoreScratchGb(config.database.storageGb),
+    },
+    { parent, dependsOn: [backups] },
   );
 }

@@ -120,6 +120,7 @@ describe("retention plan", () => {
       weekly: fc.integer({ min: 0, max: 10 }),
       monthly: fc.integer({ min: 0, max: 24 }),
       databaseRetentionDays: fc.integer({ min: 1, max: 60 }),
+      restoreCheck: fc.constant(production.restoreCheck),
     });
     const start = fc.date({
       min: new Date("2020-01-01T00:00:00Z"),
@@ -172,6 +173,19 @@ describe("retention plan", () => {
   });
 });
 
+/**
+ * A stand-in psql session for the dump script: answers the snapshot export and writes one table's
+ * count where `\\o` points (tests/backups/restore-check.test.ts runs the real one).
+ */
+const PSQL_SESSION = `out=/dev/null
+while IFS= read -r line; do
+  case "$line" in
+    "SELECT pg_export_snapshot()"*) printf 'snap-1\\t0/3000060\\t2026-11-01 02:00:01+00\\n' ;;
+    "\\\\o "*) out="\${line#* }" ;;
+    "SELECT format("*) printf 'public.t\\t1\\n' > "$out" ;;
+  esac
+done`;
+
 describe("backup scripts, run by a POSIX shell against stand-in programs", () => {
   let dir: string;
   let bin: string;
@@ -207,7 +221,8 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
   });
 
   it("dumps through gzip and, on Sunday the 1st, uploads to daily, weekly and monthly, then prunes each tier", () => {
-    stub("pg_dump", "printf 'PGDMP-custom-format'");
+    stub("pg_dump", `echo "$@" > ${dir}/pg_dump.args; printf 'PGDMP-custom-format'`);
+    stub("psql", PSQL_SESSION);
     stub("date", "echo 20261101_020000:7:01"); // Sunday 1 November 2026
     const backup = path.join(dir, "backup");
     const dump = sh(dumpScript(backup), { PGDATABASE: "app" });
@@ -216,6 +231,11 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
     expect(name).toBe("app_20261101_020000.dump.gz");
     expect(execFileSync("gzip", ["-dc", path.join(backup, name)], { encoding: "utf8" })).toBe(
       "PGDMP-custom-format",
+    );
+    // pg_dump reads the session's exported snapshot; the manifest beside the dump is from it too.
+    expect(fs.readFileSync(path.join(dir, "pg_dump.args"), "utf8")).toContain("--snapshot=snap-1");
+    expect(fs.readFileSync(path.join(backup, "app_20261101_020000.counts"), "utf8")).toBe(
+      "#lsn\t0/3000060\n#time\t2026-11-01 02:00:01+00\npublic.t\t1\n",
     );
 
     const plan = retentionPlan(production);
@@ -227,9 +247,13 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
     });
     expect(upload.status).toBe(0);
     const calls = fs.readFileSync(path.join(dir, "mc.log"), "utf8").trim().split("\n");
+    const counts = name.replace(".dump.gz", ".counts");
     expect(calls.filter((c) => c.startsWith("cp ")).map((c) => c.split(" ").pop())).toEqual([
+      `target/backup/pg_dump/daily/${counts}`,
       `target/backup/pg_dump/daily/${name}`,
+      `target/backup/pg_dump/weekly/${counts}`,
       `target/backup/pg_dump/weekly/${name}`,
+      `target/backup/pg_dump/monthly/${counts}`,
       `target/backup/pg_dump/monthly/${name}`,
     ]);
     expect(calls.filter((c) => c.startsWith("rm "))).toEqual([
@@ -253,6 +277,7 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
     expect(upload.status).toBe(0);
     const calls = fs.readFileSync(path.join(dir, "mc.log"), "utf8").trim().split("\n");
     expect(calls.filter((c) => c.startsWith("cp ")).map((c) => c.split(" ").pop())).toEqual([
+      "target/backup/pg_dump/daily/app_20261103_020000.counts",
       "target/backup/pg_dump/daily/app_20261103_020000.dump.gz",
     ]);
     expect(calls.some((c) => c.startsWith("rm "))).toBe(false);
@@ -336,6 +361,7 @@ describe("backup scripts, run by a POSIX shell against stand-in programs", () =>
 
   it("fails the job when pg_dump fails, so the BackupFailed alert fires", () => {
     stub("pg_dump", "echo 'connection refused' >&2; exit 1");
+    stub("psql", PSQL_SESSION);
     stub("date", "echo 20261103_020000:2:03");
     const backup = path.join(dir, "backup");
     const dump = sh(dumpScript(backup), { PGDATABASE: "app" });

@@ -423,6 +423,18 @@ describe("refused by the gate: what used to be accepted and silently wrong", () 
       expect(cronProblem(good)).toBeUndefined();
   });
 
+  it("a restore check without a valid schedule or with an RTO outside 1-1440 minutes", () => {
+    const restoreCheck = (over: Record<string, unknown>) =>
+      refused("local", (c) => merge(c, "backups", { restoreCheck: over }));
+    expect(restoreCheck({ schedule: "@monthly" })).toEqual([
+      expect.stringMatching(/^platform:backups\.restoreCheck\.schedule: must be a five-field cron/),
+    ]);
+    for (const rtoMinutes of [0, 1441, 1.5])
+      expect(restoreCheck({ rtoMinutes })).toEqual([
+        expect.stringMatching(/^platform:backups\.restoreCheck\.rtoMinutes: /),
+      ]);
+  });
+
   it("requests above limits", () => {
     expect(
       refused("local", (c) => {

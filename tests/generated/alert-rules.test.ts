@@ -634,6 +634,63 @@ const cases: Case[] = [
     checks: none(forOf("BackupTooOld", "warning"), 20),
   },
   {
+    // Tiers document, Test Restoration: the monthly restore check; a failure pages at once.
+    title:
+      "a failed restore check Job pages at once; a failed backup Job or a passed check does not",
+    alert: "RestoreCheckFailed",
+    series: [
+      gauge(
+        "kube_job_status_failed",
+        { namespace: "data", job_name: "platform-pitr-restore-check-29000000" },
+        1,
+        10,
+      ),
+      gauge(
+        "kube_job_status_failed",
+        { namespace: "data", job_name: "platform-restore-check-29000001" },
+        0,
+        10,
+      ),
+      gauge(
+        "kube_job_status_failed",
+        { namespace: "data", job_name: "platform-db-backup-1" },
+        1,
+        10,
+      ),
+    ],
+    checks: [
+      {
+        at: 0,
+        fires: [critical({ namespace: "data", job_name: "platform-pitr-restore-check-29000000" })],
+      },
+    ],
+  },
+  {
+    title: "no restore check passed in 35 days warns; one 30 days ago does not",
+    alert: "RestoreCheckMissed",
+    series: [
+      gauge(
+        "kube_cronjob_status_last_successful_time",
+        { namespace: "data", cronjob: "platform-restore-check" },
+        -(36 * 24 * HOUR),
+        90,
+      ),
+      gauge(
+        "kube_cronjob_status_last_successful_time",
+        { namespace: "data", cronjob: "platform-pitr-restore-check" },
+        -(30 * 24 * HOUR),
+        90,
+      ),
+    ],
+    checks: [
+      ...none(forOf("RestoreCheckMissed", "warning") - 1),
+      {
+        at: forOf("RestoreCheckMissed", "warning"),
+        fires: [warning({ namespace: "data", cronjob: "platform-restore-check" })],
+      },
+    ],
+  },
+  {
     title: "the service-down annotations name the job and instance",
     alert: "ServiceDown",
     series: [gauge("up", api, 0, 10)],
@@ -804,6 +861,7 @@ describe("alertRules", () => {
     ["HttpClientErrorRateSpike", "warning"],
     ["DiskUsageHigh", "warning"],
     ["BackupFailed", "warning"],
+    ["RestoreCheckFailed", "critical"],
     ["PostgresReplicationLag", "warning"],
     ["PostgresReplicationLag", "critical"],
     ["PostgresConnectionPoolUsageHigh", "warning"],
