@@ -9,6 +9,7 @@ import {
   type ObjectStorageArgs,
 } from "./addons";
 import { K3s, NodeGroup } from "./nodes";
+import { autoscaledPools, ClusterAutoscaler } from "./autoscaler";
 import { Network } from "./network";
 import { physicalName } from "../kit/naming";
 import { KubeconfigFetch, kubeconfigCommand, kubeconfigOrStop } from "./kubeconfig";
@@ -26,6 +27,7 @@ export * from "./node-layout";
 export * from "./load-balancer";
 export * from "./firewalls";
 export * from "./kubeconfig";
+export * from "./autoscaler";
 export { VOLUME_MAX_GB, VOLUME_MIN_GB } from "./data-volume";
 export { cloudInit, bootstrapScript } from "./cloud-init";
 export { k3sConfig } from "./k3s-config";
@@ -142,6 +144,29 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     networkId: network.networkId,
     location: config.region,
   });
+
+  const scaled = autoscaledPools(config, prefix);
+  if (scaled.length > 0)
+    new ClusterAutoscaler("hetzner-autoscaler", {
+      config,
+      prefix,
+      pools: scaled,
+      join: {
+        k3sVersion: k3sRelease(config.kubernetes.version),
+        initServerIp: initServer.privateIp,
+        serverToken: k3s.serverToken,
+        agentToken: k3s.agentToken,
+        adminCidrs: config.adminCidrs,
+        nodesCidr: plan.nodes,
+      },
+      hcloudToken: args.hcloudToken,
+      networkId: network.networkId,
+      firewallName: `${prefix}-nodes`,
+      sshKeyName: args.sshPublicKey ? `${prefix}-admin` : undefined,
+      provider: addons.provider,
+      // The firewall and key exist by name before the first server the autoscaler makes.
+      dependsOn: [...network.firewalls, k3s],
+    });
 
   return {
     provider: addons.provider,
