@@ -327,8 +327,9 @@ export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
       ].join("\n"),
     },
     {
-      // Security updates install daily; reboots for a new kernel are left to the operator, who
-      // drains the node first (docs/hetzner.md).
+      // Security updates install daily. A package that needs a reboot (a new kernel) writes
+      // /var/run/reboot-required (update-notifier-common's hook), and the reboot daemon drains
+      // and reboots the node in the maintenance window (reboots.ts; docs/hetzner.md, Reboots).
       path: "/etc/apt/apt.conf.d/20auto-upgrades",
       permissions: "0644",
       content: 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
@@ -364,7 +365,13 @@ export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
   const document = {
     package_update: true,
     package_upgrade: true,
-    packages: ["unattended-upgrades", "ufw", "curl", ...(opts.dataVolume ? ["cryptsetup"] : [])],
+    packages: [
+      "unattended-upgrades",
+      "update-notifier-common",
+      "ufw",
+      "curl",
+      ...(opts.dataVolume ? ["cryptsetup"] : []),
+    ],
     ssh_pwauth: false,
     // Hetzner places the SSH key on root; sshd admits it with keys only.
     disable_root: false,

@@ -10,6 +10,8 @@ import {
 } from "./addons";
 import { K3s, NodeGroup } from "./nodes";
 import { autoscaledPools, ClusterAutoscaler } from "./autoscaler";
+import { SystemUpgrades } from "./upgrades";
+import { Reboots } from "./reboots";
 import { Network } from "./network";
 import { physicalName } from "../kit/naming";
 import { KubeconfigFetch, kubeconfigCommand, kubeconfigOrStop } from "./kubeconfig";
@@ -28,6 +30,8 @@ export * from "./load-balancer";
 export * from "./firewalls";
 export * from "./kubeconfig";
 export * from "./autoscaler";
+export * from "./upgrades";
+export * from "./reboots";
 export { VOLUME_MAX_GB, VOLUME_MIN_GB } from "./data-volume";
 export { cloudInit, bootstrapScript } from "./cloud-init";
 export { k3sConfig } from "./k3s-config";
@@ -145,6 +149,12 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     location: config.region,
   });
 
+  // Day two: k3s upgrades through the system upgrade controller, kernel reboots through kured.
+  const upgrades = new SystemUpgrades("hetzner-upgrades", {
+    k3sVersion: k3sRelease(config.kubernetes.version),
+    provider: addons.provider,
+  });
+  new Reboots("hetzner-reboots", { namespace: upgrades.namespace, provider: addons.provider });
   const scaled = autoscaledPools(config, prefix);
   if (scaled.length > 0)
     new ClusterAutoscaler("hetzner-autoscaler", {

@@ -133,6 +133,7 @@ export const HETZNER_UNPRICED: Record<string, string> = unpriced("free", [
   "hcloud:index/network:Network",
   "hcloud:index/networkSubnet:NetworkSubnet",
   "hcloud:index/placementGroup:PlacementGroup",
+  "hcloud:index/sshKey:SshKey",
 ]);
 
 /** What the offline plan prices of the layer, for its CloudLayer. */
