@@ -4,7 +4,11 @@
  * tags: cluster-autoscaler/cloudprovider/hetzner/README.md (environment, `--nodes`, cluster
  * config), hetzner_cloud_provider.go (pool name pattern) and hetzner_node_group.go (server names).
  */
+import { spawnSync } from "child_process";
 import fc from "fast-check";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import {
   AUTOSCALED_ROLES,
@@ -17,7 +21,7 @@ import {
   poolName,
   HETZNER_NAME_HASH_LENGTH,
 } from "../../components/hetzner";
-import { BOOTSTRAP_PATH } from "../../components/hetzner/cloud-init";
+import { BOOTSTRAP_PATH, bootstrapScript } from "../../components/hetzner/cloud-init";
 import { K3S_CONFIG_PATH } from "../../components/hetzner/k3s-config";
 import { physicalName } from "../../components/kit/naming";
 import { priceStack } from "../../plan/cost";
@@ -188,5 +192,54 @@ describe("in the production-hetzner stack", () => {
 
   it("is absent from the small stack, whose one server is its whole pool", () => {
     expect(release(small.rs)).toBeUndefined();
+  });
+});
+
+describe("an autoscaled server finds its private address, run by sh", () => {
+  it("takes the address Hetzner assigned inside the nodes' /24 and hands it to k3s", () => {
+    const script = bootstrapScript("app", {
+      k3sVersion: "v1.33.7+k3s1",
+      k3s: "agent",
+      initServerIp: "10.0.0.202",
+      serverToken: "s",
+      agentToken: "a",
+      labels: ["platform/role=app"],
+      taints: [],
+      dataVolume: false,
+      adminCidrs: [],
+      nodesCidr: "10.0.0.0/24",
+    });
+    // The part that finds the address, with its variables and helpers.
+    const start = script.indexOf("NODE_IP=");
+    const helpers = script.slice(script.indexOf("log() {"), script.indexOf("# True when blkid"));
+    const find = script.slice(
+      script.indexOf("NODE_IP_FOUND=no"),
+      script.indexOf('log "private network on'),
+    );
+    const vars = script.slice(start, script.indexOf("DATA_DIR=", start));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "autoscaled-ip-"));
+    // `ip -o -4 addr show` as a Hetzner server prints it: public, then the private network (/32).
+    fs.writeFileSync(
+      path.join(dir, "ip"),
+      "#!/bin/sh\n" +
+        "echo '1: lo    inet 127.0.0.1/8 scope host lo'\n" +
+        "echo '2: eth0    inet 203.0.113.7/32 metric 100 scope global dynamic eth0'\n" +
+        "echo '3: enp7s0    inet 10.0.0.17/32 brd 10.0.0.17 scope global dynamic enp7s0'\n",
+      { mode: 0o755 },
+    );
+    const run = spawnSync(
+      "sh",
+      ["-c", `set -eu\n${vars}${helpers}${find}echo "$NODE_IP $NODE_IP_FOUND"\n`],
+      {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+        timeout: 10_000,
+      },
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("10.0.0.17 yes");
+    // The address reaches k3s through the boot drop-in.
+    expect(script).toContain('echo "node-ip: $NODE_IP"');
   });
 });
