@@ -1,4 +1,4 @@
-import { checkStackConfig, ConfigError, type ConfigSource } from "../../config";
+import { checkStackConfig, ConfigError, SECRET_KEYS, type ConfigSource } from "../../config";
 import { rawStack } from "../helpers/stacks";
 
 /** A stack file's `platform:` keys with `edge` (and any other key) changed, as the runtime holds them. */
@@ -25,7 +25,7 @@ function source(
     values,
     secretKeys: new Set(
       Object.keys(values).filter(
-        (k) => !k.startsWith("platform:") || /Secret|Key|Password|Url/.test(k),
+        (k) => !k.startsWith("platform:") || k.slice("platform:".length) in SECRET_KEYS,
       ),
     ),
   };
