@@ -119,6 +119,7 @@ const base: Preset = {
     proxied: true,
     originLock: true,
     loadBalancing: false,
+    route53ZoneId: "",
   },
   monitoring: {
     retentionDays: 15,
