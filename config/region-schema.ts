@@ -63,7 +63,7 @@ export function regionProblems(c: {
   multiRegion: MultiRegion;
   database: { mode: string; replicas: number };
   objectStorage: { mode: string; provider?: string };
-  edge: { provider: string; route53ZoneId: string };
+  edge: { provider: string; route53ZoneId: string; loadBalancing: boolean };
 }): { path: (string | number)[]; message: string }[] {
   const m = c.multiRegion;
   const out: { path: (string | number)[]; message: string }[] = [];
@@ -86,6 +86,12 @@ export function regionProblems(c: {
       path: ["edge", "route53ZoneId"],
       message:
         "is required in a group on CloudFront: the hosted zone of the domain, where this region keeps its latency record for the distribution's origin",
+    });
+  if (m.peers?.length && c.edge.provider === "cloudflare" && !c.edge.loadBalancing)
+    out.push({
+      path: ["edge", "loadBalancing"],
+      message:
+        "must be true with multiRegion.peers on Cloudflare: the peers' gateways are load balancer pools",
     });
   if (m.role !== "secondary") return out;
   if (c.provider !== "aws")
