@@ -5,8 +5,10 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { deepMerge } from "../../config";
+import { deepMerge, loadStackConfig } from "../../config";
+import { referencedStacks } from "../../components/region";
 import { Recorder } from "../../plan/mocks";
+import { planReferences } from "../../plan/references";
 import { readStack, ROOT } from "../../plan/stack";
 
 /** Structured config values travel as JSON text; plain strings (a region, a key) stay strings. */
@@ -28,7 +30,10 @@ async function main() {
     files.config[full] = typeof merged === "string" ? merged : JSON.stringify(merged);
   }
   pulumi.runtime.setAllConfig(files.config, files.secretKeys);
-  const recorder = new Recorder(files.project, stack);
+  // A stack that reads another's outputs gets that stack's offline plan, as `npm run plan` does.
+  const references = planReferences(stack, referencedStacks(loadStackConfig()), ROOT);
+  if (references.problems.length) throw new Error(references.problems.join("\n"));
+  const recorder = new Recorder(files.project, stack, undefined, references.resolved);
   const resources = await recorder.record(() => require(path.join(ROOT, "index")));
   process.stdout.write(
     JSON.stringify(
