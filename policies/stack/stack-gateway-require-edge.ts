@@ -33,17 +33,17 @@ export const stackGatewayRequireEdge: StackValidationPolicy = {
     "Infrastructure recommendations, CDN & Caching and Security Infrastructure (CDN, DDoS protection and a layer-7 WAF in front of the application) and self-hosted deployment §1 (the WAF in the DMZ): outside a laptop cluster, every host a Gateway serves over HTTPS is answered by an edge with a WAF: a proxied Cloudflare record or load balancer, an alias of a CloudFront distribution with a web ACL, or, in a secondary region whose config names the group's distribution (frontedBy), a gateway whose NLB admits the web from prefix lists alone (CloudFront's origin-facing servers).",
   configSchema: configSchema("environment", "frontedBy"),
   validateStack: (args, report) => {
-    const config = readConfig(args);
-    if (config.environment === "development") return;
+    const { environment, frontedBy } = readConfig(args);
+    if (environment === "development") return;
     const gateways = ofType(args.resources, CR.gateway);
     if (gateways.length === 0) return;
-    const fronted = edgeHosts(args.resources, config.frontedBy);
+    const fronted = edgeHosts(args.resources, frontedBy);
     for (const g of gateways) {
       const listeners = whenKnown(() => (g.props.spec?.listeners ?? []) as GatewayListener[], []);
       for (const l of listeners.filter((l) => l.protocol === "HTTPS" && l.hostname)) {
         if (!fronted.has(l.hostname!))
           report(
-            `${l.hostname} (listener ${l.name} of ${describe(g)}) is served straight from the gateway: no edge with a WAF answers it (edge.provider cloudflare or cloudfront${config.frontedBy ? `; the distribution of stack ${config.frontedBy} fronts it only while the gateway's NLB admits the web from CloudFront's prefix list alone` : ""}).`,
+            `${l.hostname} (listener ${l.name} of ${describe(g)}) is served straight from the gateway: no edge with a WAF answers it (edge.provider cloudflare or cloudfront${frontedBy ? `; the distribution of stack ${frontedBy} fronts it only while the gateway's NLB admits the web from CloudFront's prefix list alone` : ""}).`,
             g.urn,
           );
       }
