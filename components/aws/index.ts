@@ -91,6 +91,29 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   const managed: NonNullable<ClusterFacts["managed"]> = {};
   // A secondary region replicates its primary's database and buckets (components/region).
   const primary = primarySource(config);
+  // Every region of a group on CloudFront adds its own latency record for the origin name.
+  const origin =
+    cloudfront && config.multiRegion.group
+      ? new RegionalOrigin(
+          "origin",
+          {
+            zoneId:
+              config.edge.route53ZoneId ||
+              configProblem(["edge", "route53ZoneId"], "is required in a group on CloudFront"),
+            originHost: `origin.${config.domain}`,
+            regionHost: `${config.region}.origin.${config.domain}`,
+            region: config.region,
+            subnetIds: network.subnetIds.dmz,
+            vpcId: network.vpcId,
+            health: uptimeTargets(config.domain, config.apps)[0] ?? {
+              host: config.domain,
+              path: "/",
+            },
+          },
+          opts,
+        )
+      : undefined;
+
   // The alarms reach the stack's receivers; Route 53 probes every public host from outside.
   const alerts = new Alerts(
     "alerts",
@@ -102,6 +125,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
           : undefined,
       region: config.region,
       uptime: uptimeTargets(config.domain, config.apps),
+      regionCheck: origin && { region: config.region, healthCheckId: origin.healthCheckId },
     },
     opts,
   );
@@ -227,29 +251,6 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       );
     }
   }
-
-  // Every region of a group on CloudFront adds its own latency record for the origin name.
-  const origin =
-    cloudfront && config.multiRegion.group
-      ? new RegionalOrigin(
-          "origin",
-          {
-            zoneId:
-              config.edge.route53ZoneId ||
-              configProblem(["edge", "route53ZoneId"], "is required in a group on CloudFront"),
-            originHost: `origin.${config.domain}`,
-            regionHost: `${config.region}.origin.${config.domain}`,
-            region: config.region,
-            subnetIds: network.subnetIds.dmz,
-            vpcId: network.vpcId,
-            health: uptimeTargets(config.domain, config.apps)[0] ?? {
-              host: config.domain,
-              path: "/",
-            },
-          },
-          opts,
-        )
-      : undefined;
 
   let edge: ClusterFacts["edge"];
   const mediaHost = `${config.cdn.mediaHost}.${config.domain}`;

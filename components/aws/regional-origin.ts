@@ -45,6 +45,8 @@ export class RegionalOrigin extends pulumi.ComponentResource {
   public readonly annotations: Record<string, pulumi.Input<string>>;
   /** The security group that admits the health checkers to the NLB's 443. */
   public readonly securityGroupId: pulumi.Output<string>;
+  /** The region's calculated health check, which the region's latency record carries. */
+  public readonly healthCheckId: pulumi.Output<string>;
   /** The records this region owns in the zone, each with why it is there. */
   public readonly records: pulumi.Output<
     { name: string; type: string; value: string; purpose: string }[]
@@ -128,6 +130,7 @@ export class RegionalOrigin extends pulumi.ComponentResource {
       },
       parent,
     );
+    this.healthCheckId = regionCheck.id;
     const ips = addresses.map((a) => a.publicIp);
     // Latency routing answers with the record of the region nearest the resolver among those
     // whose health check passes (Route 53 Developer Guide, "Latency-based routing" and "How
@@ -179,6 +182,10 @@ export class RegionalOrigin extends pulumi.ComponentResource {
           })),
         ];
       });
-    this.registerOutputs({ securityGroupId: this.securityGroupId, records: this.records });
+    this.registerOutputs({
+      securityGroupId: this.securityGroupId,
+      healthCheckId: this.healthCheckId,
+      records: this.records,
+    });
   }
 }

@@ -109,6 +109,20 @@ describe.each([
     expect(children.map((c) => c.inputs.ipAddress).sort()).toEqual([...records].sort());
   });
 
+  it("pages when the region's check fails and the region leaves the origin's answers", () => {
+    const { calculated } = originOf(rs);
+    const alarm = one(rs, "aws:cloudwatch/metricAlarm:MetricAlarm", "alerts-region-out").inputs;
+    expect(alarm).toMatchObject({
+      region: "us-east-1",
+      namespace: "AWS/Route53",
+      metricName: "HealthCheckStatus",
+      dimensions: { HealthCheckId: `${calculated.name}-id` },
+      treatMissingData: "breaching",
+    });
+    expect(alarm.alarmDescription).toContain(`region ${region} out of the origin's answers`);
+    expect(alarm.alarmActions).toHaveLength(1);
+  });
+
   it("gives the gateway's NLB those addresses and lets Route 53's health checkers reach it", async () => {
     const annotations = facts.gatewayServiceAnnotations!;
     const lb = "service.beta.kubernetes.io/aws-load-balancer";
