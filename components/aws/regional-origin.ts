@@ -35,9 +35,11 @@ export interface RegionalOriginArgs {
  * This region's share of the group's origin: a static address per zone for the gateway's NLB, an
  * HTTPS health check on each (sent to the address with a public host as Host and SNI, so the
  * gateway answers it on the app's health path), a calculated check that is healthy while any zone
- * is, and the region's latency record for `origin.<domain>` with that check. CloudFront resolves
- * the origin from where it serves the viewer, so it reaches the nearest healthy region, and a
- * region whose check fails drops out of the answers (README, "Several regions").
+ * is, and the region's latency record for `origin.<domain>` with that check. CloudFront's own
+ * servers resolve the origin's name, and latency routing answers by where the resolver is (Route
+ * 53 Developer Guide, "Latency-based routing", with its EDNS0 client-subnet note), so an edge
+ * reaches the region nearest it among the healthy ones, and a region whose check fails drops out
+ * of the answers (README, "Several regions").
  * Cost: a public IPv4 per zone (the NLB's, priced with it), health checks (not estimated).
  */
 export class RegionalOrigin extends pulumi.ComponentResource {
