@@ -122,6 +122,7 @@ const base: Preset = {
     proxied: true,
     originLock: true,
     loadBalancing: false,
+    route53ZoneId: "",
   },
   monitoring: {
     retentionDays: 15,
