@@ -116,6 +116,11 @@ export interface ClusterFacts {
   /** Data services the cloud manages, present when the config's mode is `managed`. */
   managed?: DataEndpoints;
   /**
+   * Address ranges the managed data servers lie in, the only ones their clients may reach; the
+   * stack's own network when absent (a secondary region's writer is in its primary's VPC).
+   */
+  serverNetworks?: pulumi.Input<string>[];
+  /**
    * The cloud gives the gateway's LoadBalancer Service a load balancer, so its address appears on
    * the Gateway's status and the stack waits for it. Unknown on an existing cluster (kind has none).
    */

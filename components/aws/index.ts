@@ -14,6 +14,7 @@ import { GATEWAY_CLIENT_ADDRESS } from "./gateway-nlb";
 import { Network } from "./network";
 import { ObjectStorage } from "./storage";
 import { BucketReplication } from "./replication";
+import { PrimaryPeering } from "./peering";
 import { primarySource, regionRole, type ReplicationSource } from "../region";
 import { RegionalOrigin } from "./regional-origin";
 import { NLB_SECURITY_GROUPS } from "./gateway-nlb";
@@ -56,6 +57,15 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   // builds none of its own but is locked to CloudFront all the same.
   const cloudfront = config.edge.provider === "cloudfront";
   const frontedElsewhere = cloudfront && regionRole(config) === "secondary";
+  // A secondary region replicates its primary's database and buckets (components/region), and
+  // sends its writes to the primary's database over a VPC peering.
+  const primary = primarySource(config);
+  const primaryProvider = primary?.secondary
+    ? new aws.Provider("aws-primary-region", {
+        region: primary.source.apply((s) => s.region as aws.Region),
+      })
+    : undefined;
+  const writesToPrimary = primary?.secondary && config.database.mode === "managed";
   const network = new Network(
     "network",
     {
@@ -68,6 +78,13 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       // CloudFront answers every public host (edgeHosts below), so the NLB behind the DMZ group
       // need take nothing but CloudFront (policy stack-cloudfront-require-origin-lock).
       webIngress: cloudfront && config.edge.originLock ? "cloudfront" : "anywhere",
+      peer: writesToPrimary
+        ? {
+            vpcId: primary.source.apply((s) => s.network?.vpcId ?? ""),
+            region: primary.source.region,
+            cidr: primary.source.cidr,
+          }
+        : undefined,
     },
     opts,
   );
@@ -89,8 +106,6 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   );
 
   const managed: NonNullable<ClusterFacts["managed"]> = {};
-  // A secondary region replicates its primary's database and buckets (components/region).
-  const primary = primarySource(config);
   // Every region of a group on CloudFront adds its own latency record for the origin name.
   const origin =
     cloudfront && config.multiRegion.group
@@ -130,7 +145,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     opts,
   );
 
-  let databaseArn: pulumi.Output<string> | undefined;
+  let databaseFacts: { arn: pulumi.Output<string>; host: pulumi.Output<string> } | undefined;
   let databasePassword: pulumi.Output<string> | undefined;
   if (config.database.mode === "managed" && alerts) {
     const db = config.database;
@@ -170,7 +185,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       },
       opts,
     );
-    databaseArn = database.primaryArn;
+    databaseFacts = { arn: database.primaryArn, host: database.host };
     databasePassword = database.password;
     // A replica is backed up in its primary's region; the promotion starts its own backups.
     if (!primary?.secondary)
@@ -186,9 +201,21 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         },
         opts,
       );
+    if (writesToPrimary && primaryProvider)
+      new PrimaryPeering(
+        "peering",
+        {
+          source: primary.source,
+          peeringConnectionId: network.peeringConnectionId!,
+          cidr: config.network.cidr,
+          sourceProvider: primaryProvider,
+        },
+        opts,
+      );
     managed.database = {
-      host: database.host,
-      readHosts: database.readHosts,
+      // A secondary writes to the primary's instance over the peering and reads its own replica.
+      host: writesToPrimary ? primary.source.apply((s) => s.database?.host ?? "") : database.host,
+      readHosts: writesToPrimary ? [database.host, ...database.readHosts] : database.readHosts,
       port: database.port,
       database: database.database,
       user: database.user,
@@ -251,9 +278,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
           destinations: { media: destinations.media, backup: destinations.backup },
           versioning: storage.versioning,
           keyArn: storage.keyArn,
-          sourceProvider: new aws.Provider("aws-primary-region", {
-            region: primary.source.apply((s) => s.region as aws.Region),
-          }),
+          sourceProvider: primaryProvider!,
         },
         opts,
       );
@@ -317,6 +342,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       : cluster.gatewayServiceAnnotations,
     clientAddress: GATEWAY_CLIENT_ADDRESS,
     managed,
+    serverNetworks: writesToPrimary ? [config.network.cidr, primary.source.cidr] : undefined,
     loadBalancers: true,
     access: {
       kubeconfig: cluster.kubeconfig,
@@ -330,17 +356,17 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     },
     edge,
     replication: {
-      source: replicationSource(config, config.network.cidr, databaseArn, storage),
+      source: replicationSource(config, network, databaseFacts, storage),
       secrets: pulumi.secret({ databasePassword }),
     },
   };
 }
 
-/** What this region hands a secondary (components/region): its database and buckets. */
+/** What this region hands a secondary (components/region): its network, database and buckets. */
 function replicationSource(
   config: StackConfig,
-  cidr: string,
-  databaseArn: pulumi.Output<string> | undefined,
+  network: Network,
+  database: { arn: pulumi.Output<string>; host: pulumi.Output<string> } | undefined,
   storage: ObjectStorage | undefined,
 ): pulumi.Output<ReplicationSource> {
   const buckets = Object.entries(storage?.byPurpose ?? {}).map(([purpose, bucket]) =>
@@ -352,21 +378,33 @@ function replicationSource(
       keyArn,
     })),
   );
-  return pulumi.all([databaseArn, pulumi.all(buckets)]).apply(([arn, made]) => ({
-    provider: config.provider,
-    region: config.region,
-    cidr,
-    database: arn
-      ? {
-          arn,
-          version: config.database.version,
-          port: 5432,
-          database: DATABASE_NAME,
-          user: MASTER_USER,
-        }
-      : undefined,
-    buckets: made,
-  }));
+  return pulumi
+    .all([
+      database?.arn,
+      database?.host,
+      pulumi.all(buckets),
+      network.vpcId,
+      network.dataRouteTableId,
+      network.securityGroups.database,
+    ])
+    .apply(([arn, host, made, vpcId, dataRouteTableId, databaseSecurityGroupId]) => ({
+      provider: config.provider,
+      region: config.region,
+      cidr: config.network.cidr,
+      network: { vpcId, dataRouteTableId, databaseSecurityGroupId },
+      database:
+        arn && host
+          ? {
+              arn,
+              host,
+              version: config.database.version,
+              port: 5432,
+              database: DATABASE_NAME,
+              user: MASTER_USER,
+            }
+          : undefined,
+      buckets: made,
+    }));
 }
 
 /** The AWS layer as the program and the offline plan see it (components/kit/cloud-layer.ts). */

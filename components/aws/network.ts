@@ -14,6 +14,19 @@ export interface NetworkArgs extends FirewallArgs {
   flowLogRetentionDays: number;
   /** Flow log volume a month, an assumption for the cost estimate. @default 20 */
   flowLogGbPerMonth?: number;
+  /**
+   * A secondary region's link to its primary's VPC (components/aws/peering.ts): this VPC requests
+   * the peering, routes the primary's range through it from the application and data subnets,
+   * and lets the application tier reach the primary's PostgreSQL.
+   */
+  peer?: PeerVpc;
+}
+
+/** The VPC a secondary region peers with: its primary's. */
+export interface PeerVpc {
+  vpcId: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  cidr: pulumi.Input<string>;
 }
 
 /**
@@ -27,6 +40,10 @@ export class Network extends pulumi.ComponentResource {
   public readonly cidr: string;
   public readonly subnetIds: Record<NetworkTier, pulumi.Output<string>[]>;
   public readonly securityGroups: TierSecurityGroups;
+  /** The data subnets' route table: a secondary region routes its range back through it. */
+  public readonly dataRouteTableId: pulumi.Output<string>;
+  /** The peering connection to the primary's VPC, on a secondary region. */
+  public readonly peeringConnectionId?: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:aws:Network", name, args, opts);
@@ -46,6 +63,30 @@ export class Network extends pulumi.ComponentResource {
       parent,
     );
     this.vpcId = vpc.id;
+    // Requested here, accepted in the primary's region (components/aws/peering.ts). A cross-region
+    // request cannot accept itself (the peer_region argument of aws_vpc_peering_connection).
+    const peering = args.peer
+      ? new aws.ec2.VpcPeeringConnection(
+          `${name}-peering`,
+          {
+            vpcId: vpc.id,
+            peerVpcId: args.peer.vpcId,
+            peerRegion: args.peer.region,
+            autoAccept: false,
+            tags: { Name: `${name}-to-primary` },
+          },
+          parent,
+        )
+      : undefined;
+    this.peeringConnectionId = peering?.id;
+    const peerRoutes = (
+      cidrs: { cidrBlock: string; natGatewayId?: pulumi.Input<string> }[] = [],
+    ) => [
+      ...cidrs,
+      ...(peering && args.peer
+        ? [{ cidrBlock: args.peer.cidr, vpcPeeringConnectionId: peering.id }]
+        : []),
+    ];
 
     // CIS AWS Foundations 5.4: the default group admits nothing, so nothing lands in it by accident.
     new aws.ec2.DefaultSecurityGroup(
@@ -135,7 +176,11 @@ export class Network extends pulumi.ComponentResource {
         `${name}-private-routes-${z}`,
         {
           vpcId: vpc.id,
-          routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(z, natCount - 1)].id }],
+          // Routes inline only: a route table's inline routes and separate aws_route resources
+          // overwrite each other (aws_route_table docs), so the peer's range is one of them.
+          routes: peerRoutes([
+            { cidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(z, natCount - 1)].id },
+          ]) as aws.types.input.ec2.RouteTableRoute[],
           tags: { Name: `${name}-private-${z}` },
         },
         parent,
@@ -146,10 +191,16 @@ export class Network extends pulumi.ComponentResource {
     // route out of the VPC at all.
     const isolated = new aws.ec2.RouteTable(
       `${name}-data-routes`,
-      { vpcId: vpc.id, tags: { Name: `${name}-data`, tier: "data" } },
+      {
+        vpcId: vpc.id,
+        // Only the peer's range: the data tier still has no route out of the VPCs.
+        ...(peering ? { routes: peerRoutes() as aws.types.input.ec2.RouteTableRoute[] } : {}),
+        tags: { Name: `${name}-data`, tier: "data" },
+      },
       parent,
     );
     subnetIds.data.forEach((_, z) => associate("data", z, isolated));
+    this.dataRouteTableId = isolated.id;
 
     // Self-hosted deployment §2.2 (audit trails): every accepted and rejected flow is logged.
     const flowLogs = logGroup(
@@ -191,6 +242,20 @@ export class Network extends pulumi.ComponentResource {
     );
 
     this.securityGroups = tierFirewall(name, vpc.id, args, zoneCount, parent);
+    // The application tier reaches the primary's PostgreSQL, and nothing else, over the peering.
+    if (args.peer)
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-app-to-primary-database`,
+        {
+          securityGroupId: this.securityGroups.app,
+          description: "PgBouncer to the primary region's PostgreSQL (writes)",
+          cidrIpv4: args.peer.cidr,
+          ipProtocol: "tcp",
+          fromPort: 5432,
+          toPort: 5432,
+        },
+        parent,
+      );
     this.registerOutputs({ vpcId: this.vpcId });
   }
 }

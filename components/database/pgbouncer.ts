@@ -51,8 +51,11 @@ export interface PgBouncerArgs {
   monitoringNamespace: string;
   /** Roles with a node pool of their own; pods go to `db` if there. @example ["app", "db"] */
   pools: readonly Role[];
-  /** Network of the server's address, the pods' only egress but DNS. @example "10.0.0.0/16" */
-  serverNetwork: string;
+  /**
+   * Networks of the server's addresses (a secondary region's writer is in its primary's), the
+   * pods' only egress but DNS. @example ["10.0.0.0/16"]
+   */
+  serverNetworks: pulumi.Input<string>[];
   /**
    * cert-manager's Release: the clients' TLS certificate needs its CRDs.
    * @example [gateway.certManager]
@@ -253,7 +256,7 @@ export class PgBouncer extends pulumi.ComponentResource {
         namespace: ns,
         labels,
         podSelector: labels,
-        egress: serverEgress(args.serverNetwork, args.server.port),
+        egress: serverEgress(args.serverNetworks, args.server.port),
       },
       parent,
     );

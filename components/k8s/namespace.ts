@@ -17,8 +17,11 @@ export const DNS_EGRESS = {
 };
 
 /** Egress to the cluster DNS and to one TCP port of a server network (a managed database, cache). */
-export function serverEgress(cidr: pulumi.Input<string>, port: pulumi.Input<number>) {
-  return [DNS_EGRESS, { to: [{ ipBlock: { cidr } }], ports: [{ protocol: "TCP", port }] }];
+export function serverEgress(cidrs: pulumi.Input<string>[], port: pulumi.Input<number>) {
+  return [
+    DNS_EGRESS,
+    { to: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port }] },
+  ];
 }
 
 /**
@@ -38,7 +41,7 @@ export class Namespace extends pulumi.ComponentResource {
        * Managed data services in the VPC (RDS, ElastiCache, DigitalOcean databases): their ports
        * inside the network's range, which the baseline does not open. @example { cidr, ports: [5432] }
        */
-      managedData?: { cidr: string; ports: pulumi.Input<number>[] };
+      managedData?: { cidrs: pulumi.Input<string>[]; ports: pulumi.Input<number>[] };
     },
     opts?: pulumi.ComponentResourceOptions,
   ) {
@@ -107,7 +110,7 @@ export class Namespace extends pulumi.ComponentResource {
             policyTypes: ["Egress"],
             egress: [
               {
-                to: [{ ipBlock: { cidr: args.managedData.cidr } }],
+                to: args.managedData.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
                 ports: args.managedData.ports.map((port) => ({ protocol: "TCP", port })),
               },
             ],

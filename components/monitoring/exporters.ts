@@ -45,8 +45,8 @@ export interface ManagedDataExportersArgs {
   monitoringNamespace: string;
   /** Roles with a node pool of their own; the exporters go to `monitoring` if there. */
   pools: readonly Role[];
-  /** Network the managed servers' private addresses lie in; their only egress but DNS. @example "10.0.0.0/16" */
-  serverNetwork: string;
+  /** Networks the managed servers' private addresses lie in; their only egress but DNS. @example ["10.0.0.0/16"] */
+  serverNetworks: pulumi.Input<string>[];
   /** The managed PostgreSQL (RDS, DigitalOcean), from the cloud layer. @default undefined (none) */
   database?: ManagedDatabase;
   /** The managed Valkey/Redis (ElastiCache, DigitalOcean), from the cloud layer. @default undefined */
@@ -223,7 +223,7 @@ export class ManagedDataExporters extends pulumi.ComponentResource {
     policy(`${name}-egress`, {
       name: `${e.name}-egress`,
       podSelector,
-      egress: serverEgress(args.serverNetwork, serverPort),
+      egress: serverEgress(args.serverNetworks, serverPort),
     });
   }
 }

@@ -51,7 +51,7 @@ export class Platform extends pulumi.ComponentResource {
       cluster,
       placement,
       progressive,
-      ...platformNamespaces(this, name, config, placement),
+      ...platformNamespaces(this, name, config, placement, args.cluster.serverNetworks),
     };
     this.namespaces = scope.names;
     this.gateway = dmz(scope);

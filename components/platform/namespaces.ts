@@ -34,6 +34,7 @@ export function platformNamespaces(
   name: string,
   config: StackConfig,
   placement: DataPlacement,
+  serverNetworks: pulumi.Input<string>[] = [config.network.cidr],
 ): Pick<PlatformScope, "names" | "namespaces"> {
   const parentOpts = { parent };
   const names = {
@@ -48,7 +49,7 @@ export function platformNamespaces(
   const namespaces = {
     apps: new Namespace(
       `${name}-apps`,
-      { name: names.apps, managedData: { cidr: config.network.cidr, ports: managedPorts } },
+      { name: names.apps, managedData: { cidrs: serverNetworks, ports: managedPorts } },
       parentOpts,
     ),
     gateway: new Namespace(`${name}-gateway`, { name: names.gateway }, parentOpts),

@@ -11,10 +11,14 @@ export interface ReplicationSource {
   region: string;
   /** The primary's VPC or network range: a secondary's must not overlap it. */
   cidr: string;
+  /** What a secondary peers with to send its writes to the primary's database (aws). */
+  network?: { vpcId: string; dataRouteTableId: string; databaseSecurityGroupId: string };
   /** The managed database, when the primary runs one. */
   database?: {
     /** The RDS instance's ARN: a cross-region replica names its source by ARN. */
     arn: string;
+    /** The writer's address, which a secondary's PgBouncer sends writes to over the peering. */
+    host: string;
     /** PostgreSQL major version. */
     version: string;
     port: number;

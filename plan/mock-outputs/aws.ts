@@ -8,7 +8,9 @@ export const AWS_MOCKS: LayerMocks = {
       arn: `arn:aws:mock:us-east-1:123456789012:${type.split(":").pop()?.toLowerCase()}/${name}`,
     };
     // Endpoints the in-cluster clients (pooler, app URLs, backup jobs) are configured with.
-    if (type === "aws:rds/instance:Instance") state.address = `${name}.mock.rds.amazonaws.com`;
+    // RDS names an instance's address after its identifier (<identifier>.<hash>.<region>.rds...).
+    if (type === "aws:rds/instance:Instance")
+      state.address = `${inputs.identifier ?? name}.mock.rds.amazonaws.com`;
     // A cluster-mode group has a configuration endpoint and no primary endpoint.
     if (type === "aws:elasticache/replicationGroup:ReplicationGroup") {
       if (inputs.clusterMode === "enabled")

@@ -220,7 +220,7 @@ const args = (over: Partial<PgBouncerArgs> = {}): PgBouncerArgs => ({
   appsNamespace: "platform",
   monitoringNamespace: "monitoring",
   pools: ["app", "db"],
-  serverNetwork: "10.0.0.0/16",
+  serverNetworks: ["10.0.0.0/16"],
   certManager: [],
   ...over,
 });

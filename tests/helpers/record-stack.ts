@@ -49,7 +49,7 @@ async function main() {
   const resources = await recorder.record(() => require(path.join(ROOT, "index")));
   process.stdout.write(
     JSON.stringify(
-      resources.map(({ type, name, urn, parent, protect, ignoreChanges, inputs }) => ({
+      resources.map(({ type, name, urn, parent, protect, ignoreChanges, inputs, provider }) => ({
         type,
         name,
         urn,
@@ -57,6 +57,7 @@ async function main() {
         protect,
         ignoreChanges,
         inputs,
+        provider,
       })),
     ),
   );

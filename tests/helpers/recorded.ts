@@ -16,6 +16,8 @@ export interface RecordedResource {
   /** Input paths Pulumi keeps as first deployed (the ignoreChanges option). */
   ignoreChanges?: string[];
   inputs: Record<string, any>;
+  /** The provider reference (`<urn>::<id>`) it was registered with, if one was named. */
+  provider?: string;
 }
 
 /** A stack to record: a shipped stack file, optionally with `platform:` keys merged over it. */

@@ -36,7 +36,7 @@ const build = (over: Partial<ConstructorParameters<typeof ManagedDataExporters>[
       namespace: "data",
       monitoringNamespace: "monitoring",
       pools: ["app", "monitoring"],
-      serverNetwork: "10.0.0.0/16",
+      serverNetworks: ["10.0.0.0/16"],
       database,
       cache,
       monitoring: [],

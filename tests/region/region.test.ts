@@ -83,6 +83,84 @@ describe("a secondary region replicates its primary", () => {
   });
 });
 
+describe("a secondary sends its writes to the primary over a VPC peering", () => {
+  const PCX = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+  test("it requests a peering with the primary's VPC, accepted and routed in the primary's region", () => {
+    const pcx = find("secondary", PCX, "network-peering")!;
+    expect(pcx.inputs).toMatchObject({ peerRegion: "us-east-1", autoAccept: false });
+    expect(pcx.inputs.peerVpcId).toBeTruthy();
+    const primaryRegion = find("secondary", "pulumi:providers:aws", "aws-primary-region")!;
+    const accepter = find(
+      "secondary",
+      "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+      "peering-accepter",
+    )!;
+    expect(accepter.inputs.autoAccept).toBe(true);
+    const route = find("secondary", "aws:ec2/route:Route", "peering-route")!;
+    expect(route.inputs.destinationCidrBlock).toBe("10.1.0.0/16");
+    const ingress = find(
+      "secondary",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      "peering-database",
+    )!;
+    expect(ingress.inputs).toMatchObject({ cidrIpv4: "10.1.0.0/16", fromPort: 5432, toPort: 5432 });
+    // The primary's side is made in the primary's region.
+    for (const r of [accepter, route, ingress]) expect(r.provider).toContain(primaryRegion.urn);
+    // This region routes the primary's range through the peering from its app and data subnets.
+    for (const table of of("secondary").filter((r) => r.type === "aws:ec2/routeTable:RouteTable"))
+      if (/private-routes|data-routes/.test(table.name))
+        expect(table.inputs.routes).toContainEqual({
+          cidrBlock: "10.0.0.0/16",
+          vpcPeeringConnectionId: "network-peering-id",
+        });
+    expect(of("primary").some((r) => r.type === PCX)).toBe(false);
+  });
+
+  test("PgBouncer writes to the primary's instance and reads this region's replica", () => {
+    const ini = (label: string) =>
+      find(label, "kubernetes:core/v1:ConfigMap", "platform-pgbouncer-config")!.inputs.data[
+        "pgbouncer.ini"
+      ] as string;
+    const host = (label: string, db: string) =>
+      new RegExp(`^${db} = host=(\\S+) `, "m").exec(ini(label))![1];
+    expect(host("secondary", "app")).toBe(
+      "platform-production-large-postgres.mock.rds.amazonaws.com",
+    );
+    expect(host("secondary", "app_read")).toBe(
+      "platform-production-large-ap-postgres.mock.rds.amazonaws.com",
+    );
+    // Its pods may reach both VPCs on 5432, and nothing else but DNS.
+    const egress = find(
+      "secondary",
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      "platform-pgbouncer-egress",
+    )!.inputs.spec.egress[1];
+    expect(egress.to.map((t: { ipBlock: { cidr: string } }) => t.ipBlock.cidr).sort()).toEqual([
+      "10.0.0.0/16",
+      "10.1.0.0/16",
+    ]);
+    // Promoted, the region writes to its own instance, and the peering is gone.
+    expect(host("promoted", "app")).toBe(
+      "platform-production-large-ap-postgres.mock.rds.amazonaws.com",
+    );
+    expect(of("promoted").some((r) => r.type === PCX)).toBe(false);
+  });
+
+  test("peered ranges must not overlap", async () => {
+    await expect(
+      recordVariants([
+        {
+          label: "overlap",
+          stack: "production-large-ap",
+          overrides: { network: { cidr: "10.0.0.0/16" } },
+        },
+      ]),
+    ).rejects.toThrow(
+      /platform:network\.cidr: 10\.0\.0\.0\/16 overlaps the primary's 10\.0\.0\.0\/16/,
+    );
+  }, 120_000);
+});
+
 describe("promotion is configuration", () => {
   test("role primary promotes the same instance in place: no replacement of protected data", () => {
     const before = find("secondary", RDS, "database-primary")!;
@@ -127,7 +205,7 @@ describe("multiRegion config", () => {
   test.each([
     [{ database: { replicas: 1 } }, "database.replicas"],
     [{ database: { mode: "self-hosted" } }, "database.mode"],
-    [{ edge: { provider: "cloudfront" } }, "edge.provider"],
+    [{ objectStorage: { mode: "self-hosted" } }, "objectStorage.mode"],
   ])("refuses %j", (overrides, path) => {
     expect(problems(overrides).some((p) => p.includes(`${path}:`))).toBe(true);
   });
