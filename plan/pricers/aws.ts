@@ -216,10 +216,12 @@ export const AWS_UNPRICED: Record<string, string> = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     "aws:ec2/internetGateway:InternetGateway",
     "aws:ec2/launchTemplate:LaunchTemplate",
+    "aws:ec2/route:Route",
     "aws:ec2/routeTable:RouteTable",
     "aws:ec2/routeTableAssociation:RouteTableAssociation",
     "aws:ec2/subnet:Subnet",
     "aws:ec2/vpc:Vpc",
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
     // Access entries and their policies are free: https://aws.amazon.com/eks/pricing/
     "aws:eks/accessEntry:AccessEntry",
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
@@ -250,6 +252,10 @@ export const AWS_UNPRICED: Record<string, string> = {
   "aws:route53/healthCheck:HealthCheck": "billed per health check, not estimated",
   "aws:route53/record:Record": "no charge per record; queries billed, not estimated",
   "aws:s3/bucketLogging:BucketLogging": "its log objects are priced with the bucket they land in",
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+    "no charge of its own; the writes crossing regions are billed per GB as inter-region transfer, a rate prices.md does not list",
+  "aws:s3/bucketReplicationConfig:BucketReplicationConfig":
+    "replicated objects are billed per GB as inter-region transfer and Replication Time Control, rates prices.md does not list",
   "aws:sns/topic:Topic": "billed per notification, not estimated",
 };
 

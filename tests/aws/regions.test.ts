@@ -28,8 +28,14 @@ const PRIMARY: Record<string, ReferencedOutputs> = {
         provider: "aws",
         region: "us-east-1",
         cidr: "10.0.0.0/16",
+        network: {
+          vpcId: "vpc-primary",
+          dataRouteTableId: "rtb-primary-data",
+          databaseSecurityGroupId: "sg-primary-database",
+        },
         database: {
           arn: "arn:aws:rds:us-east-1:111122223333:db:primary",
+          host: "primary.example.us-east-1.rds.amazonaws.com",
           version: "16",
           port: 5432,
           database: "app",
