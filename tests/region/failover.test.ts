@@ -7,7 +7,9 @@
 import * as fs from "fs";
 import { offsiteMismatch } from "../../components/platform/standby";
 import { STANDBY_MEDIA_JOB, STANDBY_REFRESH_JOB } from "../../components/backups";
+import { alertRules } from "../../components/monitoring/alert-rules";
 import { shippedStacks } from "../../plan/stack";
+import { validateK8s } from "../helpers/k8s-schema";
 import { changedStack, planChanged } from "../helpers/changed-stack";
 import { recordVariants, type RecordedResource } from "../helpers/recorded";
 
@@ -37,6 +39,15 @@ const env = (job: RecordedResource, container: string) =>
       .find((c: { name: string }) => c.name === container)
       .env.map((e: { name: string; value?: string }) => [e.name, e.value ?? "(from a secret)"]),
   );
+
+/** The label selector of an alert's expression, as the anchored regular expression PromQL uses. */
+function selector(alert: string, label: string): RegExp {
+  const expr = alertRules()
+    .groups.flatMap((g) => g.rules)
+    .find((r) => r.alert === alert)!.expr;
+  const quoted = new RegExp(`${label}=~("(?:[^"\\\\]|\\\\.)*")`).exec(expr)![1];
+  return new RegExp(`^(?:${JSON.parse(quoted)})$`);
+}
 
 describe("the failover standby refreshes itself from the primary's off-site copy", () => {
   test("a daily job restores the primary's newest dump from its folder of the standby's backup bucket, after the 02:00 dump", () => {
@@ -79,6 +90,22 @@ describe("the failover standby refreshes itself from the primary's off-site copy
       .get("standby")!
       .find((r) => r.name === "platform-standby-refresh-egress")!;
     expect(policy.inputs.spec.policyTypes).toEqual(["Egress"]);
+  });
+
+  test("its objects are valid Kubernetes objects", () => {
+    const mine = recorded.get("standby")!.filter((r) => r.urn.includes("StandbyRefresh$"));
+    expect(mine.length).toBe(4);
+    expect(mine.map((r) => validateK8s(r as never)).filter(Boolean)).toEqual([]);
+  });
+
+  test("its jobs are named for StandbyRefreshFailed and StandbyRefreshMissed, never for the backup or restore-check alerts", () => {
+    for (const name of [STANDBY_REFRESH_JOB, STANDBY_MEDIA_JOB]) {
+      expect(selector("StandbyRefreshFailed", "job_name").test(`${name}-29401680`)).toBe(true);
+      expect(selector("StandbyRefreshMissed", "cronjob").test(name)).toBe(true);
+      expect(selector("BackupTooOld", "cronjob").test(name)).toBe(false);
+      expect(selector("BackupFailed", "job_name").test(`${name}-29401680`)).toBe(false);
+      expect(selector("RestoreCheckFailed", "job_name").test(`${name}-29401680`)).toBe(false);
+    }
   });
 
   test("promotion stops the refresh: the apps then write to the standby's database", () => {
