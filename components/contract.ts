@@ -174,6 +174,13 @@ export interface EdgeFacts {
   originHosts?: string[];
   /** Records that prove the domain to a certificate authority (ACM DNS validation). */
   validationRecords?: pulumi.Input<DnsRecordSpec[]>;
+  /** Records the stack itself keeps in the domain's zone (a region's origin records), and why. */
+  createdRecords?: pulumi.Input<(DnsRecordSpec & { purpose: string })[]>;
+  /**
+   * The hosts are answered by an edge another stack of the group built (the primary's CloudFront
+   * distribution): their records are that stack's, and none of this stack's.
+   */
+  frontedBy?: { provider: "cloudfront"; stack: string };
   /**
    * Hosts whose requests reach the gateway through the CDN acting as an HTTP proxy, and how many
    * proxies on that path each append the viewer's address to X-Forwarded-For (CloudFront: 1).

@@ -6,7 +6,7 @@
  */
 import type { StackConfig } from "../config";
 import { pagerOf } from "../config";
-import { uptimeTargets as awsUptimeTargets } from "./aws/alerts";
+import { regionOutAlert, uptimeTargets as awsUptimeTargets } from "./aws/alerts";
 import { CACHE_ALARMS } from "./aws/cache";
 import { databaseAlarms, REPLICA_LAG_ALARM } from "./aws/database";
 import { DATABASE_ALERTS, NODE_ALERTS, UPTIME_ALERTS } from "./digitalocean/alert-thresholds";
@@ -50,6 +50,13 @@ export function outsideChecks(config: StackConfig): OutsideCheck[] {
       out.push({
         alert: `https://${t.host}${t.path} down [critical]`,
         source: "Route 53 health check (CloudWatch HealthCheckStatus)",
+      });
+    // A region of a group on CloudFront (components/aws/regional-origin.ts).
+    if (config.edge.provider === "cloudfront" && config.multiRegion.group)
+      out.push({
+        alert: regionOutAlert(config.region),
+        source:
+          "Route 53 calculated health check of the region's gateway (CloudWatch HealthCheckStatus)",
       });
     const cloudwatch = (description: string, namespace: string, metric: string) =>
       out.push({ alert: description, source: `CloudWatch ${namespace} ${metric}` });

@@ -29,6 +29,10 @@ export interface DnsPlan {
   originHosts?: string[];
   /** Records that prove the domain to a certificate authority. */
   validation?: DnsRecordSpec[];
+  /** Records the stack keeps itself (a region's origin records), listed as created. */
+  created?: DnsRecord[];
+  /** Another stack's edge answers the hosts: their records are listed there, not here. */
+  frontedBy?: string;
 }
 
 /** DNS names without the root's trailing dot, lowercase, as DNS consoles take them. */
@@ -82,7 +86,7 @@ export function dnsRecords(plan: DnsPlan): DnsRecord[] {
   const viaCdn = new Set((plan.cdn ?? []).map((c) => bare(c.host)));
   const records = [
     ...plan.gatewayHosts
-      .filter((h) => !viaCdn.has(bare(h)))
+      .filter((h) => !viaCdn.has(bare(h)) && plan.frontedBy === undefined)
       .flatMap((h) => pointAt(h, gateway, plan.domain, "the gateway's load balancer")),
     ...(plan.cdn ?? []).flatMap((c) => pointAt(c.host, [c.target], plan.domain, "the CDN")),
     ...(plan.originHosts ?? []).flatMap((h) =>
@@ -94,6 +98,7 @@ export function dnsRecords(plan: DnsPlan): DnsRecord[] {
       value: v.type === "CNAME" ? bare(v.value) : v.value,
       purpose: "certificate validation",
     })),
+    ...(plan.created ?? []).map((r) => ({ ...r, name: bare(r.name) })),
   ];
   const seen = new Set<string>();
   return records.filter((r) => {
@@ -306,8 +311,8 @@ export function stackOutputs(
   const records =
     managed ??
     pulumi
-      .all([gw.addresses, cdn, edge.validationRecords ?? []])
-      .apply(([addresses, cdnTargets, validation]) =>
+      .all([gw.addresses, cdn, edge.validationRecords ?? [], edge.createdRecords ?? []])
+      .apply(([addresses, cdnTargets, validation, created]) =>
         dnsRecords({
           domain: config.domain,
           gatewayHosts: gw.hosts,
@@ -315,6 +320,9 @@ export function stackOutputs(
           cdn: cdnTargets.map(([host, target]) => ({ host, target })),
           originHosts: edge.originHosts,
           validation,
+          created,
+          frontedBy:
+            edge.frontedBy && `${edge.frontedBy.provider} of stack ${edge.frontedBy.stack}`,
         }),
       );
   const monitoring = platform.monitoring;

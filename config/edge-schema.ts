@@ -34,6 +34,19 @@ export const edge = z.strictObject({
   originLock: z.boolean(),
   /** Health-checked origins: a load balancer pool per gateway (a paid Cloudflare add-on). */
   loadBalancing: z.boolean(),
+  /**
+   * The Route 53 hosted zone holding `domain`, where each region of a group on CloudFront keeps
+   * its own latency record for `origin.<domain>` with a health check (README, "Several regions").
+   * Empty: the stack manages no zone. @example "Z0123456789ABCDEFGHIJ"
+   */
+  route53ZoneId: z.union([
+    z.literal(""),
+    // Route 53 hosted zone ids: "Z" and upper-case letters and digits, at most 32 characters
+    // (Route 53 API Reference, HostedZone: Id, length 0-32).
+    z
+      .string()
+      .regex(/^Z[A-Z0-9]{1,31}$/, "must be a Route 53 hosted zone id such as Z0123456789ABC"),
+  ]),
 });
 
 export const cdn = z.strictObject({ enabled: z.boolean(), mediaHost: hostLabel });

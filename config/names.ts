@@ -5,7 +5,8 @@ import type { StackConfig } from "./schema";
  * Namespaces the platform creates for itself: the gateway, data and monitoring tiers
  * (components/platform), the CloudNativePG operator (components/database/operator.ts), the node
  * exporter (components/monitoring), the log agents (components/logging) and the delivery
- * controller where an app releases blue-green or canary (components/delivery). The apps' namespace
+ * controller where an app releases blue-green or canary (components/delivery), and on Hetzner the
+ * node maintenance (components/hetzner/upgrades.ts: k3s upgrades and reboots). The apps' namespace
  * (`kubernetes.namespace`) must be another, or the platform would register one twice.
  */
 export const PLATFORM_NAMESPACES = [
@@ -16,6 +17,7 @@ export const PLATFORM_NAMESPACES = [
   "monitoring-node",
   "logging-agent",
   "delivery",
+  "system-upgrade",
 ] as const;
 
 /** Namespaces every Kubernetes cluster already has: the platform cannot create them. */

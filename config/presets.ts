@@ -123,6 +123,7 @@ const base: Preset = {
     proxied: true,
     originLock: true,
     loadBalancing: false,
+    route53ZoneId: "",
   },
   monitoring: {
     retentionDays: 15,

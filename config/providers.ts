@@ -14,6 +14,7 @@ import { cachePlan, databasePlan } from "../components/digitalocean/managed-data
 import { VOLUME_MAX_GB } from "../components/hetzner/data-volume";
 import { K3S_POD_CIDR, K3S_RELEASES, K3S_SERVICE_CIDR } from "../components/hetzner/k3s";
 import { poolRoles, resolveNode } from "../components/hetzner/node-layout";
+import { AUTOSCALED_ROLES } from "../components/hetzner/autoscaler";
 import { LOCATIONS, SLOTS } from "../components/hetzner/subnets";
 import { contains, overlaps, parseBlock, type Block } from "./cidr";
 import { fixedDailyTime } from "./cron";
@@ -212,6 +213,13 @@ export function providerProblems(c: StackConfig): Problem[] {
         problem(
           ["nodePools", role, "desired"],
           `must be at most ${max}, the servers its subnet slot holds`,
+        );
+      // Only the app pool is autoscaled (components/hetzner/autoscaler.ts, AUTOSCALED_ROLES): a
+      // larger max elsewhere would be a bound nothing honours.
+      if (!AUTOSCALED_ROLES.includes(role) && c.nodePools[role]!.max > c.nodePools[role]!.desired)
+        problem(
+          ["nodePools", role, "max"],
+          `must equal desired (${c.nodePools[role]!.desired}) on hetzner: only the ${AUTOSCALED_ROLES.join(", ")} pool is autoscaled there; the others keep data on their servers' volumes or take public traffic (docs/hetzner.md, Autoscaling)`,
         );
     }
   }

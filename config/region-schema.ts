@@ -100,14 +100,17 @@ function failoverProblems(c: {
  * database and store (an RDS cross-region replica, S3 replication). A secondary answers no public
  * host with a CloudFront distribution of its own: CloudFront refuses an alternate domain name that
  * another distribution already has (CNAMEAlreadyExists, docs.aws.amazon.com/AmazonCloudFront/
- * latest/DeveloperGuide/CNAMEs.html), so the primary's distribution fronts every region.
+ * latest/DeveloperGuide/CNAMEs.html), so the primary's distribution fronts every region, and
+ * `edge.provider: cloudfront` on a secondary means that distribution: the region builds none,
+ * locks its gateway to CloudFront and adds its own latency record for `origin.<domain>` to the
+ * group's zone (`edge.route53ZoneId`), which is why every stack of a group on CloudFront names it.
  */
 export function regionProblems(c: {
   provider: string;
   multiRegion: MultiRegion;
   database: { mode: string; replicas: number };
   objectStorage: { mode: string; provider?: string };
-  edge: { provider: string };
+  edge: { provider: string; route53ZoneId: string; loadBalancing: boolean };
 }): { path: (string | number)[]; message: string }[] {
   const m = c.multiRegion;
   const out: { path: (string | number)[]; message: string }[] = [];
@@ -123,6 +126,18 @@ export function regionProblems(c: {
       "primaryStack",
       "is required with role secondary: the stack whose database and buckets this region replicates",
     );
+  if (m.group && c.provider === "aws" && c.edge.provider === "cloudfront" && !c.edge.route53ZoneId)
+    out.push({
+      path: ["edge", "route53ZoneId"],
+      message:
+        "is required in a group on CloudFront: the hosted zone of the domain, where this region keeps its latency record for the distribution's origin",
+    });
+  if (m.peers?.length && c.edge.provider === "cloudflare" && !c.edge.loadBalancing)
+    out.push({
+      path: ["edge", "loadBalancing"],
+      message:
+        "must be true with multiRegion.peers on Cloudflare: the peers' gateways are load balancer pools",
+    });
   if (m.role !== "secondary") return out;
   if (c.provider === "digitalocean" || c.provider === "hetzner") return failoverProblems(c);
   if (c.provider !== "aws")
@@ -147,12 +162,6 @@ export function regionProblems(c: {
       path: ["objectStorage", "mode"],
       message:
         "must be managed on the cloud's own store in a secondary region: its buckets replicate the primary's",
-    });
-  if (c.edge.provider === "cloudfront")
-    out.push({
-      path: ["edge", "provider"],
-      message:
-        "must be none in a secondary region: the primary's CloudFront distribution answers the hosts (an alias belongs to one distribution)",
     });
   return out;
 }

@@ -12,6 +12,8 @@ export const SECRET_KEYS = {
   smtpPassword: "password of the SMTP smarthost (monitoring.receivers.email)",
   offsiteAccessKeyId: "access key of the off-site backup bucket (backups.offsite)",
   offsiteSecretAccessKey: "secret key of the off-site backup bucket (backups.offsite)",
+  sshPrivateKey:
+    "private key of sshPublicKey, with which the first Hetzner `pulumi up` fetches the k3s kubeconfig (provider hetzner)",
 } as const;
 export type SecretKey = keyof typeof SECRET_KEYS;
 
@@ -129,5 +131,36 @@ export function secretProblems(c: StackConfig | undefined, source: ConfigSource)
       `${NAMESPACE}:chatWebhookUrl`,
       "must be the http(s) URL of the chat webhook (got a secret value that is not one)",
     );
+  problems.push(...sshKeyProblems(c, source.values[`${NAMESPACE}:sshPrivateKey`]));
   return problems;
+}
+
+/**
+ * The SSH fetch of the k3s kubeconfig (components/hetzner/kubeconfig.ts) logs in as root on port
+ * 2222 with this key: the servers must admit its public half, and the firewalls the machine that
+ * runs `pulumi up` (SSH is open to `adminCidrs` only). The key's own form is the SSH client's to
+ * judge: the offline plan stands a placeholder in for every secret.
+ */
+function sshKeyProblems(c: StackConfig, key: string | undefined): Problem[] {
+  if (key === undefined || key.trim() === "") return [];
+  const at = `${NAMESPACE}:sshPrivateKey`;
+  const problem = (message: string): Problem => ({ path: [], key: at, message });
+  if (c.provider !== "hetzner")
+    return [problem(`is read on provider hetzner only (got provider ${c.provider}); remove it`)];
+  return [
+    ...(c.sshPublicKey === ""
+      ? [
+          problem(
+            "needs platform:sshPublicKey, its public half, which the servers admit for root (got no public key)",
+          ),
+        ]
+      : []),
+    ...(c.adminCidrs.length === 0
+      ? [
+          problem(
+            "needs platform:adminCidrs naming the network that runs `pulumi up`: SSH on 2222 is open to those only (got none)",
+          ),
+        ]
+      : []),
+  ];
 }

@@ -42,7 +42,18 @@ function edgeTier(g: Flowchart, c: StackConfig, users: string): string {
       e.provider === "cloudfront"
         ? [`CloudFront${e.waf ? " + AWS WAF" : ""}`]
         : [`Cloudflare ${e.plan}${e.waf ? " + WAF" : ""}${e.proxied ? ", proxied" : ""}`];
-    if (e.loadBalancing) lines.push("health-checked load balancer pools");
+    const m = c.multiRegion;
+    // A secondary region's CloudFront is its primary's distribution (config/region-schema.ts).
+    if (e.provider === "cloudfront" && m.role === "secondary")
+      lines.push(`the distribution of ${m.primaryStack}`);
+    if (e.provider === "cloudfront" && m.group)
+      lines.push("origin: Route 53 latency + health check");
+    if (e.loadBalancing)
+      lines.push(
+        m.peers?.length
+          ? `health-checked pools, ${plural(m.peers.length + 1, "region")} by latency`
+          : "health-checked load balancer pools",
+      );
     lines.push(plural(hosts.size, "host"));
     g.node("edge_proxy", lines, "hexagon");
   });

@@ -133,6 +133,13 @@ export const CREATION_TIMES: readonly Row[] = [
     source: "estimate: the provider waits for the server to run, not for cloud-init",
   },
   {
+    // components/hetzner/kubeconfig.ts: it waits for cloud-init (package upgrade, then k3s).
+    type: "command:remote:Command",
+    label: "kubeconfig over SSH",
+    minutes: 6,
+    source: "estimate: cloud-init's package upgrade, then k3s's first start",
+  },
+  {
     type: "hcloud:index/loadBalancer:LoadBalancer",
     label: "Hetzner load balancer",
     minutes: 1,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLOUD_LAYERS } from "../components";
 import { ipGatewayAddress, type CloudLayer } from "../components/kit/cloud-layer";
 import { cloudflareMockOutputs } from "./mock-outputs/cloudflare";
+import { commandMockOutputs } from "./mock-outputs/command";
 import { planNow, ROTATING, rotatingMockOutputs } from "./mock-outputs/time";
 import { bareStack, type ReferencedOutputs } from "./references";
 
@@ -66,6 +67,7 @@ function mockState(
   for (const [key, value] of Object.entries(
     layerOf(type, layers)?.mocks.outputs(type, name, inputs) ??
       cloudflareMockOutputs(type, name) ??
+      commandMockOutputs(type, inputs) ??
       {},
   ))
     state[key] ??= value;

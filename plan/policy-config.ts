@@ -42,6 +42,12 @@ export function policyConfig(config: StackConfig): PlatformPolicyConfig {
       maxReplicas: 50,
       cpuPercent: 70,
     },
+    // A secondary region on CloudFront is answered by its primary's distribution
+    // (config/region-schema.ts).
+    frontedBy:
+      config.edge.provider === "cloudfront" && config.multiRegion.role === "secondary"
+        ? (config.multiRegion.primaryStack ?? "")
+        : "",
   };
 }
 

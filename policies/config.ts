@@ -31,6 +31,13 @@ export interface PlatformPolicyConfig {
   backupRetentionDays: number;
   /** Documented HPA bounds (infrastructure recommendations, Scaling Strategy). */
   hpa: { minReplicas: number; maxReplicas: number; cpuPercent: number };
+  /**
+   * The stack whose CloudFront distribution answers this stack's hosts (a secondary region of a
+   * group: CloudFront gives an alias to one distribution only). The policies then take the
+   * gateway's hosts as fronted when its NLB admits the web from prefix lists alone. Empty: the
+   * stack's own resources must show its edge.
+   */
+  frontedBy: string;
 }
 
 /** Production values: a stack that passes no config is judged as production. */
@@ -50,6 +57,7 @@ export const DEFAULT_POLICY_CONFIG: PlatformPolicyConfig = {
   machineTypes: {},
   backupRetentionDays: 30,
   hpa: { minReplicas: 3, maxReplicas: 50, cpuPercent: 70 },
+  frontedBy: "",
 };
 
 /** Anything that hands out policy config: resource and stack validation args alike. */
@@ -112,6 +120,11 @@ export const CONFIG_PROPERTIES: Record<keyof PlatformPolicyConfig, PolicyConfigJ
       cpuPercent: { type: "integer", minimum: 1, maximum: 100 },
     },
     default: DEFAULT_POLICY_CONFIG.hpa,
+  },
+  frontedBy: {
+    type: "string",
+    description: "The stack whose CloudFront distribution answers this stack's hosts; empty: none.",
+    default: DEFAULT_POLICY_CONFIG.frontedBy,
   },
 };
 

@@ -37,6 +37,7 @@ import { digitaloceanLoadbalancerRequireHttpsRedirect } from "./digitalocean/dig
 import { digitaloceanSpacesDisallowPublicAcl } from "./digitalocean/digitalocean-spaces-disallow-public-acl";
 import { digitaloceanSpacesRequireLifecycle } from "./digitalocean/digitalocean-spaces-require-lifecycle";
 import { digitaloceanSpacesRequireVersioning } from "./digitalocean/digitalocean-spaces-require-versioning";
+import { hetznerAutoscalerRequireSecretCredentials } from "./hetzner/hetzner-autoscaler-require-secret-credentials";
 import { hetznerCsiRequireEncryption } from "./hetzner/hetzner-csi-require-encryption";
 import { hetznerDataRequireDeletionProtection } from "./hetzner/hetzner-data-require-deletion-protection";
 import { hetznerFirewallDisallowPublicSsh } from "./hetzner/hetzner-firewall-disallow-public-ssh";
@@ -128,6 +129,7 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   digitaloceanSpacesDisallowPublicAcl,
   digitaloceanSpacesRequireLifecycle,
   digitaloceanSpacesRequireVersioning,
+  hetznerAutoscalerRequireSecretCredentials,
   hetznerCsiRequireEncryption,
   hetznerDataRequireDeletionProtection,
   hetznerFirewallDisallowPublicSsh,

@@ -276,4 +276,13 @@ export const CHARTS: ChartSource[] = [
     dir: "chart",
     dependencies: [],
   },
+  {
+    // The reboot daemon of the Hetzner layer (components/hetzner/reboots.ts).
+    chart: "kured",
+    version: "6.1.0",
+    repo: "kubereboot/charts",
+    tag: "kured-6.1.0",
+    dir: "charts/kured",
+    dependencies: [],
+  },
 ];

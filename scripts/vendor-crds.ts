@@ -118,6 +118,14 @@ export const SOURCES: CrdSource[] = [
     take: [{ group: "argoproj.io", kind, versions: ["v1alpha1"] }],
   })),
   {
+    // Not a chart: the controller's release manifests (components/hetzner/upgrades.ts).
+    repo: "rancher/system-upgrade-controller",
+    tag: "v0.20.1",
+    path: "pkg/crds/yaml/generated/upgrade.cattle.io_plans.yaml",
+    chart: { name: "system-upgrade-controller", version: "v0.20.1" },
+    take: [{ group: "upgrade.cattle.io", kind: "Plan", versions: ["v1"] }],
+  },
+  {
     repo: "elastic/cloud-on-k8s",
     tag: "v3.5.0",
     path: "deploy/eck-operator/charts/eck-operator-crds/templates/all-crds.yaml",
@@ -209,7 +217,8 @@ function main() {
       "charts install; only the kinds and versions the program registers. Each file keeps the",
       "version's `openAPIV3Schema` as data, with schema `description` fields removed. Upstream",
       "licences: Apache-2.0 (CloudNativePG, Envoy Gateway, Gateway API, cert-manager,",
-      "prometheus-operator, Argo Rollouts) and the Elastic License 2.0 (ECK CRDs).",
+      "prometheus-operator, Argo Rollouts, system-upgrade-controller) and the Elastic License 2.0",
+      "(ECK CRDs).",
       "",
       "Tags, and the chart pins they stand for where the pin is not in reach:",
       "",

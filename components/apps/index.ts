@@ -31,6 +31,8 @@ export interface AppArgs {
   gatewayNamespace: string;
   /** Namespace of the monitoring stack, admitted to scrape metrics. @example "monitoring" */
   monitoringNamespace: string;
+  /** Plain environment the platform sets, over the app's own (the region: app-env.ts regionEnv). */
+  platformEnv?: Record<string, pulumi.Input<string>>;
   /** Extra secret environment (database and cache URLs) handed over by the data services. */
   secretEnv?: Record<string, pulumi.Input<string>>;
   /**
@@ -114,7 +116,11 @@ export class App extends pulumi.ComponentResource {
       `${name}-config`,
       {
         metadata: { name: `${app.name}-config`, namespace, labels },
-        data: { PORT: String(app.port), ...(args.envIsSecret ? {} : app.env) },
+        data: {
+          PORT: String(app.port),
+          ...(args.envIsSecret ? {} : app.env),
+          ...(args.platformEnv ?? {}),
+        },
       },
       parent,
     );

@@ -59,7 +59,16 @@ export interface AlertsArgs {
   region: string;
   /** Public hosts Route 53 probes from outside. @default [] */
   uptime?: UptimeTarget[];
+  /**
+   * The region's health check behind its latency record for the group's origin
+   * (regional-origin.ts): its failure takes the region out of the answers, which pages.
+   */
+  regionCheck?: { region: string; healthCheckId: pulumi.Input<string> };
 }
+
+/** The page when a region leaves the group's origin (escalation.ts lists it). */
+export const regionOutAlert = (region: string) =>
+  `region ${region} out of the origin's answers for ${UPTIME_CHECK.downMinutes} minutes [critical]`;
 
 /** The alarm topic's key: the account administers it, CloudWatch in this account publishes with it. */
 function alarmKeyPolicy(account: pulumi.Output<string>) {
@@ -119,10 +128,17 @@ export class Alerts extends pulumi.ComponentResource {
       );
 
     const uptime = args.uptime ?? [];
-    if (uptime.length > 0) {
+    if (uptime.length > 0 || args.regionCheck) {
       const edgeTopic =
         args.region === HEALTH_CHECK_REGION ? topic.arn : this.edgeTopic(name, args);
       for (const target of uptime) this.uptimeCheck(name, target, edgeTopic);
+      if (args.regionCheck)
+        this.healthAlarm(
+          `${name}-region-out`,
+          args.regionCheck.healthCheckId,
+          `critical: ${regionOutAlert(args.regionCheck.region)}: its gateway failed Route 53's health checks in every zone, so CloudFront reaches the other regions only`,
+          edgeTopic,
+        );
     }
     this.registerOutputs({ topicArn: this.topicArn });
   }
@@ -145,14 +161,29 @@ export class Alerts extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.cloudwatch.MetricAlarm(
+    this.healthAlarm(
       `${name}-uptime-${key}-down`,
+      check.id,
+      `critical: https://${target.host}${target.path} has failed Route 53's health checks for ${UPTIME_CHECK.downMinutes} minutes (tiers document: service down > 5 minutes pages on-call)`,
+      topicArn,
+    );
+  }
+
+  /** The alarm that pages while a Route 53 health check has failed for downMinutes. */
+  private healthAlarm(
+    alarmName: string,
+    healthCheckId: pulumi.Input<string>,
+    description: string,
+    topicArn: pulumi.Input<string>,
+  ) {
+    new aws.cloudwatch.MetricAlarm(
+      alarmName,
       {
         region: HEALTH_CHECK_REGION,
-        alarmDescription: `critical: https://${target.host}${target.path} has failed Route 53's health checks for ${UPTIME_CHECK.downMinutes} minutes (tiers document: service down > 5 minutes pages on-call)`,
+        alarmDescription: description,
         namespace: "AWS/Route53",
         metricName: "HealthCheckStatus",
-        dimensions: { HealthCheckId: check.id },
+        dimensions: { HealthCheckId: healthCheckId },
         statistic: "Minimum",
         comparisonOperator: "LessThanThreshold",
         threshold: 1,
@@ -164,7 +195,7 @@ export class Alerts extends pulumi.ComponentResource {
         alarmActions: [topicArn],
         okActions: [topicArn],
       },
-      parent,
+      { parent: this },
     );
   }
 

@@ -58,6 +58,11 @@ export interface CdnArgs {
   expectedTransferGb?: number;
   /** Per-IP requests in 5 minutes before the WAF blocks. @default RATE_LIMIT_PER_5_MIN */
   rateLimit?: number;
+  /**
+   * Serve from Asia's edges too: a group with a region there needs them, since the origin's
+   * latency record is resolved from the edge that serves the viewer. @default false
+   */
+  asiaEdges?: boolean;
 }
 
 /**
@@ -201,8 +206,10 @@ export class Cdn extends pulumi.ComponentResource {
         aliases: [...hosts, args.mediaHost],
         isIpv6Enabled: true,
         httpVersion: "http2and3",
-        // North America and Europe edges, the ones the catalog's CloudFront price is for.
-        priceClass: "PriceClass_100",
+        // North America and Europe edges, the ones the catalog's CloudFront price is for; a group
+        // of regions adds Asia's (PriceClass_200), or Asian viewers would be served, and their
+        // origin resolved, from Europe or America (CloudFront Developer Guide, "Price classes").
+        priceClass: args.asiaEdges ? "PriceClass_200" : "PriceClass_100",
         webAclId: acl?.arn,
         origins,
         defaultCacheBehavior: {

@@ -20,6 +20,9 @@ import type { ClientAddressDelivery } from "../contract";
  */
 export const GATEWAY_CLIENT_ADDRESS: ClientAddressDelivery = { via: "proxy-protocol" };
 
+/** The NLB's front security groups, comma-separated (controller v2.13 annotations.md). */
+export const NLB_SECURITY_GROUPS = "service.beta.kubernetes.io/aws-load-balancer-security-groups";
+
 /** The NLB of the gateway's Service, as the AWS Load Balancer Controller reads its annotations. */
 export function gatewayAnnotations(
   dmzSecurityGroupId: pulumi.Input<string>,
@@ -43,7 +46,7 @@ export function gatewayAnnotations(
     // prefix list alone behind CloudFront (firewall.ts). With this annotation the controller adds no
     // backend rule unless told; the network component already admits the DMZ group to the gateway
     // pods, so it is told to leave every rule alone.
-    [`${lb}-security-groups`]: dmzSecurityGroupId,
+    [NLB_SECURITY_GROUPS]: dmzSecurityGroupId,
     [`${lb}-manage-backend-security-group-rules`]: "false",
     [`${lb}-attributes`]: "load_balancing.cross_zone.enabled=true",
   } as Record<string, pulumi.Input<string>>;

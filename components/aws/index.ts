@@ -14,7 +14,9 @@ import { GATEWAY_CLIENT_ADDRESS } from "./gateway-nlb";
 import { Network } from "./network";
 import { ObjectStorage } from "./storage";
 import { BucketReplication } from "./replication";
-import { primarySource, type ReplicationSource } from "../region";
+import { primarySource, regionRole, type ReplicationSource } from "../region";
+import { RegionalOrigin } from "./regional-origin";
+import { NLB_SECURITY_GROUPS } from "./gateway-nlb";
 import { configProblem } from "../kit/problems";
 import { physicalName } from "../kit/naming";
 import { dailyTime } from "../kit/schedule";
@@ -50,7 +52,10 @@ export function awsCluster(config: StackConfig): ClusterFacts {
 
   const smtpPort = smarthostPort(config.monitoring.receivers.email?.smarthost);
   // CloudFront is the stack's edge when edge.provider says so (config/edge.ts picks it by default).
+  // In a secondary region it is the primary's distribution (config/region-schema.ts): the region
+  // builds none of its own but is locked to CloudFront all the same.
   const cloudfront = config.edge.provider === "cloudfront";
+  const frontedElsewhere = cloudfront && regionRole(config) === "secondary";
   const network = new Network(
     "network",
     {
@@ -86,6 +91,29 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   const managed: NonNullable<ClusterFacts["managed"]> = {};
   // A secondary region replicates its primary's database and buckets (components/region).
   const primary = primarySource(config);
+  // Every region of a group on CloudFront adds its own latency record for the origin name.
+  const origin =
+    cloudfront && config.multiRegion.group
+      ? new RegionalOrigin(
+          "origin",
+          {
+            zoneId:
+              config.edge.route53ZoneId ||
+              configProblem(["edge", "route53ZoneId"], "is required in a group on CloudFront"),
+            originHost: `origin.${config.domain}`,
+            regionHost: `${config.region}.origin.${config.domain}`,
+            region: config.region,
+            subnetIds: network.subnetIds.dmz,
+            vpcId: network.vpcId,
+            health: uptimeTargets(config.domain, config.apps)[0] ?? {
+              host: config.domain,
+              path: "/",
+            },
+          },
+          opts,
+        )
+      : undefined;
+
   // The alarms reach the stack's receivers; Route 53 probes every public host from outside.
   const alerts = new Alerts(
     "alerts",
@@ -97,6 +125,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
           : undefined,
       region: config.region,
       uptime: uptimeTargets(config.domain, config.apps),
+      regionCheck: origin && { region: config.region, healthCheckId: origin.healthCheckId },
     },
     opts,
   );
@@ -191,7 +220,9 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   }
 
   const cdnServesMedia =
-    cloudfront && config.objectStorage.buckets.some((b) => b.purpose === "media");
+    cloudfront &&
+    !frontedElsewhere &&
+    config.objectStorage.buckets.some((b) => b.purpose === "media");
   let storage: ObjectStorage | undefined;
   if (config.objectStorage.mode === "managed") {
     storage = new ObjectStorage(
@@ -230,11 +261,19 @@ export function awsCluster(config: StackConfig): ClusterFacts {
   }
 
   let edge: ClusterFacts["edge"];
-  if (cloudfront) {
+  const mediaHost = `${config.cdn.mediaHost}.${config.domain}`;
+  // Every public host, so none reaches the gateway around CloudFront's WAF.
+  const hosts = edgeHosts(config.domain, config.apps).map((h) => h.host);
+  // The distribution answers every public host and the media host (its aliases); README, DNS.
+  const aliases = [...hosts, mediaHost];
+  if (frontedElsewhere) {
+    edge = {
+      frontedBy: { provider: "cloudfront", stack: config.multiRegion.primaryStack ?? "" },
+      proxied: { hosts: aliases, hops: CLOUDFRONT_PROXY_HOPS },
+      createdRecords: origin?.records,
+    };
+  } else if (cloudfront) {
     const media = storage?.byPurpose.media;
-    const mediaHost = `${config.cdn.mediaHost}.${config.domain}`;
-    // Every public host, so none reaches the gateway around CloudFront's WAF.
-    const hosts = edgeHosts(config.domain, config.apps).map((h) => h.host);
     const cdn = new Cdn(
       "cdn",
       {
@@ -244,6 +283,7 @@ export function awsCluster(config: StackConfig): ClusterFacts {
         waf: config.edge.waf,
         mediaHost,
         originHost: `origin.${config.domain}`,
+        asiaEdges: origin !== undefined,
         media:
           media && storage
             ? { bucket: media, keyId: storage.keyId, keyArn: storage.keyArn }
@@ -251,11 +291,11 @@ export function awsCluster(config: StackConfig): ClusterFacts {
       },
       opts,
     );
-    // The distribution answers every public host and the media host (its aliases); README, DNS.
-    const aliases = [...hosts, mediaHost];
     edge = {
       cdn: aliases.map((host) => ({ host, target: cdn.distributionDomain })),
-      originHosts: [`origin.${config.domain}`],
+      // The origin's record is the stack's own in a group, the user's to create otherwise.
+      originHosts: origin ? [] : [`origin.${config.domain}`],
+      createdRecords: origin?.records,
       validationRecords: cdn.validationRecords,
       // Every alias goes to the gateway (the media host's /media/* alone goes to the bucket).
       proxied: { hosts: aliases, hops: CLOUDFRONT_PROXY_HOPS },
@@ -268,7 +308,13 @@ export function awsCluster(config: StackConfig): ClusterFacts {
     storageClass: cluster.storageClass,
     // gp3 through the EBS CSI driver, allowVolumeExpansion on (components/aws/eks.ts).
     volumeExpansion: true,
-    gatewayServiceAnnotations: cluster.gatewayServiceAnnotations,
+    gatewayServiceAnnotations: origin
+      ? {
+          ...cluster.gatewayServiceAnnotations,
+          ...origin.annotations,
+          [NLB_SECURITY_GROUPS]: pulumi.interpolate`${network.securityGroups.dmz},${origin.securityGroupId}`,
+        }
+      : cluster.gatewayServiceAnnotations,
     clientAddress: GATEWAY_CLIENT_ADDRESS,
     managed,
     loadBalancers: true,

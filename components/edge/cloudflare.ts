@@ -20,8 +20,11 @@ export interface EdgeOrigin {
   name: string;
   /** The load balancer's address: an IP, or a host name (AWS NLB). */
   address: pulumi.Input<string>;
-  /** `A` for an address, `CNAME` for a host name (rules.ts `recordType`). */
-  recordType: "A" | "CNAME";
+  /**
+   * `A` for an address, `CNAME` for a host name (rules.ts `recordType`): the records point at the
+   * first origin, so only its type is read. @default "CNAME"
+   */
+  recordType?: "A" | "CNAME";
 }
 
 export interface CloudflareEdgeArgs {
@@ -35,7 +38,10 @@ export interface CloudflareEdgeArgs {
   plan: CloudflarePlan;
   /** Every public host, apex first, with its health path (rules.ts `edgeHosts`). */
   hosts: EdgeHost[];
-  /** The gateways, primary first; the records point at the first. */
+  /**
+   * The gateways, this stack's first (the records point at it), then the group's other regions
+   * (`multiRegion.peers`), each a pool per host that takes traffic while its address is known.
+   */
   origins: EdgeOrigin[];
   /** Oldest TLS version viewers may use. @default "1.2" */
   minTlsVersion?: string;
@@ -101,7 +107,7 @@ export class CloudflareEdge extends pulumi.ComponentResource {
           {
             zoneId,
             name: h.host,
-            type: primary.recordType,
+            type: primary.recordType ?? "CNAME",
             content: primary.address,
             proxied,
             // 1 is "automatic", the only TTL of a proxied record.
@@ -149,9 +155,10 @@ export class CloudflareEdge extends pulumi.ComponentResource {
 
   /**
    * A monitor per host on its app's health path, a pool per gateway and host (a pool has one
-   * monitor), and a load balancer per host over its pools in failover order. A load balancer takes
-   * precedence over a record of the same name (cloudflare-docs load-balancing/load-balancers/
-   * dns-records), so the records stay as the fallback if the add-on lapses.
+   * monitor), and a load balancer per host over its pools: in failover order with one gateway,
+   * by measured latency with several regions. A load balancer takes precedence over a record of
+   * the same name (cloudflare-docs load-balancing/load-balancers/dns-records), so the records
+   * stay as the fallback if the add-on lapses.
    */
   private loadBalancers(
     name: string,
@@ -194,28 +201,31 @@ export class CloudflareEdge extends pulumi.ComponentResource {
             },
         parent,
       );
-      const pools = args.origins.map(
-        (o) =>
-          new cloudflare.LoadBalancerPool(
-            `${name}-pool-${o.name}-${label}`,
-            {
-              accountId: args.accountId,
-              name: `${o.name}-${label}`,
-              description: `Gateway ${o.name} for ${h.host}`,
-              origins: [
-                {
-                  name: o.name,
-                  address: o.address,
-                  enabled: true,
-                  header: { hosts: [h.host] },
-                },
-              ],
-              monitor: monitor.id,
-              minimumOrigins: 1,
-            },
-            parent,
-          ),
-      );
+      const pools = args.origins.map((o) => {
+        // A region whose address is not known (a peer not deployed yet) gets a disabled pool,
+        // which the load balancer skips.
+        const known = pulumi.output(o.address).apply((a) => a !== "");
+        return new cloudflare.LoadBalancerPool(
+          `${name}-pool-${o.name}-${label}`,
+          {
+            accountId: args.accountId,
+            name: `${o.name}-${label}`,
+            description: `Gateway ${o.name} for ${h.host}`,
+            origins: [
+              {
+                name: o.name,
+                address: o.address,
+                enabled: known,
+                header: { hosts: [h.host] },
+              },
+            ],
+            enabled: known,
+            monitor: monitor.id,
+            minimumOrigins: 1,
+          },
+          parent,
+        );
+      });
       new cloudflare.LoadBalancer(
         `${name}-lb-${label}`,
         {
@@ -225,8 +235,12 @@ export class CloudflareEdge extends pulumi.ComponentResource {
           defaultPools: pools.map((p) => p.id),
           fallbackPool: pools[0].id,
           proxied,
-          // Failover: the pools in order, the first healthy one gets the traffic.
-          steeringPolicy: "off",
+          // One gateway: failover, the pools in order. Several regions: each request goes to the
+          // healthy pool with the lowest round-trip time from the Cloudflare location serving it,
+          // measured by the pools' monitors ("dynamic_latency" needs pool health checks and no
+          // coordinates; cloudflare-docs load-balancing/understand-basics/traffic-steering/
+          // steering-policies/dynamic-steering), in failover order until those times are known.
+          steeringPolicy: args.origins.length > 1 ? "dynamic_latency" : "off",
         },
         parent,
       );

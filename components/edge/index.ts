@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config";
 import type { ClusterFacts, DnsRecordSpec } from "../contract";
 import { physicalName } from "../kit/naming";
-import { CloudflareEdge } from "./cloudflare";
+import { CloudflareEdge, type EdgeOrigin } from "./cloudflare";
+import { stackReference } from "../region";
 import { CLOUDFLARE_ORIGIN_PULL_CA, CLOUDFLARE_PROXY_HOPS } from "./origin";
 import { R2Storage } from "./r2";
 import { r2LocationHint } from "./r2-rules";
@@ -57,6 +58,21 @@ export function withEdgeFacts(config: StackConfig, cluster: ClusterFacts): Clust
   };
 }
 
+/**
+ * The gateways of the group's other regions (`multiRegion.peers`), from each peer stack's output
+ * `gatewayAddress`. A peer that has none yet (not deployed, or offline, a stack already being
+ * planned) gives an empty address: its pools stay disabled.
+ */
+export function peerOrigins(config: StackConfig): EdgeOrigin[] {
+  return (config.multiRegion.peers ?? []).map((peer) => ({
+    // Pool names take letters, digits, - and _ (Cloudflare API, load balancer pools: name).
+    name: (peer.split("/").pop() ?? peer).replace(/[^A-Za-z0-9_-]/g, "-"),
+    address: stackReference(peer)
+      .getOutput("gatewayAddress")
+      .apply((a) => (typeof a === "string" ? a : "")),
+  }));
+}
+
 /** The edge a stack built, as the stack outputs report it. */
 export interface EdgeOutputs {
   provider: "cloudflare";
@@ -88,6 +104,7 @@ export function edgeLayer(
         address: gateway.addresses.apply((a) => a[0] ?? ""),
         recordType: recordType(config.provider),
       },
+      ...peerOrigins(config),
     ],
     minTlsVersion: e.minTlsVersion,
     waf: e.waf,

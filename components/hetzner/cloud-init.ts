@@ -29,8 +29,12 @@ export interface CloudInitOptions {
   k3sVersion: string;
   /** How this server joins k3s. */
   k3s: K3sMode;
-  /** Private address of this server, which k3s and flannel use. @example "10.0.0.74" */
-  nodeIp: string;
+  /**
+   * Private address of this server, which k3s and flannel use; absent on a server the cluster
+   * autoscaler makes, whose address Hetzner assigns inside `nodesCidr` and the bootstrap finds.
+   * @example "10.0.0.74"
+   */
+  nodeIp?: string;
   /** Private address of the first k3s server, which the others join. @example "10.0.0.202" */
   initServerIp: string;
   /** Secret k3s join token of servers. */
@@ -55,6 +59,13 @@ export interface CloudInitOptions {
 /** A single-quoted shell word. */
 export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** The first three octets of the nodes' /24 with the dot: "10.0.0." (subnets.ts: always a /24). */
+export function nodesPrefix(nodesCidr: string): string {
+  const match = /^(\d+\.\d+\.\d+\.)\d+\/24$/.exec(nodesCidr);
+  if (!match) throw new Error(`the nodes' range must be a /24 (got ${nodesCidr})`);
+  return match[1];
 }
 
 /** The k3s tag as a path segment of a URL ("+" escaped). */
@@ -142,7 +153,8 @@ export function bootstrapScript(group: NodeGroup, opts: CloudInitOptions): strin
 # Rendered by the platform's Hetzner layer; cloud-init runs it once, as root, on first boot.
 set -eu
 
-NODE_IP=${shQuote(opts.nodeIp)}
+NODE_IP=${shQuote(opts.nodeIp ?? "")}
+NODES_PREFIX=${shQuote(nodesPrefix(opts.nodesCidr))}
 DATA_DIR=${shQuote(DATA_DIR)}
 K3S_VERSION=${shQuote(opts.k3sVersion)}
 K3S_EXEC=${shQuote(server ? "server" : "agent")}
@@ -168,11 +180,20 @@ blank() {
   [ "$status" -eq 2 ]
 }
 
-# The private network comes up shortly after boot; k3s and flannel need its address.
+# The private network comes up shortly after boot; k3s and flannel need its address. A server the
+# cluster autoscaler made has the address Hetzner assigned it inside the nodes' /24.
+NODE_IP_FOUND=no
 tries=0
-until ip -o -4 addr show | grep -qF " $NODE_IP/"; do
+while :; do
+  if [ -z "$NODE_IP" ]; then
+    NODE_IP=$(ip -o -4 addr show | awk -v p="$NODES_PREFIX" '{ split($4, a, "/") } index(a[1], p) == 1 { print a[1]; exit }')
+    [ -z "$NODE_IP" ] || NODE_IP_FOUND=yes
+  fi
+  if [ -n "$NODE_IP" ] && ip -o -4 addr show | grep -qF " $NODE_IP/"; then
+    break
+  fi
   tries=$((tries + 1))
-  [ "$tries" -le 150 ] || fail "private address $NODE_IP did not appear"
+  [ "$tries" -le 150 ] || fail "private address \${NODE_IP:-in $NODES_PREFIX*} did not appear"
   sleep 2
 done
 PRIVATE_IF=$(ip -o -4 addr show | awk -v ip="$NODE_IP/" 'index($4, ip) == 1 { print $2; exit }')
@@ -263,6 +284,9 @@ fi
   umask 077
   {
     echo "flannel-iface: $PRIVATE_IF"
+    if [ "$NODE_IP_FOUND" = yes ]; then
+      echo "node-ip: $NODE_IP"
+    fi
     if [ "$K3S_EXEC" = server ]; then
       echo "tls-san:"
       echo "  - $NODE_IP"
@@ -303,8 +327,9 @@ export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
       ].join("\n"),
     },
     {
-      // Security updates install daily; reboots for a new kernel are left to the operator, who
-      // drains the node first (docs/hetzner.md).
+      // Security updates install daily. A package that needs a reboot (a new kernel) writes
+      // /var/run/reboot-required (update-notifier-common's hook), and the reboot daemon drains
+      // and reboots the node in the maintenance window (reboots.ts; docs/hetzner.md, Reboots).
       path: "/etc/apt/apt.conf.d/20auto-upgrades",
       permissions: "0644",
       content: 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
@@ -340,7 +365,13 @@ export function cloudInit(group: NodeGroup, opts: CloudInitOptions): string {
   const document = {
     package_update: true,
     package_upgrade: true,
-    packages: ["unattended-upgrades", "ufw", "curl", ...(opts.dataVolume ? ["cryptsetup"] : [])],
+    packages: [
+      "unattended-upgrades",
+      "update-notifier-common",
+      "ufw",
+      "curl",
+      ...(opts.dataVolume ? ["cryptsetup"] : []),
+    ],
     ssh_pwauth: false,
     // Hetzner places the SSH key on root; sshd admits it with keys only.
     disable_root: false,

@@ -9,9 +9,12 @@ import {
   type ObjectStorageArgs,
 } from "./addons";
 import { K3s, NodeGroup } from "./nodes";
+import { autoscaledPools, ClusterAutoscaler } from "./autoscaler";
+import { SystemUpgrades } from "./upgrades";
+import { Reboots } from "./reboots";
 import { Network } from "./network";
 import { physicalName } from "../kit/naming";
-import { SSH_PORT } from "./firewalls";
+import { KubeconfigFetch, kubeconfigCommand, kubeconfigOrStop } from "./kubeconfig";
 import { k3sRelease } from "./k3s";
 import { GATEWAY_CLIENT_ADDRESS, loadBalancerType } from "./load-balancer";
 import { LABELS, HETZNER_NAME_HASH_LENGTH, nodePlan, poolRoles } from "./node-layout";
@@ -25,6 +28,10 @@ export * from "./k3s";
 export * from "./node-layout";
 export * from "./load-balancer";
 export * from "./firewalls";
+export * from "./kubeconfig";
+export * from "./autoscaler";
+export * from "./upgrades";
+export * from "./reboots";
 export { VOLUME_MAX_GB, VOLUME_MIN_GB } from "./data-volume";
 export { cloudInit, bootstrapScript } from "./cloud-init";
 export { k3sConfig } from "./k3s-config";
@@ -37,50 +44,6 @@ export {
   NETWORK_STORAGE_CLASS,
 } from "./addons";
 
-/** Config key of the k3s kubeconfig: the Kubernetes provider's own key, set after the first `up`. */
-export const KUBECONFIG_KEY = "kubernetes:kubeconfig";
-
-/** The command that stores the k3s kubeconfig of the first server, its address filled in. */
-export function kubeconfigCommand(serverIp: string): string {
-  return (
-    `ssh -p ${SSH_PORT} root@${serverIp} cat /etc/rancher/k3s/k3s.yaml | ` +
-    `sed 's/127.0.0.1/${serverIp}/' | pulumi config set --secret ${KUBECONFIG_KEY}`
-  );
-}
-
-/**
- * The first `pulumi up` of a stack has no kubeconfig: k3s writes it on the first server at boot.
- * Once every server exists the program stops with this, saying how to fetch it.
- */
-export class KubeconfigMissingError extends pulumi.RunError {
-  constructor(serverIp: string) {
-    const ssh = `ssh -p ${SSH_PORT} root@${serverIp}`;
-    super(
-      `${KUBECONFIG_KEY} is not set. The servers are up and k3s is starting on ${serverIp}; ` +
-        `when \`${ssh} cloud-init status --wait\` reports done, store the kubeconfig with\n` +
-        `  ${kubeconfigCommand(serverIp)}\n` +
-        "and run `pulumi up` again (docs/hetzner.md, First deployment).",
-    );
-    this.name = "KubeconfigMissingError";
-  }
-}
-
-/**
- * The kubeconfig the providers use: the configured one, or (first deployment) an output that
- * fails with `KubeconfigMissingError` once everything in `ready` exists, so the machines are
- * built before the program stops and nothing in the cluster is attempted.
- */
-export function kubeconfigOrStop(
-  kubeconfig: pulumi.Input<string> | undefined,
-  ready: pulumi.Input<unknown>[],
-  serverIp: pulumi.Input<string>,
-): pulumi.Output<string> {
-  if (kubeconfig !== undefined) return pulumi.secret(kubeconfig);
-  return pulumi.all([serverIp, ...ready]).apply(([ip]): string => {
-    throw new KubeconfigMissingError(String(ip));
-  });
-}
-
 export interface HetznerClusterArgs {
   /** The validated stack config. */
   config: StackConfig;
@@ -92,6 +55,11 @@ export interface HetznerClusterArgs {
   sshPublicKey?: string;
   /** The k3s kubeconfig (`kubernetes:kubeconfig`, secret); absent on the first deployment. */
   kubeconfig?: pulumi.Input<string>;
+  /**
+   * The admin key's private half (`platform:sshPrivateKey`, secret): without a kubeconfig, the
+   * layer fetches it over SSH in the same run. Absent: the documented stop (KubeconfigMissingError).
+   */
+  sshPrivateKey?: pulumi.Input<string>;
   /** The off-site backup target in Hetzner Object Storage, recorded and priced when set. */
   offsite?: ObjectStorageArgs;
 }
@@ -160,8 +128,17 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
 
   const initGroup = nodeGroups[[...groups.keys()].indexOf(initServer.group)];
   const initServerIp = initGroup.servers[initServer.index - 1].ipv4Address;
+  const initServerId = initGroup.servers[initServer.index - 1].id;
+  const fetched =
+    args.kubeconfig === undefined && args.sshPrivateKey !== undefined
+      ? new KubeconfigFetch("hetzner-kubeconfig", {
+          serverIp: initServerIp,
+          serverId: initServerId,
+          privateKey: args.sshPrivateKey,
+        }).kubeconfig
+      : undefined;
   const kubeconfig = kubeconfigOrStop(
-    args.kubeconfig,
+    args.kubeconfig ?? fetched,
     nodeGroups.flatMap((g) => [...g.servers, ...g.volumes].map((r) => r.id)),
     initServerIp,
   );
@@ -172,6 +149,35 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     location: config.region,
   });
 
+  // Day two: k3s upgrades through the system upgrade controller, kernel reboots through kured.
+  const upgrades = new SystemUpgrades("hetzner-upgrades", {
+    k3sVersion: k3sRelease(config.kubernetes.version),
+    provider: addons.provider,
+  });
+  new Reboots("hetzner-reboots", { namespace: upgrades.namespace, provider: addons.provider });
+  const scaled = autoscaledPools(config, prefix);
+  if (scaled.length > 0)
+    new ClusterAutoscaler("hetzner-autoscaler", {
+      config,
+      prefix,
+      pools: scaled,
+      join: {
+        k3sVersion: k3sRelease(config.kubernetes.version),
+        initServerIp: initServer.privateIp,
+        serverToken: k3s.serverToken,
+        agentToken: k3s.agentToken,
+        adminCidrs: config.adminCidrs,
+        nodesCidr: plan.nodes,
+      },
+      hcloudToken: args.hcloudToken,
+      networkId: network.networkId,
+      firewallName: `${prefix}-nodes`,
+      sshKeyName: args.sshPublicKey ? `${prefix}-admin` : undefined,
+      provider: addons.provider,
+      // The firewall and key exist by name before the first server the autoscaler makes.
+      dependsOn: [...network.firewalls, k3s],
+    });
+
   return {
     provider: addons.provider,
     pools: roles,
@@ -180,8 +186,8 @@ export function buildHetznerCluster(args: HetznerClusterArgs): ClusterFacts {
     clientAddress: GATEWAY_CLIENT_ADDRESS,
     loadBalancers: true,
     access: {
-      // Only set once the kubeconfig is configured: the first `up` stops before outputs.
-      kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig),
+      // Unset only on the documented stop, which ends the run before any output.
+      kubeconfig: args.kubeconfig === undefined && fetched === undefined ? undefined : kubeconfig,
       command: initServerIp.apply(kubeconfigCommand),
     },
   };
@@ -195,6 +201,7 @@ export function hetznerCluster(config: StackConfig): ClusterFacts {
     hcloudToken: new pulumi.Config("hcloud").requireSecret("token"),
     sshPublicKey: config.sshPublicKey || undefined,
     kubeconfig: new pulumi.Config("kubernetes").getSecret("kubeconfig"),
+    sshPrivateKey: new pulumi.Config("platform").getSecret("sshPrivateKey"),
     // The backup bucket holds at most what object storage holds: the estimate's upper bound.
     offsite: config.backups.offsite && {
       endpoint: config.backups.offsite.endpoint,

@@ -26,7 +26,8 @@ export function k3sConfig(opts: CloudInitOptions): Record<string, unknown> {
   const common = {
     ...join,
     token: server ? opts.serverToken : opts.agentToken,
-    "node-ip": opts.nodeIp,
+    // Known here for the layer's own servers; an autoscaled one's goes to the boot drop-in.
+    ...(opts.nodeIp === undefined ? {} : { "node-ip": opts.nodeIp }),
     // The hcloud cloud controller sets addresses, zones and provider IDs of every node.
     "kubelet-arg": ["cloud-provider=external"],
     ...(opts.labels.length > 0 ? { "node-label": opts.labels } : {}),

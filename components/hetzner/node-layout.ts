@@ -89,6 +89,11 @@ export function controlPlaneServers(config: StackConfig): number {
   return config.kubernetes.controlPlaneServers;
 }
 
+/** k3s `node-taint` values of a role's servers: the tainted roles keep other workloads off. */
+export function roleTaints(role: Role): string[] {
+  return TAINTED_ROLES.includes(role) ? [`${LABELS.role}=${role}:NoSchedule`] : [];
+}
+
 /** Hetzner names end a cut name with 6 hex digits of its hash (2 fewer than the kit's default). */
 export const HETZNER_NAME_HASH_LENGTH = 6;
 
@@ -129,7 +134,7 @@ export function nodePlan(config: StackConfig, prefix: string): NodeSpec[] {
         // With no dedicated servers the only server runs k3s and, with it, every workload.
         k3s: single ? "init" : "agent",
         stateful: single || STATEFUL_ROLES.includes(role),
-        taints: TAINTED_ROLES.includes(role) ? [`${LABELS.role}=${role}:NoSchedule`] : [],
+        taints: roleTaints(role),
       });
     }
   }

@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../../config";
+import { primarySource, regionRole } from "../region";
 import type {
   CacheEndpoint,
   DataEndpoints,
@@ -138,4 +140,27 @@ export function appAccountAnnotations(
 ): Record<string, pulumi.Input<string>> | undefined {
   const c = store?.appCredentials;
   return c?.kind === "role" ? { [c.annotationKey]: c.roleArn } : undefined;
+}
+
+/**
+ * What an app must know of its region in a group (README, "Several regions"): its region and
+ * role, and in a secondary, where the primary region's gateway is (`<region>.origin.<domain>`,
+ * the primary's own record), since this region's database is a read-only replica and writes go
+ * to the primary. Plain values: the ConfigMap's. None for a stack on its own.
+ */
+export function regionEnv(config: StackConfig): Record<string, pulumi.Input<string>> {
+  if (!config.multiRegion.group) return {};
+  const role = regionRole(config);
+  const env: Record<string, pulumi.Input<string>> = {
+    PLATFORM_REGION: config.region,
+    PLATFORM_REGION_ROLE: role,
+  };
+  const primary = primarySource(config);
+  if (!primary) return env;
+  const region = primary.source.apply((s) => s.region);
+  return {
+    ...env,
+    PLATFORM_PRIMARY_REGION: region,
+    PLATFORM_PRIMARY_ORIGIN: pulumi.interpolate`https://${region}.origin.${config.domain}`,
+  };
 }

@@ -2,7 +2,7 @@ import { App } from "../apps";
 import type { Delivery } from "../delivery";
 import type { Monitoring } from "../monitoring";
 import type { DataEndpoints } from "../contract";
-import { appAccountAnnotations, appEnv } from "./app-env";
+import { appAccountAnnotations, appEnv, regionEnv } from "./app-env";
 import type { PlatformScope } from "./namespaces";
 
 /** App tier: every app of the config, connected to the data endpoints. */
@@ -13,6 +13,7 @@ export function appTier(
   const { parent, name, config, cluster, names } = scope;
   const { endpoints, monitoring, delivery } = deps;
   const secretEnv = appEnv(endpoints);
+  const platformEnv = regionEnv(config);
   return config.apps.map(
     (app) =>
       new App(
@@ -24,6 +25,7 @@ export function appTier(
           gatewayNamespace: names.gateway,
           monitoringNamespace: names.monitoring,
           secretEnv,
+          platformEnv,
           // `platform:apps` from `secure:`: its env is kept secret (config/secrets.ts).
           envIsSecret: config.secretKeys?.includes("apps") ?? false,
           rotation: config.secrets.rotation,

@@ -19,6 +19,12 @@ export const AWS_MOCKS: LayerMocks = {
       state.endpoint = `https://${name}.mock.eks.amazonaws.com`;
       state.certificateAuthority = { data: Buffer.from(`${name} mock CA`).toString("base64") };
     }
+    // An Elastic IP: an address from TEST-NET-2 (RFC 5737), distinct per name.
+    if (type === "aws:ec2/eip:Eip") {
+      const octet = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 254, 7) + 1;
+      state.publicIp = `198.51.100.${octet}`;
+      state.allocationId = `eipalloc-${name}`;
+    }
     if (type === "aws:cloudfront/distribution:Distribution")
       state.domainName = `${name}.mock.cloudfront.net`;
     // ACM asks for one CNAME per name of the certificate (DNS validation).

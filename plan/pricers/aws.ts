@@ -60,10 +60,14 @@ const natGateway: Pricer = () => ({
   basis: `NAT gateway ${usd(aws.natGateway.monthlyUsd)} (its address is priced with the EIP; data processed at $${aws.natGateway.perGbUsd}/GB not estimated)`,
 });
 
-const eip: Pricer = () => ({
-  monthlyUsd: aws.publicIpv4.monthlyUsd,
-  basis: `public IPv4 address ${usd(aws.publicIpv4.monthlyUsd)}`,
-});
+/** An address given to the gateway's NLB replaces one it would take: priced with the NLB. */
+const eip: Pricer = (inputs) =>
+  inputs.tags?.[COST_TAGS.gatewayLoadBalancer] === "nlb"
+    ? { monthlyUsd: 0, basis: "the gateway NLB's public IPv4, priced with its security group" }
+    : {
+        monthlyUsd: aws.publicIpv4.monthlyUsd,
+        basis: `public IPv4 address ${usd(aws.publicIpv4.monthlyUsd)}`,
+      };
 
 const rdsInstance: Pricer = (inputs) => {
   const { monthlyUsd, known } = typePrice(inputs.instanceClass);
@@ -119,7 +123,9 @@ export const CDN_HTTPS_PER_MILLION_USD = 1;
 
 const distribution: Pricer = (inputs, _provider, usage) => {
   const gb = tag(inputs, COST_TAGS.expectedTransferGb) ?? DEFAULT_CDN_TRANSFER_GB;
-  const transfer = `${gb} GB/month CloudFront transfer at $${aws.cdn.perGbUsd}/GB (assumed`;
+  // The catalog's rate is the US/EU one; other edges (PriceClass_200, _All) charge more per GB.
+  const others = inputs.priceClass && inputs.priceClass !== "PriceClass_100";
+  const transfer = `${gb} GB/month CloudFront transfer at $${aws.cdn.perGbUsd}/GB (assumed${others ? `, all at the US/EU rate: ${inputs.priceClass}'s other edges cost more, not estimated` : ""}`;
   if (!usage)
     return { monthlyUsd: gb * aws.cdn.perGbUsd, basis: `${transfer}; requests not estimated)` };
   const requests = usage.cdnRequestsMillions * CDN_HTTPS_PER_MILLION_USD;
@@ -242,6 +248,7 @@ export const AWS_UNPRICED: Record<string, string> = {
   "aws:cloudwatch/metricAlarm:MetricAlarm": "billed per alarm-month, not estimated",
   "aws:ec2/flowLog:FlowLog": "its log group is priced (plan/pricers/aws.ts logGroup)",
   "aws:route53/healthCheck:HealthCheck": "billed per health check, not estimated",
+  "aws:route53/record:Record": "no charge per record; queries billed, not estimated",
   "aws:s3/bucketLogging:BucketLogging": "its log objects are priced with the bucket they land in",
   "aws:sns/topic:Topic": "billed per notification, not estimated",
 };

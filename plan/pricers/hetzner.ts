@@ -86,6 +86,23 @@ const objectStorage: Pricer = (inputs, _provider, usage) => {
   };
 };
 
+/**
+ * The servers the cluster autoscaler may add (components/hetzner/autoscaler.ts): none at the floor,
+ * `maxSize` of the pool's type with a primary IPv4 each (HCLOUD_PUBLIC_IPV4's default) and no
+ * backups at the ceiling.
+ */
+const autoscaledServers: Pricer = (inputs) => {
+  const each = server({ serverType: inputs.instanceType }, "hetzner");
+  const min = Number(inputs.minSize ?? 0);
+  const max = Number(inputs.maxSize ?? 0);
+  const unit = each?.monthlyUsd ?? 0;
+  return {
+    monthlyUsd: min * unit,
+    basis: `${min}..${max} autoscaled × (${each?.basis ?? inputs.instanceType})`,
+    range: { floorUsd: min * unit, ceilingUsd: max * unit },
+  };
+};
+
 /** The Hetzner layer's pricers, registered through its CloudLayer (components/hetzner/index.ts). */
 export const HETZNER_PRICERS: Record<string, Pricer> = {
   "hcloud:index/server:Server": server,
@@ -96,6 +113,7 @@ export const HETZNER_PRICERS: Record<string, Pricer> = {
   "platform:hetzner:GatewayLoadBalancer": (inputs) =>
     loadBalancerLine(inputs.type, ", created by the cloud controller from the gateway Service"),
   "platform:hetzner:ObjectStorage": objectStorage,
+  "platform:hetzner:AutoscaledServers": autoscaledServers,
 };
 
 /**
@@ -115,6 +133,7 @@ export const HETZNER_UNPRICED: Record<string, string> = unpriced("free", [
   "hcloud:index/network:Network",
   "hcloud:index/networkSubnet:NetworkSubnet",
   "hcloud:index/placementGroup:PlacementGroup",
+  "hcloud:index/sshKey:SshKey",
 ]);
 
 /** What the offline plan prices of the layer, for its CloudLayer. */

@@ -72,6 +72,27 @@ export const CHARTS: Record<string, (v: Obj, release: string) => ChartPod[]> = {
         : []),
     ];
   },
+  // kubereboot/charts charts/kured (6.1.0): one DaemonSet named for the release, its tolerations
+  // the chart's control-plane ones unless `tolerations` is set (templates/daemonset.yaml).
+  kured: (v, rel) => [
+    chartPod(
+      "DaemonSet",
+      rel,
+      {
+        ...v,
+        tolerations:
+          Array.isArray(v.tolerations) && v.tolerations.length > 0
+            ? v.tolerations
+            : [
+                { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
+                { key: "node-role.kubernetes.io/master", effect: "NoSchedule" },
+              ],
+      },
+      0,
+      [v.resources],
+      { "app.kubernetes.io/name": "kured", "app.kubernetes.io/instance": rel },
+    ),
+  ],
   "cloudnative-pg": (v, rel) => [root(v, rel, "cloudnative-pg", v.replicaCount)],
   "plugin-barman-cloud": (v, rel) => [root(v, rel, "plugin-barman-cloud", v.replicaCount)],
   "metrics-server": (v, rel) => [root(v, rel, "metrics-server", v.replicas)],

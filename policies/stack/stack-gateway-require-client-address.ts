@@ -7,6 +7,8 @@ import { CR, customResourceType, GatewayListener } from "../lib/crd";
 import { kubeNameOf, namespaceOf } from "../lib/k8s";
 import { whenKnown } from "../lib/props";
 import { describe, ofType } from "../lib/stack";
+import { configSchema, readConfig } from "../config";
+import { hostsFrontedElsewhere } from "../lib/origin-lock";
 
 const T = {
   envoyProxy: customResourceType("gateway.envoyproxy.io/v1alpha1", "EnvoyProxy"),
@@ -230,9 +232,12 @@ function clientPolicies(resources: PolicyResource[], gateway: PolicyResource) {
   });
 }
 
-/** Host names served through a CDN acting as an HTTP proxy: CloudFront to a custom origin, Cloudflare. */
-function cdnHosts(resources: PolicyResource[]): Set<string> {
-  const hosts = new Set<string>();
+/**
+ * Host names served through a CDN acting as an HTTP proxy: CloudFront to a custom origin (this
+ * stack's, or the group's distribution in stack `frontedBy`), Cloudflare.
+ */
+function cdnHosts(resources: PolicyResource[], frontedBy: string): Set<string> {
+  const hosts = new Set<string>(hostsFrontedElsewhere(resources, frontedBy));
   for (const d of ofType(resources, aws.cloudfront.Distribution)) {
     const origins = whenKnown(
       () => (d.props.origins ?? []) as { customOriginConfig?: object }[],
@@ -253,12 +258,13 @@ export const stackGatewayRequireClientAddress: StackValidationPolicy = {
   name: "stack-gateway-require-client-address",
   description:
     "Self-hosted deployment §6.1 (limit_req_zone keyed on $binary_remote_addr: 10 r/s, burst 20 per client): a gateway whose rate limit is keyed on the client's address receives that address through every hop. The cloud load balancer sends PROXY protocol (or, on AWS, preserves the source address), Envoy's ClientTrafficPolicy reads PROXY protocol exactly when the load balancer sends it (else every connection fails), and X-Forwarded-For is trusted only on hosts a CDN forwards, for the one entry the CDN appends.",
+  configSchema: configSchema("frontedBy"),
   validateStack: (args, report) => {
     const gateways = ofType(args.resources, CR.gateway);
     if (gateways.length === 0) return;
     const limited = limitedGateways(args.resources, gateways);
     const stackCloud = stackCloudOf(args.resources);
-    const viaCdn = cdnHosts(args.resources);
+    const viaCdn = cdnHosts(args.resources, readConfig(args).frontedBy);
     for (const gateway of gateways) {
       const proxy = envoyProxyOf(args.resources, gateway);
       const service = serviceOf(proxy);

@@ -1,4 +1,4 @@
-import { checkStackConfig, ConfigError, type ConfigSource } from "../../config";
+import { checkStackConfig, ConfigError, SECRET_KEYS, type ConfigSource } from "../../config";
 import { rawStack } from "../helpers/stacks";
 
 /** A stack file's `platform:` keys with `edge` (and any other key) changed, as the runtime holds them. */
@@ -25,7 +25,7 @@ function source(
     values,
     secretKeys: new Set(
       Object.keys(values).filter(
-        (k) => !k.startsWith("platform:") || /Secret|Key|Password|Url/.test(k),
+        (k) => !k.startsWith("platform:") || k.slice("platform:".length) in SECRET_KEYS,
       ),
     ),
   };
@@ -127,5 +127,42 @@ describe("the gate refuses an edge the program cannot build", () => {
   it("and nothing on the shipped Cloudflare stacks", () => {
     for (const stack of ["staging", "small", "production-do", "production-hetzner"])
       expect(problems(stack, {})).toEqual([]);
+  });
+});
+
+describe("the edge of a group of regions (config/region-schema.ts)", () => {
+  it("asks every stack of a group on CloudFront for the Route 53 zone of its origin record", () => {
+    for (const stack of ["production-large", "production-large-ap"])
+      expect(problems(stack, edge(stack, { route53ZoneId: "" }))).toEqual([
+        expect.stringMatching(/^platform:edge.route53ZoneId: is required in a group on CloudFront/),
+      ]);
+    expect(problems("production", {})).toEqual([]);
+  });
+
+  it("takes only a Route 53 hosted zone id", () => {
+    expect(
+      problems("production-large", edge("production-large", { route53ZoneId: "abc" })),
+    ).toEqual([
+      expect.stringMatching(/^platform:edge.route53ZoneId: must be a Route 53 hosted zone id/),
+    ]);
+  });
+
+  it("takes cloudfront on a secondary as the primary's distribution, and nothing on the group", () => {
+    expect(checkStackConfig(source("production-large-ap")).edge.provider).toBe("cloudfront");
+    expect(problems("production-large-ap", {})).toEqual([]);
+    expect(problems("production-large", {})).toEqual([]);
+  });
+
+  it("asks a Cloudflare edge with peer regions for load balancing, which carries their pools", () => {
+    const peers = { multiRegion: { group: "g", peers: ["other"] } };
+    expect(
+      problems("production-hetzner", {
+        ...peers,
+        ...edge("production-hetzner", { loadBalancing: false }),
+      }),
+    ).toEqual([
+      expect.stringMatching(/^platform:edge.loadBalancing: must be true with multiRegion.peers/),
+    ]);
+    expect(problems("production-hetzner", peers)).toEqual([]);
   });
 });

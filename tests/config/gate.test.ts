@@ -492,7 +492,9 @@ describe("the offline plan: exit 2 before anything is registered, never a crash"
   beforeAll(async () => {
     const local = fs.readFileSync(path.join(ROOT, "Pulumi.local.yaml"), "utf8");
     const hetzner = shipped("production-hetzner");
+    // The two-step path: neither a kubeconfig nor the SSH key that would fetch it.
     delete hetzner["kubernetes:kubeconfig"];
+    delete hetzner["platform:sshPrivateKey"];
     results = await plans(dir, {
       tabs: local.replace("\n  platform:tier:", "\n\tplatform:tier:"),
       alias: withAliasBomb(local),

@@ -48,6 +48,12 @@ const CASES: [string, string, string, Record<string, unknown>][] = [
     { originLock: false },
   ],
   ["production-large", "taking the edge away", "stack-gateway-require-edge", { provider: "none" }],
+  [
+    "production-large-ap",
+    "opening the secondary's NLB around the primary's distribution",
+    "stack-cloudfront-require-origin-lock",
+    { originLock: false },
+  ],
 ];
 
 describe("an insecure edge in a shipped stack fails the plan, naming the policy", () => {

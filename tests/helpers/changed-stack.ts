@@ -24,6 +24,10 @@ export function changedStack(
     path.join(dir, "index.ts"),
     `export * from ${JSON.stringify(path.join(ROOT, "index"))};\n`,
   );
+  // The shipped stacks stay beside it, so that its stack references (a secondary's primary)
+  // resolve to their offline plans as in the project itself.
+  for (const f of fs.readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+(\.[^.]+)*\.yaml$/.test(f)))
+    if (f !== "Pulumi.yaml") fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
   const file = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
   edit(file.config);
   fs.writeFileSync(path.join(dir, "Pulumi.changed.yaml"), stringify(file));

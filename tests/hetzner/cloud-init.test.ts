@@ -85,6 +85,13 @@ const VARIANTS: [string, NodeGroup, CloudInitOptions][] = [
     },
   ],
   [
+    // A server the cluster autoscaler makes (components/hetzner/autoscaler.ts): Hetzner assigns
+    // its private address, which the bootstrap finds inside the nodes' /24.
+    "autoscaled app agent",
+    "app",
+    { ...base, nodeIp: undefined, labels: ["platform/role=app"] },
+  ],
+  [
     "single server without admin networks",
     "app",
     {

@@ -18,6 +18,7 @@ import { CERT_MANAGER_CHART, ENVOY_GATEWAY_CHART } from "../../components/gatewa
 import { ECK_CHART } from "../../components/logging/elastic";
 import { PROMETHEUS_STACK_CHART } from "../../components/monitoring/values";
 import { ARGO_ROLLOUTS_CHART } from "../../components/delivery/values";
+import { SUC_VERSION } from "../../components/hetzner/upgrades";
 import { shippedStacks } from "../../plan/stack";
 
 const SHIPPED = shippedStacks();
@@ -192,6 +193,7 @@ describe("vendored CRDs follow the chart pins", () => {
     "kube-prometheus-stack": PROMETHEUS_STACK_CHART.version,
     "eck-operator": ECK_CHART.version,
     "argo-rollouts": ARGO_ROLLOUTS_CHART.version,
+    "system-upgrade-controller": SUC_VERSION,
   };
 
   const charts = [...new Map(SOURCES.map((s) => [`${s.chart.name}@${s.tag}`, s])).values()];

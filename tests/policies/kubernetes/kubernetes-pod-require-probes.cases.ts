@@ -38,3 +38,31 @@ describe("kubernetes-pod-require-probes on run-to-completion workloads", () => {
     },
   );
 });
+
+describe("kubernetes-pod-require-probes and images that serve nothing to probe", () => {
+  const deployment = served.find((w) => w.type.endsWith("Deployment"))!;
+  const withImage = async (image: string) => {
+    const { runResourcePolicy, setPath } = await import("../harness");
+    const props = deployment.props();
+    setPath(props, `${deployment.pod}.containers.0.image`, image);
+    setPath(props, `${deployment.pod}.containers.0.livenessProbe`, undefined);
+    setPath(props, `${deployment.pod}.containers.0.readinessProbe`, undefined);
+    return runResourcePolicy(kubernetesPodRequireProbes, deployment.type, props);
+  };
+
+  it("lets the system upgrade controller (a scratch image with no port) run without probes", async () => {
+    expect(await withImage("rancher/system-upgrade-controller:v0.20.1")).toEqual([]);
+  });
+
+  it("still asks any other image, even one of the same owner or a look-alike name", async () => {
+    for (const image of [
+      "rancher/kubectl:v1.30.3",
+      "example.com/rancher/system-upgrade-controller:v0.20.1",
+      "rancher/system-upgrade-controller-fork:v1",
+    ])
+      expect(await withImage(image)).toEqual([
+        expect.stringMatching(/no livenessProbe/),
+        expect.stringMatching(/no readinessProbe/),
+      ]);
+  });
+});

@@ -129,6 +129,11 @@ describeStackPolicy(stackCloudfrontRequireOriginLock, [
     ],
     cases: [
       {
+        rule: "the config names the group's distribution in another stack while the NLB stays open",
+        config: { frontedBy: "production-large" },
+        expect: /SecurityGroup dmz fronts the gateway's NLB and admits 80\/443 from 0\.0\.0\.0\/0/,
+      },
+      {
         rule: "CloudFront gains the gateway as an origin while the NLB stays open",
         set: ["media-only", "origins", [gatewayOrigin]],
         expect: /SecurityGroup dmz fronts the gateway's NLB and admits 80\/443 from 0\.0\.0\.0\/0/,

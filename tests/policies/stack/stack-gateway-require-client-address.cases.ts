@@ -125,7 +125,68 @@ function distribution(): Props {
   };
 }
 
+/** A secondary region's apex: the group's distribution in another stack fronts its NLB. */
+function frontedElsewhere(): Fixture[] {
+  const gw = gateway();
+  gw.spec.listeners[1].hostname = "example.com";
+  return [
+    {
+      type: "aws:ec2/securityGroup:SecurityGroup",
+      name: "dmz",
+      props: {
+        id: "sg-123",
+        ingress: [{ protocol: "tcp", fromPort: 80, toPort: 443, prefixListIds: ["pl-cf"] }],
+      },
+    },
+    {
+      type: T.envoyProxy,
+      name: "proxy",
+      props: envoyProxy({
+        [`${AWS}type`]: "external",
+        [`${AWS}nlb-target-type`]: "ip",
+        [`${AWS}proxy-protocol`]: "*",
+        [`${AWS}security-groups`]: "sg-123",
+      }),
+    },
+    { type: T.gatewayClass, name: "class", props: gatewayClass() },
+    { type: T.gateway, name: "public", props: gw },
+    { type: T.ctp, name: "client", props: clientTraffic("public-client", { proxyProtocol: {} }) },
+    {
+      type: T.ctp,
+      name: "client-proxied",
+      props: clientTraffic(
+        "public-client-proxied",
+        { proxyProtocol: {}, clientIPDetection: { xForwardedFor: { numTrustedHops: 1 } } },
+        "https",
+      ),
+    },
+    { type: T.btp, name: "rate-limit", props: rateLimit() },
+  ];
+}
+
 describeStackPolicy(stackGatewayRequireClientAddress, [
+  {
+    // A secondary region: the config names the group's distribution (frontedBy), the NLB admits
+    // the web from CloudFront's prefix list alone, so the apex's listener trusts CloudFront's hop.
+    config: { frontedBy: "production-large" },
+    resources: frontedElsewhere(),
+    cases: [
+      {
+        rule: "the stack names no distribution in front of it",
+        config: { frontedBy: "" },
+        expect: /listener https of Gateway public takes the client's address from a request header/,
+      },
+      {
+        rule: "the NLB also admits the internet, so a viewer's own header reaches Envoy",
+        set: [
+          "dmz",
+          "ingress",
+          [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+        ],
+        expect: /listener https of Gateway public takes the client's address from a request header/,
+      },
+    ],
+  },
   {
     // Hetzner: the load balancer sends PROXY protocol and Envoy requires it.
     resources: [

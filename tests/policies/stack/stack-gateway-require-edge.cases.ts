@@ -4,6 +4,19 @@ import { distribution } from "../fixtures";
 import { apexGateway, record, T } from "../cloudflare/zone";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const LB = "service.beta.kubernetes.io/aws-load-balancer";
+/** CloudFront's origin-facing prefix list on the NLB's group (components/aws/firewall.ts). */
+const fromCloudFront = { protocol: "tcp", fromPort: 80, toPort: 443, prefixListIds: ["pl-cf"] };
+const nlbProxy = (annotations: Record<string, unknown>) => ({
+  type: "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
+  name: "gateway-proxy",
+  props: {
+    metadata: { name: "gateway", namespace: "gateway" },
+    spec: { provider: { kubernetes: { envoyService: { annotations } } } },
+  },
+  refs: { spec: ["dmz"] },
+});
 
 describeStackPolicy(stackGatewayRequireEdge, [
   {
@@ -66,6 +79,59 @@ describeStackPolicy(stackGatewayRequireEdge, [
         rule: "the host is not an alias of the distribution",
         set: ["cdn", "aliases", ["media.example.com"]],
         expect: /example.com .*served straight from the gateway/,
+      },
+    ],
+  },
+  {
+    // A secondary region: the group's distribution in stack production-large answers the apex,
+    // and the gateway's NLB admits the web from CloudFront's prefix list alone.
+    config: { frontedBy: "production-large" },
+    resources: [
+      { type: T.gateway, name: "public", props: apexGateway() },
+      { type: SG, name: "dmz", props: { id: "sg-dmz", ingress: [fromCloudFront] } },
+      nlbProxy({ [`${LB}-type`]: "external", [`${LB}-security-groups`]: "sg-dmz" }),
+    ],
+    cases: [
+      {
+        rule: "the stack names no distribution that fronts it",
+        config: { frontedBy: "" },
+        expect:
+          /^example.com .*no edge with a WAF answers it \(edge.provider cloudflare or cloudfront\)/,
+      },
+      {
+        rule: "the NLB also admits the internet, so clients go around the distribution",
+        set: [
+          "dmz",
+          "ingress",
+          [
+            fromCloudFront,
+            { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
+          ],
+        ],
+        expect: /example.com .*the distribution of stack production-large fronts it only while/,
+      },
+      {
+        rule: "the NLB's group admits nothing through a prefix list",
+        set: ["dmz", "ingress", []],
+        expect: /example.com .*served straight from the gateway/,
+      },
+      {
+        rule: "the gateway's NLB names no security group",
+        set: ["gateway-proxy", "spec", nlbProxy({ [`${LB}-type`]: "external" }).props.spec],
+        expect: /example.com .*served straight from the gateway/,
+      },
+    ],
+    passes: [
+      {
+        rule: "a second group of the NLB admits Route 53's health checkers by their prefix list",
+        add: {
+          type: SG,
+          name: "health",
+          props: {
+            id: "sg-health",
+            ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: ["pl-r53"] }],
+          },
+        },
       },
     ],
   },
