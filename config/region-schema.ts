@@ -139,7 +139,8 @@ export function regionProblems(c: {
         "must be true with multiRegion.peers on Cloudflare: the peers' gateways are load balancer pools",
     });
   if (m.role !== "secondary") return out;
-  if (c.provider === "digitalocean" || c.provider === "hetzner") return failoverProblems(c);
+  if (c.provider === "digitalocean" || c.provider === "hetzner")
+    return [...out, ...failoverProblems(c)];
   if (c.provider !== "aws")
     problem(
       "role",

@@ -168,6 +168,14 @@ describe("multiRegion config", () => {
         ).some((p) => p.includes("objectStorage.mode: must be self-hosted on a hetzner")),
       ).toBe(true);
     });
+    test("keeps the group rules: a standby without a group is refused", () => {
+      expect(
+        problems(
+          { multiRegion: { role: "secondary", primaryStack: "production" } },
+          "production-do",
+        ),
+      ).toEqual([expect.stringContaining("multiRegion.group: is required")]);
+    });
     test("an existing cluster is no secondary", () => {
       expect(problems(failover, "local").some((p) => p.includes("multiRegion.role:"))).toBe(true);
     });
