@@ -25,7 +25,6 @@ import {
 export * from "./retention";
 export * from "./restore-check";
 export * from "./restore-check-job";
-export * from "./standby-refresh";
 
 /** A secret value handed over directly, or a key of a Secret that already exists in the namespace. */
 export type SecretValue =

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isFailoverStandby } from "../../config/region-schema";
-import { StandbyRefresh, backupSecretName, scratchSizeGb, type BackupDatabase } from "../backups";
+import { backupSecretName, scratchSizeGb, type BackupDatabase } from "../backups";
+import { StandbyRefresh } from "../backups/standby-refresh";
 import { primarySource, type ReplicationSource } from "../region";
 import type { DataTier } from "./data";
 import type { PlatformScope } from "./namespaces";

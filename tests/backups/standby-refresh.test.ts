@@ -8,12 +8,12 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { dumpScript } from "../../components/backups";
 import {
-  dumpScript,
   standbyFetchScript,
   standbyMediaScript,
   standbyRefreshScript,
-} from "../../components/backups";
+} from "../../components/backups/standby-refresh";
 import {
   RunAs,
   ServerHandle,

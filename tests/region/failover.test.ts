@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { offsiteMismatch } from "../../components/platform/standby";
-import { STANDBY_MEDIA_JOB, STANDBY_REFRESH_JOB } from "../../components/backups";
+import { STANDBY_MEDIA_JOB, STANDBY_REFRESH_JOB } from "../../components/backups/standby-refresh";
 import { alertRules } from "../../components/monitoring/alert-rules";
 import { shippedStacks } from "../../plan/stack";
 import { validateK8s } from "../helpers/k8s-schema";
