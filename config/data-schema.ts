@@ -119,6 +119,12 @@ export const backups = z.strictObject({
   /** Self-hosted §3.2: file storage RPO 1 hour (hourly sync). */
   fileSyncSchedule: cron,
   /**
+   * On a failover standby (a secondary on another cloud): when the primary's newest dump, copied
+   * here off site, is restored into this stack's database; after the primary's 02:00 dump and its
+   * hourly copy. Ignored elsewhere. @default "0 4 * * *"
+   */
+  standbyRefreshSchedule: cron,
+  /**
    * Self-hosted §3.1 "upload to remote storage": an S3-compatible bucket off the site the backup
    * bucket is mirrored to (keys: secret config offsiteAccessKeyId, offsiteSecretAccessKey).
    */

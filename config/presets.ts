@@ -34,6 +34,7 @@ const backups = {
   monthly: 12,
   databaseRetentionDays: 30,
   fileSyncSchedule: "0 * * * *",
+  standbyRefreshSchedule: "0 4 * * *",
   // Test Restoration, "Monthly: Verify backup integrity", after the 1st's 02:00 dump; database
   // RTO 1 hour (Disaster Recovery Plan, Tier 1).
   restoreCheck: { enabled: true, schedule: "0 4 1 * *", rtoMinutes: 60 },

@@ -53,6 +53,49 @@ export const multiRegion = z.strictObject({
 export type MultiRegion = z.infer<typeof multiRegion>;
 
 /**
+ * A secondary on DigitalOcean or Hetzner is the enterprise tier's failover cloud (tiers document,
+ * Enterprise: "Primary cloud + failover cloud"): a warm standby fed from the primary's off-site
+ * copy of its backup bucket, which lands in this stack's own backup bucket; a daily job restores
+ * the newest dump into this stack's database and mirrors the media (components/backups/
+ * standby-refresh.ts; docs/disaster-recovery.md, "Failing over to the second cloud").
+ */
+export function isFailoverStandby(c: { provider: string; multiRegion: MultiRegion }): boolean {
+  return (
+    c.multiRegion.role === "secondary" &&
+    (c.provider === "digitalocean" || c.provider === "hetzner")
+  );
+}
+
+function failoverProblems(c: {
+  provider: string;
+  database: { mode: string };
+  objectStorage: { mode: string; provider?: string };
+}): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  if (c.database.mode === "none")
+    out.push({
+      path: ["database", "mode"],
+      message:
+        "must be managed or self-hosted on a failover standby: the primary's newest dump is restored into it daily",
+    });
+  // The primary's off-site copy is written over S3 into this stack's backup bucket: Spaces on
+  // DigitalOcean; on Hetzner, where the program runs no managed store, the in-cluster MinIO.
+  const store =
+    c.provider === "digitalocean"
+      ? c.objectStorage.mode === "managed" && (c.objectStorage.provider ?? "cloud") === "cloud"
+      : c.objectStorage.mode === "self-hosted";
+  if (!store)
+    out.push({
+      path: ["objectStorage", "mode"],
+      message:
+        c.provider === "digitalocean"
+          ? `must be managed on Spaces on a digitalocean failover standby: the primary's off-site copy lands in its backup bucket (got ${c.objectStorage.mode})`
+          : `must be self-hosted on a hetzner failover standby: the primary's off-site copy lands in its MinIO backup bucket (got ${c.objectStorage.mode})`,
+    });
+  return out;
+}
+
+/**
  * The cross-field rules of `multiRegion`. What a secondary is built on: AWS with a managed
  * database and store (an RDS cross-region replica, S3 replication). A secondary answers no public
  * host with a CloudFront distribution of its own: CloudFront refuses an alternate domain name that
@@ -96,10 +139,12 @@ export function regionProblems(c: {
         "must be true with multiRegion.peers on Cloudflare: the peers' gateways are load balancer pools",
     });
   if (m.role !== "secondary") return out;
+  if (c.provider === "digitalocean" || c.provider === "hetzner")
+    return [...out, ...failoverProblems(c)];
   if (c.provider !== "aws")
     problem(
       "role",
-      `secondary is built on aws (RDS cross-region replica, S3 replication), not on ${c.provider}`,
+      `secondary is built on aws (RDS cross-region replica, S3 replication) or is a failover standby on digitalocean or hetzner, not on ${c.provider}`,
     );
   if (c.database.mode !== "managed")
     out.push({

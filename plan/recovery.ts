@@ -4,6 +4,7 @@
  * docs/disaster-recovery.md walks through the same lines with the commands.
  */
 import { environmentOf, type StackConfig } from "../config";
+import { isFailoverStandby } from "../config/region-schema";
 import { deployTime } from "./deploy-time";
 import type { Registered } from "./mocks";
 
@@ -55,6 +56,13 @@ export const FIGURES = {
     source:
       "estimate: health checks fail in 1.5 min (3 x 30 s, Route 53 health checks), the operator " +
       "switches multiRegion.role and `pulumi up` promotes the replica (PromoteReadReplica, a few minutes)",
+  },
+  cloudFailover: {
+    minutes: 30,
+    source:
+      "estimate: the operator switches multiRegion.role and `pulumi up` removes the standby's refresh " +
+      "jobs (minutes), the domain's records move to the standby's edge (their TTL), the app pool's " +
+      "autoscaler adds nodes (minutes); docs/disaster-recovery.md, Failing over to the second cloud",
   },
   cnpgFailover: {
     minutes: 1,
@@ -308,14 +316,21 @@ function expectedRecovery(config: StackConfig, resources: readonly Registered[])
   );
   const deploy = deployTime(resources).minutes;
   const data = regionDb || cnpg || managedDo;
+  const failover = isFailoverStandby(config);
   out.push(
     objective(
       "full system RTO",
       [{ minutes: 120, doc: `${SELF_HOSTED}, Full System Recovery` }],
-      grouped ? FIGURES.regionFailover.minutes : deploy + (data ? restoreMinutes : 0),
-      grouped
-        ? `the group's other region is running: promote it (${FIGURES.regionFailover.source})`
-        : `a new stack's first \`pulumi up\` (${deploy} min on its critical path, plan/deploy-time.ts)` +
+      failover
+        ? FIGURES.cloudFailover.minutes
+        : grouped
+          ? FIGURES.regionFailover.minutes
+          : deploy + (data ? restoreMinutes : 0),
+      failover
+        ? `this stack is the group's failover cloud, refreshed daily from the primary's off-site copy (RPO about 25 h, the cloud-loss case): promote it and point the DNS at its edge (${FIGURES.cloudFailover.source})`
+        : grouped
+          ? `the group's other region is running: promote it (${FIGURES.regionFailover.source})`
+          : `a new stack's first \`pulumi up\` (${deploy} min on its critical path, plan/deploy-time.ts)` +
             (data ? ` and the database restore (${restoreMinutes} min)` : ""),
     ),
   );

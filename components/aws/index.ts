@@ -404,6 +404,10 @@ function replicationSource(
             }
           : undefined,
       buckets: made,
+      offsite: config.backups.offsite && {
+        endpoint: config.backups.offsite.endpoint,
+        bucket: config.backups.offsite.bucket,
+      },
     }));
 }
 

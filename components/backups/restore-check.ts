@@ -132,6 +132,31 @@ export function fetchBaseBackupScript(dir = SCRATCH): string {
   ].join("\n");
 }
 
+/**
+ * Compares two sorted row-count files (`schema.table<TAB>rows`), the manifest first: every table on
+ * both sides, each within `tolerance` percent, none empty where the manifest counted rows. Prints
+ * `rows: <n> in <tables> tables match the manifest` or one line per difference, on stderr, and
+ * exits non-zero on a difference. The arguments are shell words.
+ */
+export function compareRowsCommand(expected: string, restored: string, tolerance: string): string {
+  return (
+    `awk -F '\\t' -v pct=${tolerance} '` +
+    [
+      "NR == FNR { want[$1] = $2; next }",
+      "{ got[$1] = $2 }",
+      "END {",
+      "bad = 0; rows = 0; n = 0",
+      'for (t in want) { n++; if (!(t in got)) { print "missing table " t; bad = 1; continue }',
+      "d = got[t] - want[t]; if (d < 0) d = -d; allow = int(want[t] * pct / 100 + 0.999999); rows += got[t]",
+      'if (d > allow || (want[t] > 0 && got[t] == 0)) { print t ": restored " got[t] " rows, manifest " want[t]; bad = 1 } }',
+      'for (t in got) if (!(t in want)) { print "table not in the manifest: " t; bad = 1 }',
+      'if (!bad) print "rows: " rows " in " n " tables match the manifest"',
+      "exit bad }",
+    ].join("\n") +
+    `' ${expected} ${restored} >&2`
+  );
+}
+
 /** What the restore step checks against, and how long it may take. */
 export interface RestoreCheckOptions {
   /** Scratch directory, as the fetch left it. @default SCRATCH */
@@ -247,20 +272,7 @@ export function restoreCheckScript(kind: RestoreCheckKind, opts: RestoreCheckOpt
     "fi",
     `psql -X -qAt -v ON_ERROR_STOP=1 -c ${shellQuote(ROW_COUNT_SQL)} | LC_ALL=C sort > "$scratch/restored.counts"`,
     // Per table: present on both sides, within the tolerance, and not empty where rows were counted.
-    `awk -F '\\t' -v pct="$tolerance" '` +
-      [
-        "NR == FNR { want[$1] = $2; next }",
-        "{ got[$1] = $2 }",
-        "END {",
-        "bad = 0; rows = 0; n = 0",
-        'for (t in want) { n++; if (!(t in got)) { print "missing table " t; bad = 1; continue }',
-        "d = got[t] - want[t]; if (d < 0) d = -d; allow = int(want[t] * pct / 100 + 0.999999); rows += got[t]",
-        'if (d > allow || (want[t] > 0 && got[t] == 0)) { print t ": restored " got[t] " rows, manifest " want[t]; bad = 1 } }',
-        'for (t in got) if (!(t in want)) { print "table not in the manifest: " t; bad = 1 }',
-        'if (!bad) print "rows: " rows " in " n " tables match the manifest"',
-        "exit bad }",
-      ].join("\n") +
-      `' "$scratch/expected.counts" "$scratch/restored.counts" >&2`,
+    compareRowsCommand('"$scratch/expected.counts"', '"$scratch/restored.counts"', '"$tolerance"'),
     "result=ok",
   );
   return lines.join("\n");

@@ -174,9 +174,38 @@ export function backupRules({ t, anyOf, when }: RuleContext): PrometheusRule[] {
         `The restore check runs monthly (tiers document, Test Restoration); none has passed in ${RESTORE_CHECK_MAX_AGE_DAYS} days, so it is failing, suspended or not scheduled (kube-state-metrics kube_cronjob_status_last_successful_time).`,
       ),
     ),
+    // The failover standby's daily refresh (components/backups/standby-refresh.ts): a standby that
+    // no longer follows the primary leaves the cloud-loss case without its warm copy; it pages.
+    ...when("kubeStateMetrics", () =>
+      rule(
+        "StandbyRefreshFailed",
+        "critical",
+        ["kubeStateMetrics"],
+        `kube_job_status_failed{job_name=~${promString(STANDBY_REFRESH_PATTERN)}} > 0`,
+        undefined,
+        "Failover standby refresh {{ $labels.namespace }}/{{ $labels.job_name }} failed",
+        "The failover standby did not take the primary's newest dump or media: the off-site copy is missing or older than 26 hours, the restore failed (the standby keeps its previous data), or a table's rows differ from the dump's manifest (kube-state-metrics kube_job_status_failed; the pod's termination message has the result line, docs/disaster-recovery.md).",
+      ),
+    ),
+    ...when("kubeStateMetrics", () =>
+      rule(
+        "StandbyRefreshMissed",
+        "warning",
+        ["kubeStateMetrics"],
+        `time() - kube_cronjob_status_last_successful_time{cronjob=~${promString(STANDBY_REFRESH_PATTERN)}} > ${STANDBY_REFRESH_MAX_AGE_HOURS * 3600}`,
+        "10m",
+        "No failover standby refresh of {{ $labels.namespace }}/{{ $labels.cronjob }} has passed in {{ $value | humanizeDuration }}",
+        `The failover standby refreshes daily; none has passed in ${STANDBY_REFRESH_MAX_AGE_HOURS} hours, so it is failing, suspended or not scheduled, and a failover now loses more than a day (kube-state-metrics kube_cronjob_status_last_successful_time).`,
+      ),
+    ),
   ];
   return backups;
 }
+
+/** Names of the failover standby's Jobs and CronJobs (components/backups/standby-refresh.ts). */
+export const STANDBY_REFRESH_PATTERN = ".*standby-(refresh|media).*";
+/** A day and two hours: the daily refresh and its run time. */
+export const STANDBY_REFRESH_MAX_AGE_HOURS = 26;
 
 /** Names of the restore check's Jobs and CronJobs (components/backups/restore-check-job.ts). */
 export const RESTORE_CHECK_PATTERN = ".*restore-check.*";

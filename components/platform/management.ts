@@ -6,6 +6,7 @@ import {
   backupSecretName,
   restoreScratchGb,
   scratchSizeGb,
+  type BackupDatabase,
 } from "../backups";
 import { Delivery } from "../delivery";
 import { POSTGRES_NAMES } from "../database";
@@ -16,6 +17,7 @@ import { ScrapeTargets } from "../monitoring/scrape-targets";
 import { managedS3Target, offsiteS3Target } from "../storage";
 import { dataPlacement, unpooledServer, type DataTier } from "./data";
 import type { PlatformScope } from "./namespaces";
+import { standbyRefresh } from "./standby";
 
 /**
  * The scrape targets a stack deploys, which decide the alert rules it runs: CloudNativePG's
@@ -104,30 +106,31 @@ export function backups(scope: PlatformScope, data: DataTier): void {
   const { parent, name, config, cluster, names, placement } = scope;
   const db = placement.database;
   if (db.mode === "none" || !data.backup || !data.media) return;
+  const database: BackupDatabase =
+    db.mode === "self-hosted"
+      ? // Straight to the primary: pg_dump needs a session, which a transaction pooler breaks.
+        {
+          host: `postgres-rw.${names.data}.svc.cluster.local`,
+          port: 5432,
+          database: POSTGRES_NAMES.database,
+          user: POSTGRES_NAMES.owner,
+          password: { secretName: POSTGRES_NAMES.credentials, key: "password" },
+          version: config.database.version,
+        }
+      : {
+          host: db.server.host,
+          port: db.server.port,
+          database: db.server.database,
+          user: db.server.user,
+          password: { value: db.server.password },
+          version: config.database.version,
+        };
   const backups = new Backups(
     `${name}-backups`,
     {
       namespace: names.data,
       backups: config.backups,
-      database:
-        db.mode === "self-hosted"
-          ? // Straight to the primary: pg_dump needs a session, which a transaction pooler breaks.
-            {
-              host: `postgres-rw.${names.data}.svc.cluster.local`,
-              port: 5432,
-              database: POSTGRES_NAMES.database,
-              user: POSTGRES_NAMES.owner,
-              password: { secretName: POSTGRES_NAMES.credentials, key: "password" },
-              version: config.database.version,
-            }
-          : {
-              host: db.server.host,
-              port: db.server.port,
-              database: db.server.database,
-              user: db.server.user,
-              password: { value: db.server.password },
-              version: config.database.version,
-            },
+      database,
       target: data.backup,
       media: data.media,
       offsite: config.backups.offsite && offsiteS3Target(config.backups.offsite),
@@ -159,4 +162,6 @@ export function backups(scope: PlatformScope, data: DataTier): void {
     },
     { parent, dependsOn: [backups] },
   );
+  // A failover standby on another cloud: the primary's newest dump restored here daily.
+  standbyRefresh(scope, data, database, { parent, dependsOn: [backups] });
 }

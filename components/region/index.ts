@@ -27,6 +27,12 @@ export interface ReplicationSource {
   };
   /** The managed buckets, by purpose; a secondary replicates media and backup. */
   buckets: { purpose: string; name: string; arn: string; region: string; keyArn?: string }[];
+  /**
+   * Where the primary copies its whole backup bucket off site (`backups.offsite`), laid out
+   * `<bucket>/<backup bucket name>/...`: a failover standby on another cloud is fed from it and
+   * checks that it is its own backup bucket (components/platform/standby.ts).
+   */
+  offsite?: { endpoint: string; bucket: string };
 }
 
 /** The credentials a secondary needs from its primary (the secret stack output `replicationSecrets`). */

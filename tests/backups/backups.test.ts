@@ -116,6 +116,7 @@ describe("retention plan", () => {
     const config = fc.record({
       schedule: fc.constant("0 2 * * *"),
       fileSyncSchedule: fc.constant("0 * * * *"),
+      standbyRefreshSchedule: fc.constant("0 4 * * *"),
       daily: fc.integer({ min: 1, max: 40 }),
       weekly: fc.integer({ min: 0, max: 10 }),
       monthly: fc.integer({ min: 0, max: 24 }),

@@ -691,6 +691,61 @@ const cases: Case[] = [
     ],
   },
   {
+    title: "a failed failover standby refresh pages at once; a passed one does not",
+    alert: "StandbyRefreshFailed",
+    series: [
+      gauge(
+        "kube_job_status_failed",
+        { namespace: "data", job_name: "platform-standby-refresh-29000000" },
+        1,
+        10,
+      ),
+      gauge(
+        "kube_job_status_failed",
+        { namespace: "data", job_name: "platform-standby-media-29000001" },
+        0,
+        10,
+      ),
+      gauge(
+        "kube_job_status_failed",
+        { namespace: "data", job_name: "platform-restore-check-29000001" },
+        1,
+        10,
+      ),
+    ],
+    checks: [
+      {
+        at: 0,
+        fires: [critical({ namespace: "data", job_name: "platform-standby-refresh-29000000" })],
+      },
+    ],
+  },
+  {
+    title: "no failover standby refresh passed in 26 hours warns; one 20 hours ago does not",
+    alert: "StandbyRefreshMissed",
+    series: [
+      gauge(
+        "kube_cronjob_status_last_successful_time",
+        { namespace: "data", cronjob: "platform-standby-refresh" },
+        -(27 * HOUR),
+        30,
+      ),
+      gauge(
+        "kube_cronjob_status_last_successful_time",
+        { namespace: "data", cronjob: "platform-standby-media" },
+        -(20 * HOUR),
+        30,
+      ),
+    ],
+    checks: [
+      ...none(forOf("StandbyRefreshMissed", "warning") - 1),
+      {
+        at: forOf("StandbyRefreshMissed", "warning"),
+        fires: [warning({ namespace: "data", cronjob: "platform-standby-refresh" })],
+      },
+    ],
+  },
+  {
     title: "the service-down annotations name the job and instance",
     alert: "ServiceDown",
     series: [gauge("up", api, 0, 10)],

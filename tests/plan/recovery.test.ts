@@ -86,3 +86,21 @@ describe("the expected times follow the stack's parts", () => {
     );
   });
 });
+
+describe("the failover cloud's plan says what failing over to it costs", () => {
+  test("enterprise-nyc3: full system back by promoting the standby and moving the DNS, with its day-old data said plainly", () => {
+    const full = plans
+      .get("enterprise-nyc3")!
+      .recovery!.find((o) => o.subject === "full system RTO")!;
+    expect(full.expectedMinutes).toBe(30);
+    expect(full.mechanism).toMatch(
+      /failover cloud, refreshed daily .*RPO about 25 h, the cloud-loss case/,
+    );
+    // The AWS regions of the group still fail over by replica promotion.
+    const primary = plans.get("enterprise-us-east-1")!.recovery!;
+    expect(primary.find((o) => o.subject === "full system RTO")!.mechanism).toMatch(/promote it/);
+    expect(primary.find((o) => o.subject === "full system RTO")!.mechanism).not.toMatch(
+      /failover cloud/,
+    );
+  });
+});

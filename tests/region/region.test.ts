@@ -222,6 +222,42 @@ describe("multiRegion config", () => {
       /multiRegion\.primaryStack: is required with role secondary/,
     );
   });
+  describe("a secondary on another cloud is a failover standby", () => {
+    const failover = { multiRegion: { group: "g", role: "secondary", primaryStack: "production" } };
+    test("is accepted on DigitalOcean with managed Postgres and Spaces", () => {
+      expect(problems(failover, "production-do")).toEqual([]);
+    });
+    test.each([
+      [{ database: { mode: "none" } }, "database.mode: must be managed or self-hosted"],
+      [{ objectStorage: { mode: "self-hosted" } }, "objectStorage.mode: must be managed on Spaces"],
+      [
+        { objectStorage: { mode: "managed", provider: "r2" } },
+        "objectStorage.mode: must be managed on Spaces",
+      ],
+    ])("refuses %j with one line", (overrides, line) => {
+      const found = problems(deepMerge(failover, overrides), "production-do");
+      expect(found.filter((p) => p.includes(line))).toHaveLength(1);
+    });
+    test("a Hetzner standby keeps its backup bucket in MinIO", () => {
+      expect(
+        problems(
+          deepMerge(failover, { objectStorage: { mode: "managed" } }),
+          "production-hetzner",
+        ).some((p) => p.includes("objectStorage.mode: must be self-hosted on a hetzner")),
+      ).toBe(true);
+    });
+    test("keeps the group rules: a standby without a group is refused", () => {
+      expect(
+        problems(
+          { multiRegion: { role: "secondary", primaryStack: "production" } },
+          "production-do",
+        ),
+      ).toEqual([expect.stringContaining("multiRegion.group: is required")]);
+    });
+    test("an existing cluster is no secondary", () => {
+      expect(problems(failover, "local").some((p) => p.includes("multiRegion.role:"))).toBe(true);
+    });
+  });
   test("a role without a group is refused", () => {
     const raw = rawStack("production-large");
     raw.multiRegion = { role: "primary" };
