@@ -1,28 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role, StackConfig } from "../../config";
-import { restrictedContainer, restrictedPod } from "../apps/pod";
+import { restrictedPod } from "../apps/pod";
 import { POSTGRES_IMAGES } from "../database/cnpg";
-import {
-  DNS_EGRESS,
-  OWN_EGRESS_LABEL,
-  containerResources,
-  placement,
-  podPolicy,
-  tcpPorts,
-} from "../k8s";
-import { MINIO_API_PORT } from "../storage/minio-topology";
+import { DNS_EGRESS, OWN_EGRESS_LABEL, containerResources, placement, podPolicy } from "../k8s";
 import type { S3Target } from "../storage/target";
 import {
   BARMAN_CLOUD_IMAGE,
   POSTGRES_IMAGE_UID,
-  SCRATCH,
   fetchBaseBackupScript,
   fetchDumpScript,
   restoreCheckScript,
   type RestoreCheckKind,
 } from "./restore-check";
 import { AWS_CLI_IMAGE, MC_IMAGE, type PostgresMajor } from "./retention";
+import { scriptContainer, storeEgress } from "./job-parts";
 
 export interface RestoreCheckArgs {
   /** Namespace the check runs in, beside the backup jobs. @example "data" */
@@ -127,25 +119,6 @@ export class RestoreCheck extends pulumi.ComponentResource {
       ...(creds.kind === "keys" ? [key("AWS_ACCESS_KEY_ID"), key("AWS_SECRET_ACCESS_KEY")] : []),
     ];
     const tool = creds.kind === "role" ? "aws" : "mc";
-    const mounts = [
-      { name: "scratch", mountPath: SCRATCH },
-      { name: "tmp", mountPath: "/tmp" },
-    ];
-    const container = (
-      containerName: string,
-      image: string,
-      script: string,
-      env: k8s.types.input.core.v1.EnvVar[],
-      resources: typeof RESOURCES.fetch,
-    ) => ({
-      name: containerName,
-      image,
-      command: ["/bin/sh", "-c", script],
-      env,
-      resources,
-      securityContext: restrictedContainer,
-      volumeMounts: mounts,
-    });
 
     // Least privilege: the pods carry OWN_EGRESS_LABEL, so the namespace's baseline (every pod of
     // the cluster, HTTPS out) skips them; they reach the DNS and the backup store, nothing else.
@@ -157,19 +130,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
         namespace,
         labels: part,
         podSelector: part,
-        egress: [
-          DNS_EGRESS,
-          args.storeInCluster
-            ? {
-                to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "minio" } } }],
-                ports: tcpPorts(MINIO_API_PORT),
-              }
-            : {
-                // Never the cloud metadata service (IRSA credentials come from STS over HTTPS).
-                to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
-                ports: tcpPorts(443),
-              },
-        ],
+        egress: [DNS_EGRESS, storeEgress(args.storeInCluster)],
       },
       parent,
     );
@@ -179,7 +140,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
       const cronName = restoreCheckJobName(prefix, kind);
       const labels = { ...part, "app.kubernetes.io/name": cronName, [OWN_EGRESS_LABEL]: "own" };
       const fetch = [
-        container(
+        scriptContainer(
           "fetch",
           tool === "mc" ? MC_IMAGE : AWS_CLI_IMAGE,
           fetchDumpScript(tool, kind),
@@ -189,7 +150,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
       ];
       if (kind === "pitr")
         fetch.push(
-          container(
+          scriptContainer(
             "fetch-base-backup",
             BARMAN_CLOUD_IMAGE,
             fetchBaseBackupScript(),
@@ -234,7 +195,7 @@ export class RestoreCheck extends pulumi.ComponentResource {
                     ...placement("monitoring", args.pools),
                     initContainers: fetch,
                     containers: [
-                      container(
+                      scriptContainer(
                         "restore",
                         POSTGRES_IMAGES[args.version],
                         restoreCheckScript(kind),

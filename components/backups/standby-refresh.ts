@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { Role } from "../../config";
-import { restrictedContainer, restrictedPod } from "../apps/pod";
+import { restrictedPod } from "../apps/pod";
 import { POSTGRES_IMAGES } from "../database/cnpg";
 import {
   DNS_EGRESS,
@@ -21,7 +21,6 @@ import {
   podPolicy,
   tcpPorts,
 } from "../k8s";
-import { MINIO_API_PORT } from "../storage/minio-topology";
 import type { S3Target } from "../storage/target";
 import type { BackupDatabase } from "./index";
 import {
@@ -33,6 +32,7 @@ import {
   ROW_COUNT_SQL,
 } from "./restore-check";
 import { FILES_PREFIX, MC_IMAGE } from "./retention";
+import { ANYWHERE_BUT_METADATA, scriptContainer, storeEgress } from "./job-parts";
 
 /** Newest dump a refresh accepts: the primary dumps daily, so one older than this means its dump or copy stopped. */
 export const MAX_DUMP_AGE_HOURS = 26;
@@ -206,26 +206,6 @@ export class StandbyRefresh extends pulumi.ComponentResource {
       { name: "MAX_DUMP_AGE_HOURS", value: String(MAX_DUMP_AGE_HOURS) },
       { name: "HOME", value: "/tmp" },
     ];
-    const mounts = [
-      { name: "scratch", mountPath: SCRATCH },
-      { name: "tmp", mountPath: "/tmp" },
-    ];
-    const container = (
-      cname: string,
-      image: string,
-      script: string,
-      env: k8s.types.input.core.v1.EnvVar[],
-      resources: typeof RESOURCES.fetch,
-      volumeMounts = mounts,
-    ) => ({
-      name: cname,
-      image,
-      command: ["/bin/sh", "-c", script],
-      env,
-      resources,
-      securityContext: restrictedContainer,
-      volumeMounts,
-    });
 
     // Least privilege: DNS, the store, and the database's port; nothing reaches the pods.
     podPolicy(
@@ -237,19 +217,8 @@ export class StandbyRefresh extends pulumi.ComponentResource {
         podSelector: part,
         egress: [
           DNS_EGRESS,
-          args.storeInCluster
-            ? {
-                to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "minio" } } }],
-                ports: tcpPorts(MINIO_API_PORT),
-              }
-            : {
-                to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
-                ports: tcpPorts(443),
-              },
-          {
-            to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }],
-            ports: tcpPorts(db.port),
-          },
+          storeEgress(args.storeInCluster),
+          { to: [ANYWHERE_BUT_METADATA], ports: tcpPorts(db.port) },
         ],
       },
       parent,
@@ -316,10 +285,10 @@ export class StandbyRefresh extends pulumi.ComponentResource {
     this.cronJobNames = [
       cronJob("db", STANDBY_REFRESH_JOB, args.schedule ?? "0 4 * * *", 4 * 3600, {
         initContainers: [
-          container("fetch", MC_IMAGE, standbyFetchScript(), storeEnv, RESOURCES.fetch),
+          scriptContainer("fetch", MC_IMAGE, standbyFetchScript(), storeEnv, RESOURCES.fetch),
         ],
         containers: [
-          container(
+          scriptContainer(
             "restore",
             POSTGRES_IMAGES[db.version],
             standbyRefreshScript(),
@@ -331,7 +300,7 @@ export class StandbyRefresh extends pulumi.ComponentResource {
       }),
       cronJob("media", STANDBY_MEDIA_JOB, args.mediaSchedule ?? "45 * * * *", 3300, {
         containers: [
-          container(
+          scriptContainer(
             "mirror",
             MC_IMAGE,
             standbyMediaScript(),
